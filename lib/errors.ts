@@ -1,0 +1,156 @@
+/**
+ * The iolib condition hierarchy (IOLib's `iolib-error` tree): {@link IolibError} >
+ * {@link SyscallError} > {@link SocketError} with one subclass per errno IOLib names, plus
+ * {@link PollTimeoutError}, {@link AddressParseError} and the resolver errors.
+ * Pure TypeScript: no native code is loaded here.
+ * @module
+ */
+import { constants as osConstants } from 'node:os';
+
+/** Base class of every error iolib raises itself. */
+export class IolibError extends Error {
+  override get name(): string {
+    return this.constructor.name;
+  }
+}
+
+/** Looks an errno name ('ECONNREFUSED') up to its number, or 0 when unknown here. */
+function errnoNumber(code: string): number {
+  return (osConstants.errno as Record<string, number>)[code] ?? 0;
+}
+
+/** A failed system call: `code` is the errno name, `errno` its number, `syscall` the call. */
+export class SyscallError extends IolibError {
+  readonly code: string;
+  readonly errno: number;
+  readonly syscall: string;
+  constructor(code: string, syscall: string, message?: string, options?: ErrorOptions) {
+    super(message ?? `${syscall} ${code}`, options);
+    this.code = code;
+    this.errno = errnoNumber(code);
+    this.syscall = syscall;
+  }
+}
+
+/** A failed socket operation. Subclasses name the errno; the base is used for the rest. */
+export class SocketError extends SyscallError {}
+
+/** EADDRINUSE */
+export class SocketAddressInUseError extends SocketError {}
+/** EADDRNOTAVAIL */
+export class SocketAddressNotAvailableError extends SocketError {}
+/** EAFNOSUPPORT */
+export class SocketAddressFamilyNotSupportedError extends SocketError {}
+/** EISCONN (and EALREADY) */
+export class SocketAlreadyConnectedError extends SocketError {}
+/** ECONNABORTED */
+export class SocketConnectionAbortedError extends SocketError {}
+/** ECONNREFUSED */
+export class SocketConnectionRefusedError extends SocketError {}
+/** ECONNRESET */
+export class SocketConnectionResetError extends SocketError {}
+/** ETIMEDOUT */
+export class SocketConnectionTimeoutError extends SocketError {}
+/** EPIPE, ESHUTDOWN */
+export class SocketEndpointShutdownError extends SocketError {}
+/** EHOSTDOWN */
+export class SocketHostDownError extends SocketError {}
+/** EHOSTUNREACH */
+export class SocketHostUnreachableError extends SocketError {}
+/** ENETDOWN */
+export class SocketNetworkDownError extends SocketError {}
+/** ENETRESET */
+export class SocketNetworkResetError extends SocketError {}
+/** ENETUNREACH */
+export class SocketNetworkUnreachableError extends SocketError {}
+/** ENOBUFS, ENOMEM */
+export class SocketNoBufferSpaceError extends SocketError {}
+/** ENOTCONN */
+export class SocketNotConnectedError extends SocketError {}
+/** EOPNOTSUPP */
+export class SocketOperationNotSupportedError extends SocketError {}
+/** ENOPROTOOPT, or an option that does not apply to the socket's protocol */
+export class SocketOptionNotSupportedError extends SocketError {}
+/** EPROTONOSUPPORT */
+export class SocketProtocolNotSupportedError extends SocketError {}
+/** ESOCKTNOSUPPORT, EPROTOTYPE */
+export class SocketTypeNotSupportedError extends SocketError {}
+/** EACCES, EPERM */
+export class SocketAccessDeniedError extends SocketError {}
+
+/** Any operation on a socket that has been closed (code ERR_SOCKET_CLOSED). */
+export class SocketClosedError extends SocketError {
+  constructor(syscall = 'socket', message = 'Socket is closed') {
+    super('ERR_SOCKET_CLOSED', syscall, message);
+  }
+}
+
+/** A wait (connect, accept, receive, poll) that ran out of time. */
+export class PollTimeoutError extends IolibError {
+  readonly code = 'ETIMEDOUT';
+  /** The wait's limit in milliseconds. */
+  readonly timeout: number;
+  /** What was waited for: 'read', 'write', 'connect', ... */
+  readonly event: string;
+  constructor(event: string, timeout: number) {
+    super(`Timed out after ${timeout} ms waiting for ${event}`);
+    this.event = event;
+    this.timeout = timeout;
+  }
+}
+
+/** Text or data that is not a valid address; `datum` is what was given. */
+export class AddressParseError extends IolibError {
+  readonly code = 'ERR_ADDRESS_PARSE';
+  readonly datum: unknown;
+  constructor(datum: unknown, message?: string) {
+    super(message ?? `Invalid address: ${typeof datum === 'string' ? JSON.stringify(datum) : String(datum)}`);
+    this.datum = datum;
+  }
+}
+
+const SOCKET_ERRORS: Record<string, typeof SocketError> = {
+  EADDRINUSE: SocketAddressInUseError,
+  EADDRNOTAVAIL: SocketAddressNotAvailableError,
+  EAFNOSUPPORT: SocketAddressFamilyNotSupportedError,
+  EISCONN: SocketAlreadyConnectedError,
+  EALREADY: SocketAlreadyConnectedError,
+  ECONNABORTED: SocketConnectionAbortedError,
+  ECONNREFUSED: SocketConnectionRefusedError,
+  ECONNRESET: SocketConnectionResetError,
+  ETIMEDOUT: SocketConnectionTimeoutError,
+  EPIPE: SocketEndpointShutdownError,
+  ESHUTDOWN: SocketEndpointShutdownError,
+  EHOSTDOWN: SocketHostDownError,
+  EHOSTUNREACH: SocketHostUnreachableError,
+  ENETDOWN: SocketNetworkDownError,
+  ENETRESET: SocketNetworkResetError,
+  ENETUNREACH: SocketNetworkUnreachableError,
+  ENOBUFS: SocketNoBufferSpaceError,
+  ENOMEM: SocketNoBufferSpaceError,
+  ENOTCONN: SocketNotConnectedError,
+  EOPNOTSUPP: SocketOperationNotSupportedError,
+  ENOPROTOOPT: SocketOptionNotSupportedError,
+  EPROTONOSUPPORT: SocketProtocolNotSupportedError,
+  ESOCKTNOSUPPORT: SocketTypeNotSupportedError,
+  EPROTOTYPE: SocketTypeNotSupportedError,
+  EACCES: SocketAccessDeniedError,
+  EPERM: SocketAccessDeniedError,
+};
+
+/** Builds the SocketError subclass for an errno name, as IOLib's signal-socket-error does. */
+export function socketErrorFor(code: string, syscall: string, detail?: string): SocketError {
+  const Cls = SOCKET_ERRORS[code] ?? SocketError;
+  return new Cls(code, syscall, detail ? `${syscall} ${code} ${detail}` : undefined);
+}
+
+/** An error thrown by an aborted wait, as Node's own APIs make it (name AbortError, code ABORT_ERR). */
+export class AbortError extends Error {
+  readonly code = 'ABORT_ERR';
+  constructor(message = 'The operation was aborted', options?: ErrorOptions) {
+    super(message, options);
+  }
+  override get name(): string {
+    return 'AbortError';
+  }
+}

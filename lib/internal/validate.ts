@@ -1,0 +1,89 @@
+/**
+ * Argument validation with Node's own error codes (ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE,
+ * ERR_OUT_OF_RANGE), so callers can test `err.code` as they do for node:net.
+ * @internal
+ */
+
+type CodedTypeError = TypeError & { code: string };
+type CodedRangeError = RangeError & { code: string };
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'function') return `function ${value.name || '<anonymous>'}`;
+  if (typeof value === 'object') {
+    const ctor = (value as object).constructor?.name;
+    return ctor ? `an instance of ${ctor}` : 'an object';
+  }
+  let shown = String(value);
+  if (shown.length > 28) shown = `${shown.slice(0, 25)}...`;
+  if (typeof value === 'string') shown = `'${shown}'`;
+  return `type ${typeof value} (${shown})`;
+}
+
+/** TypeError with code ERR_INVALID_ARG_TYPE. */
+export function invalidArgType(name: string, expected: string, actual: unknown): CodedTypeError {
+  const err = new TypeError(`The "${name}" argument must be ${expected}. Received ${describe(actual)}`) as CodedTypeError;
+  err.code = 'ERR_INVALID_ARG_TYPE';
+  return err;
+}
+
+/** TypeError with code ERR_INVALID_ARG_VALUE. */
+export function invalidArgValue(name: string, value: unknown, reason = 'is invalid'): CodedTypeError {
+  let shown: string;
+  try {
+    shown = typeof value === 'string' ? `'${value}'` : typeof value === 'bigint' ? `${value}n` : JSON.stringify(value) ?? String(value);
+  } catch {
+    shown = String(value);
+  }
+  if (shown.length > 128) shown = `${shown.slice(0, 128)}...`;
+  const err = new TypeError(`The argument '${name}' ${reason}. Received ${shown}`) as CodedTypeError;
+  err.code = 'ERR_INVALID_ARG_VALUE';
+  return err;
+}
+
+/** RangeError with code ERR_OUT_OF_RANGE. */
+export function outOfRange(name: string, range: string, value: unknown): CodedRangeError {
+  const err = new RangeError(`The value of "${name}" is out of range. It must be ${range}. Received ${String(value)}`) as CodedRangeError;
+  err.code = 'ERR_OUT_OF_RANGE';
+  return err;
+}
+
+/** Throws unless `value` is an integer in [min, max]. */
+export function validateInteger(value: unknown, name: string, min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER): asserts value is number {
+  if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value);
+  if (!Number.isInteger(value) || value < min || value > max) throw outOfRange(name, `an integer >= ${min} and <= ${max}`, value);
+}
+
+/** Throws unless `value` is a boolean. */
+export function validateBoolean(value: unknown, name: string): asserts value is boolean {
+  if (typeof value !== 'boolean') throw invalidArgType(name, 'of type boolean', value);
+}
+
+/** Throws unless `value` is a string. */
+export function validateString(value: unknown, name: string): asserts value is string {
+  if (typeof value !== 'string') throw invalidArgType(name, 'of type string', value);
+}
+
+/** Throws unless `value` is one of `choices`. */
+export function validateOneOf<T extends string>(value: unknown, name: string, choices: readonly T[]): asserts value is T {
+  if (!choices.includes(value as T)) throw invalidArgValue(name, value, `must be one of ${choices.map((c) => `'${c}'`).join(', ')}`);
+}
+
+/** Throws unless `value` is a plain object (or undefined, when `optional`). */
+export function validateObject(value: unknown, name: string): asserts value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalidArgType(name, 'of type object', value);
+}
+
+/** Throws unless `value` is a non-negative finite number of milliseconds (or undefined). */
+export function validateTimeout(value: unknown, name = 'timeout'): asserts value is number | undefined {
+  if (value === undefined) return;
+  if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value);
+  if (!(value >= 0) || !Number.isFinite(value)) throw outOfRange(name, 'a finite number >= 0', value);
+}
+
+/** Throws unless `value` is an AbortSignal (or undefined). */
+export function validateSignal(value: unknown, name = 'signal'): asserts value is AbortSignal | undefined {
+  if (value === undefined) return;
+  if (!(value instanceof AbortSignal)) throw invalidArgType(name, 'an instance of AbortSignal', value);
+}

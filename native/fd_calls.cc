@@ -1,0 +1,248 @@
+// One system call each. Every socket is created non-blocking and close-on-exec.
+#include "fd_handle.h"
+#include <cerrno>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <unistd.h>
+
+#ifdef MSG_NOSIGNAL
+#define IOLIB_SEND_FLAGS MSG_NOSIGNAL
+#else
+#define IOLIB_SEND_FLAGS 0
+#endif
+
+namespace iolib {
+
+int MakeNonblockCloexec(int fd) {
+  int fl = fcntl(fd, F_GETFL);
+  if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) return errno;
+  int fdfl = fcntl(fd, F_GETFD);
+  if (fdfl < 0 || fcntl(fd, F_SETFD, fdfl | FD_CLOEXEC) < 0) return errno;
+  return 0;
+}
+
+// Portable path for kernels without SOCK_NONBLOCK/SOCK_CLOEXEC; also sets SO_NOSIGPIPE.
+static int Prepare(int fd) {
+  int err = MakeNonblockCloexec(fd);
+#ifdef SO_NOSIGPIPE
+  int on = 1;
+  if (!err && setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &on, sizeof(on)) < 0) err = errno;
+#endif
+  return err;
+}
+
+// socket(domain, type, protocol) -> fd | -errno
+static Napi::Value Socket(const Napi::CallbackInfo& info) {
+  int domain = info[0].As<Napi::Number>().Int32Value();
+  int type = info[1].As<Napi::Number>().Int32Value();
+  int protocol = info[2].As<Napi::Number>().Int32Value();
+#if defined(SOCK_NONBLOCK) && defined(SOCK_CLOEXEC)
+  int fd = socket(domain, type | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol);
+  if (fd < 0) return Fail(info.Env(), errno);
+#else
+  int fd = socket(domain, type, protocol);
+  if (fd < 0) return Fail(info.Env(), errno);
+  if (int err = Prepare(fd)) {
+    close(fd);
+    return Fail(info.Env(), err);
+  }
+#endif
+  return Num(info.Env(), fd);
+}
+
+// socketpair(domain, type, protocol) -> [fd, fd] | -errno
+static Napi::Value SocketPair(const Napi::CallbackInfo& info) {
+  int domain = info[0].As<Napi::Number>().Int32Value();
+  int type = info[1].As<Napi::Number>().Int32Value();
+  int protocol = info[2].As<Napi::Number>().Int32Value();
+  int fds[2];
+#if defined(SOCK_NONBLOCK) && defined(SOCK_CLOEXEC)
+  if (socketpair(domain, type | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol, fds) < 0) return Fail(info.Env(), errno);
+#else
+  if (socketpair(domain, type, protocol, fds) < 0) return Fail(info.Env(), errno);
+  int err = Prepare(fds[0]);
+  if (!err) err = Prepare(fds[1]);
+  if (err) {
+    close(fds[0]);
+    close(fds[1]);
+    return Fail(info.Env(), err);
+  }
+#endif
+  Napi::Array out = Napi::Array::New(info.Env(), 2);
+  out.Set(0u, Num(info.Env(), fds[0]));
+  out.Set(1u, Num(info.Env(), fds[1]));
+  return out;
+}
+
+// adoptFd(fd) -> 0 | -errno: makes a foreign fd non-blocking and close-on-exec.
+static Napi::Value AdoptFd(const Napi::CallbackInfo& info) {
+  int fd = info[0].As<Napi::Number>().Int32Value();
+  int err = Prepare(fd);
+  return Num(info.Env(), err ? -err : 0);
+}
+
+// dupFd(fd) -> new fd (close-on-exec) | -errno
+static Napi::Value DupFd(const Napi::CallbackInfo& info) {
+  int fd = fcntl(info[0].As<Napi::Number>().Int32Value(), F_DUPFD_CLOEXEC, 0);
+  return Num(info.Env(), fd < 0 ? -errno : fd);
+}
+
+// closeFd(fd) -> 0 | -errno: for fds no handle owns yet (received, or failed set-up).
+static Napi::Value CloseFd(const Napi::CallbackInfo& info) {
+  return Num(info.Env(), close(info[0].As<Napi::Number>().Int32Value()) < 0 ? -errno : 0);
+}
+
+#define CHECK_OPEN() \
+  if (fd_ < 0) return Fail(info.Env(), EBADF)
+
+Napi::Value FdHandle::Bind(const Napi::CallbackInfo& info) {
+  CHECK_OPEN();
+  sockaddr_storage ss;
+  socklen_t len;
+  if (!SockaddrFromJs(info, 0, &ss, &len)) return Fail(info.Env(), EINVAL);
+  if (bind(fd_, reinterpret_cast<sockaddr*>(&ss), len) < 0) return Fail(info.Env(), errno);
+  return Num(info.Env(), 0);
+}
+
+// connect(...) -> 0 | -errno; -EINPROGRESS means wait for writable, then read SO_ERROR.
+Napi::Value FdHandle::Connect(const Napi::CallbackInfo& info) {
+  CHECK_OPEN();
+  sockaddr_storage ss;
+  socklen_t len;
+  if (info[0].As<Napi::Number>().Int32Value() == 0) {
+    ss = {};
+    ss.ss_family = AF_UNSPEC;  // dissolves a datagram association
+    len = sizeof(ss);
+  } else if (!SockaddrFromJs(info, 0, &ss, &len)) {
+    return Fail(info.Env(), EINVAL);
+  }
+  int r;
+  do r = connect(fd_, reinterpret_cast<sockaddr*>(&ss), len);
+  while (r < 0 && errno == EINTR);
+  return Num(info.Env(), r < 0 ? -errno : 0);
+}
+
+Napi::Value FdHandle::Listen(const Napi::CallbackInfo& info) {
+  CHECK_OPEN();
+  if (listen(fd_, info[0].As<Napi::Number>().Int32Value()) < 0) return Fail(info.Env(), errno);
+  return Num(info.Env(), 0);
+}
+
+// accept() -> fd | -errno (-EAGAIN when nothing is pending)
+Napi::Value FdHandle::Accept(const Napi::CallbackInfo& info) {
+  CHECK_OPEN();
+  int fd;
+#ifdef __linux__
+  do fd = accept4(fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+  while (fd < 0 && errno == EINTR);
+  if (fd < 0) return Fail(info.Env(), errno == EWOULDBLOCK ? EAGAIN : errno);
+#else
+  do fd = accept(fd_, nullptr, nullptr);
+  while (fd < 0 && errno == EINTR);
+  if (fd < 0) return Fail(info.Env(), errno == EWOULDBLOCK ? EAGAIN : errno);
+  if (int err = Prepare(fd)) {
+    close(fd);
+    return Fail(info.Env(), err);
+  }
+#endif
+  return Num(info.Env(), fd);
+}
+
+Napi::Value FdHandle::Shutdown(const Napi::CallbackInfo& info) {
+  CHECK_OPEN();
+  if (shutdown(fd_, info[0].As<Napi::Number>().Int32Value()) < 0) return Fail(info.Env(), errno);
+  return Num(info.Env(), 0);
+}
+
+Napi::Value FdHandle::GetSockName(const Napi::CallbackInfo& info) {
+  CHECK_OPEN();
+  sockaddr_storage ss = {};
+  socklen_t len = sizeof(ss);
+  if (getsockname(fd_, reinterpret_cast<sockaddr*>(&ss), &len) < 0) return Fail(info.Env(), errno);
+  return SockaddrToJs(info.Env(), &ss, len);
+}
+
+Napi::Value FdHandle::GetPeerName(const Napi::CallbackInfo& info) {
+  CHECK_OPEN();
+  sockaddr_storage ss = {};
+  socklen_t len = sizeof(ss);
+  if (getpeername(fd_, reinterpret_cast<sockaddr*>(&ss), &len) < 0) return Fail(info.Env(), errno);
+  return SockaddrToJs(info.Env(), &ss, len);
+}
+
+// getsockopt(level, name, size) -> Buffer of the bytes the kernel wrote | -errno.
+// Values are encoded and decoded in TypeScript, which knows each option's type.
+Napi::Value FdHandle::GetSockOpt(const Napi::CallbackInfo& info) {
+  CHECK_OPEN();
+  int level = info[0].As<Napi::Number>().Int32Value();
+  int name = info[1].As<Napi::Number>().Int32Value();
+  socklen_t len = info[2].As<Napi::Number>().Uint32Value();
+  std::vector<char> buf(len ? len : 1);
+  if (getsockopt(fd_, level, name, buf.data(), &len) < 0) return Fail(info.Env(), errno);
+  return Napi::Buffer<char>::Copy(info.Env(), buf.data(), len);
+}
+
+// setsockopt(level, name, bytes) -> 0 | -errno
+Napi::Value FdHandle::SetSockOpt(const Napi::CallbackInfo& info) {
+  CHECK_OPEN();
+  int level = info[0].As<Napi::Number>().Int32Value();
+  int name = info[1].As<Napi::Number>().Int32Value();
+  Napi::Uint8Array value = info[2].As<Napi::Uint8Array>();
+  if (setsockopt(fd_, level, name, value.Data(), static_cast<socklen_t>(value.ByteLength())) < 0) return Fail(info.Env(), errno);
+  return Num(info.Env(), 0);
+}
+
+// sendto(buffer, start, end, flags[, family, bytes, port, scope]) -> bytes | -errno
+Napi::Value FdHandle::SendTo(const Napi::CallbackInfo& info) {
+  CHECK_OPEN();
+  Napi::Uint8Array buf = info[0].As<Napi::Uint8Array>();
+  size_t start = info[1].As<Napi::Number>().Uint32Value();
+  size_t end = info[2].As<Napi::Number>().Uint32Value();
+  int flags = info[3].As<Napi::Number>().Int32Value() | IOLIB_SEND_FLAGS;
+  if (end > buf.ByteLength() || start > end) return Fail(info.Env(), EINVAL);
+  sockaddr_storage ss;
+  socklen_t len = 0;
+  if (info.Length() > 5 && !info[4].IsUndefined() && !SockaddrFromJs(info, 4, &ss, &len)) return Fail(info.Env(), EINVAL);
+  ssize_t n;
+  do n = sendto(fd_, buf.Data() + start, end - start, flags, len ? reinterpret_cast<sockaddr*>(&ss) : nullptr, len);
+  while (n < 0 && errno == EINTR);
+  if (n < 0) return Fail(info.Env(), errno == EWOULDBLOCK ? EAGAIN : errno);
+  return Num(info.Env(), static_cast<double>(n));
+}
+
+// recvfrom(buffer, start, end, flags) -> [bytes, family, addrBytes, port, scope, msgFlags] | -errno
+Napi::Value FdHandle::RecvFrom(const Napi::CallbackInfo& info) {
+  CHECK_OPEN();
+  Napi::Uint8Array buf = info[0].As<Napi::Uint8Array>();
+  size_t start = info[1].As<Napi::Number>().Uint32Value();
+  size_t end = info[2].As<Napi::Number>().Uint32Value();
+  int flags = info[3].As<Napi::Number>().Int32Value();
+  if (end > buf.ByteLength() || start > end) return Fail(info.Env(), EINVAL);
+  sockaddr_storage ss = {};
+  iovec iov = {buf.Data() + start, end - start};
+  msghdr msg = {};
+  msg.msg_name = &ss;
+  msg.msg_namelen = sizeof(ss);
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  ssize_t n;
+  do n = recvmsg(fd_, &msg, flags);
+  while (n < 0 && errno == EINTR);
+  if (n < 0) return Fail(info.Env(), errno == EWOULDBLOCK ? EAGAIN : errno);
+  Napi::Array name = SockaddrToJs(info.Env(), &ss, msg.msg_namelen).As<Napi::Array>();
+  Napi::Array out = Napi::Array::New(info.Env(), 6);
+  out.Set(0u, Num(info.Env(), static_cast<double>(n)));
+  for (uint32_t i = 0; i < 4; i++) out.Set(i + 1, name.Get(i));
+  out.Set(5u, Num(info.Env(), msg.msg_flags));
+  return out;
+}
+
+void InitFdCalls(Napi::Env env, Napi::Object exports) {
+  exports.Set("socket", Napi::Function::New(env, Socket, "socket"));
+  exports.Set("socketpair", Napi::Function::New(env, SocketPair, "socketpair"));
+  exports.Set("adoptFd", Napi::Function::New(env, AdoptFd, "adoptFd"));
+  exports.Set("dupFd", Napi::Function::New(env, DupFd, "dupFd"));
+  exports.Set("closeFd", Napi::Function::New(env, CloseFd, "closeFd"));
+}
+
+}  // namespace iolib

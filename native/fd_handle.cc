@@ -1,0 +1,170 @@
+#include "fd_handle.h"
+#include <cerrno>
+#include <unistd.h>
+
+namespace iolib {
+
+Napi::Function FdHandle::Define(Napi::Env env) {
+  return DefineClass(env, "FdHandle", {
+    InstanceAccessor<&FdHandle::GetFd>("fd"),
+    InstanceMethod<&FdHandle::SetNotify>("setNotify"),
+    InstanceMethod<&FdHandle::ReadStart>("readStart"),
+    InstanceMethod<&FdHandle::ReadStop>("readStop"),
+    InstanceMethod<&FdHandle::Close>("close"),
+    InstanceMethod<&FdHandle::Write>("write"),
+    InstanceMethod<&FdHandle::Writev>("writev"),
+    InstanceMethod<&FdHandle::Bind>("bind"),
+    InstanceMethod<&FdHandle::Connect>("connect"),
+    InstanceMethod<&FdHandle::Listen>("listen"),
+    InstanceMethod<&FdHandle::Accept>("accept"),
+    InstanceMethod<&FdHandle::Shutdown>("shutdown"),
+    InstanceMethod<&FdHandle::GetSockName>("getsockname"),
+    InstanceMethod<&FdHandle::GetPeerName>("getpeername"),
+    InstanceMethod<&FdHandle::GetSockOpt>("getsockopt"),
+    InstanceMethod<&FdHandle::SetSockOpt>("setsockopt"),
+    InstanceMethod<&FdHandle::SendTo>("sendto"),
+    InstanceMethod<&FdHandle::RecvFrom>("recvfrom"),
+    InstanceMethod<&FdHandle::SendMsg>("sendmsg"),
+    InstanceMethod<&FdHandle::RecvMsg>("recvmsg"),
+    InstanceMethod<&FdHandle::SendBatch>("sendBatch"),
+  });
+}
+
+FdHandle::FdHandle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<FdHandle>(info) {
+  fd_ = info[0].As<Napi::Number>().Int32Value();
+  owner_ = Napi::Reference<Napi::Object>::New(info[1].As<Napi::Object>(), 0);
+  owned_ = info.Length() < 3 || info[2].ToBoolean();
+  envData_ = GetEnvData(info.Env());
+  envData_->handles.insert(this);
+}
+
+FdHandle::~FdHandle() { CloseNow(); }
+
+void FdHandle::CloseNow() {
+  if (fd_ < 0) return;
+  int fd = fd_;
+  fd_ = -1;  // first: no later call can reach this fd number again
+  notify_ = active_ = 0;
+  readMode_ = kNone;
+  envData_->handles.erase(this);
+  if (poll_) {
+    // libuv drops the fd from epoll and from the pending batch on stop, so the fd may be
+    // closed at once; the handle memory lives until the close callback.
+    uv_poll_stop(poll_);
+    uv_close(reinterpret_cast<uv_handle_t*>(poll_), [](uv_handle_t* h) { delete reinterpret_cast<uv_poll_t*>(h); });
+    poll_ = nullptr;
+  }
+  if (owned_) close(fd);  // never retried: on Linux the fd is gone even on EINTR
+  if (strong_) {
+    strong_ = false;
+    owner_.Unref();
+  }
+}
+
+int FdHandle::Update() {
+  if (fd_ < 0) return -EBADF;
+  int want = notify_ | (readMode_ != kNone ? UV_READABLE : 0);
+  if (want == active_) return 0;
+  if (want) {
+    if (!poll_) {
+      uv_loop_t* loop;
+      napi_get_uv_event_loop(Env(), &loop);
+      poll_ = new uv_poll_t;
+      int err = uv_poll_init(loop, poll_, fd_);
+      if (err) {
+        delete poll_;
+        poll_ = nullptr;
+        return err;
+      }
+      poll_->data = this;
+    }
+    int err = uv_poll_start(poll_, want, OnPoll);
+    if (err) return err;
+    if (!strong_) {
+      strong_ = true;
+      owner_.Ref();
+    }
+  } else {
+    uv_poll_stop(poll_);
+    if (strong_) {
+      strong_ = false;
+      owner_.Unref();
+    }
+  }
+  active_ = want;
+  return 0;
+}
+
+void FdHandle::CallJs(Napi::FunctionReference& fn, std::initializer_list<napi_value> args) {
+  Napi::Env env = Env();
+  fn.MakeCallback(owner_.Value(), args, nullptr);
+  if (env.IsExceptionPending()) {
+    Napi::Error err = env.GetAndClearPendingException();
+    napi_fatal_exception(env, err.Value());
+  }
+}
+
+void FdHandle::OnPoll(uv_poll_t* poll, int status, int events) {
+  auto* self = static_cast<FdHandle*>(poll->data);
+  Napi::Env env = self->Env();
+  Napi::HandleScope scope(env);
+  Napi::Object keep = self->Value();  // alive for the whole callback, whatever JS does
+  (void)keep;
+  if (status < 0) {
+    self->CallJs(self->envData_->onEvent, {Num(env, status)});
+    return;
+  }
+  if ((events & UV_READABLE) && self->readMode_ != kNone) {
+    if (self->readMode_ == kBytes) self->ReadBytes(env);
+    else self->ReadMessages(env);
+    if (self->fd_ < 0) return;
+  }
+  int ev = events & (self->notify_ | UV_DISCONNECT);
+  if (ev & self->notify_) self->CallJs(self->envData_->onEvent, {Num(env, ev)});
+}
+
+Napi::Value FdHandle::GetFd(const Napi::CallbackInfo& info) { return Num(info.Env(), fd_); }
+
+Napi::Value FdHandle::SetNotify(const Napi::CallbackInfo& info) {
+  notify_ = info[0].As<Napi::Number>().Int32Value() & (UV_READABLE | UV_WRITABLE | UV_DISCONNECT);
+  return Num(info.Env(), Update());
+}
+
+// readStart(mode, chunk, batch, wantAddrs): mode 1 bytes, 2 messages, 3 records (seqpacket:
+// a zero-length read is the end).
+Napi::Value FdHandle::ReadStart(const Napi::CallbackInfo& info) {
+  int mode = info[0].As<Napi::Number>().Int32Value();
+  if (mode < kBytes || mode > kRecords) return Fail(info.Env(), EINVAL);
+  readMode_ = static_cast<ReadMode>(mode);
+  if (info.Length() > 1) chunk_ = info[1].As<Napi::Number>().Uint32Value();
+  if (info.Length() > 2) batch_ = info[2].As<Napi::Number>().Uint32Value();
+  if (info.Length() > 3) wantAddrs_ = info[3].ToBoolean();
+  if (chunk_ == 0) chunk_ = 1;
+  if (batch_ == 0) batch_ = 1;
+  return Num(info.Env(), Update());
+}
+
+Napi::Value FdHandle::ReadStop(const Napi::CallbackInfo& info) {
+  readMode_ = kNone;
+  return Num(info.Env(), Update());
+}
+
+Napi::Value FdHandle::Close(const Napi::CallbackInfo& info) {
+  CloseNow();
+  return Num(info.Env(), 0);
+}
+
+static void CleanupEnv(void* arg) {
+  auto* data = static_cast<EnvData*>(arg);
+  std::vector<FdHandle*> open(data->handles.begin(), data->handles.end());
+  for (FdHandle* h : open) h->CloseNow();
+}
+
+void InitFdHandle(Napi::Env env, Napi::Object exports) {
+  Napi::Function ctor = FdHandle::Define(env);
+  GetEnvData(env)->handleCtor = Napi::Persistent(ctor);
+  exports.Set("FdHandle", ctor);
+  napi_add_env_cleanup_hook(env, CleanupEnv, GetEnvData(env));
+}
+
+}  // namespace iolib

@@ -1,0 +1,152 @@
+// The hot paths: one JS call per readable wakeup carrying a batch, writes tried at once.
+#include "fd_handle.h"
+#include <cerrno>
+#include <climits>
+#include <cstring>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#ifdef MSG_NOSIGNAL
+#define IOLIB_SEND_FLAGS MSG_NOSIGNAL
+#else
+#define IOLIB_SEND_FLAGS 0  // SO_NOSIGPIPE is set on the socket instead (BSD, macOS)
+#endif
+
+namespace iolib {
+
+static constexpr int kStatusEnd = 1;  // onRead status: the peer ended the stream
+
+// Reads until the scratch is full, a short read shows the kernel is drained, EOF or an error,
+// then hands JS one Buffer.
+void FdHandle::ReadBytes(Napi::Env env) {
+  char* buf = envData_->Scratch(chunk_);
+  size_t total = 0;
+  int status = 0;
+  while (total < chunk_) {
+    size_t want = chunk_ - total;
+    ssize_t n = read(fd_, buf + total, want);
+    if (n > 0) {
+      total += static_cast<size_t>(n);
+      if (static_cast<size_t>(n) < want) break;
+    } else if (n == 0) {
+      status = kStatusEnd;
+      break;
+    } else if (errno == EINTR) {
+      continue;
+    } else {
+      if (errno != EAGAIN && errno != EWOULDBLOCK) status = -errno;
+      break;
+    }
+  }
+  if (total == 0 && status == 0) return;
+  napi_value data = total ? Napi::Buffer<char>::Copy(env, buf, total) : env.Null();
+  CallJs(envData_->onRead, {data, Num(env, status)});
+}
+
+// Receives up to batch_ messages (recvmmsg where the kernel has it), then hands JS one Buffer
+// of the payloads back to back, an info Buffer of (length, flags) uint32 pairs and, when asked,
+// one packed address record per message.
+void FdHandle::ReadMessages(Napi::Env env) {
+  const unsigned batch = batch_;
+  const size_t slot = chunk_;
+  char* area = envData_->Scratch(batch * (slot + sizeof(sockaddr_storage)));
+  auto* addrs = reinterpret_cast<sockaddr_storage*>(area + batch * slot);
+  std::vector<mmsghdr> msgs(batch);
+  std::vector<iovec> iovs(batch);
+  for (unsigned i = 0; i < batch; i++) {
+    iovs[i] = {area + i * slot, slot};
+    msgs[i].msg_hdr = {};
+    msgs[i].msg_hdr.msg_iov = &iovs[i];
+    msgs[i].msg_hdr.msg_iovlen = 1;
+    if (wantAddrs_) {
+      msgs[i].msg_hdr.msg_name = &addrs[i];
+      msgs[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
+    }
+  }
+  int count = 0;
+  int status = 0;
+#ifdef __linux__
+  do count = recvmmsg(fd_, msgs.data(), batch, MSG_DONTWAIT, nullptr);
+  while (count < 0 && errno == EINTR);
+#else
+  for (; count < static_cast<int>(batch); count++) {
+    ssize_t n;
+    do n = recvmsg(fd_, &msgs[count].msg_hdr, MSG_DONTWAIT);
+    while (n < 0 && errno == EINTR);
+    if (n < 0) break;
+    msgs[count].msg_len = static_cast<unsigned>(n);
+  }
+  if (count == 0) count = -1;
+#endif
+  if (count < 0) {
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return;
+    status = -errno;
+    count = 0;
+  }
+  if (readMode_ == kRecords) {
+    for (int i = 0; i < count; i++) {
+      if (msgs[i].msg_len == 0) {
+        count = i;
+        status = kStatusEnd;
+        break;
+      }
+    }
+  }
+  size_t total = 0;
+  for (int i = 0; i < count; i++) total += msgs[i].msg_len < slot ? msgs[i].msg_len : slot;
+  Napi::Buffer<char> data = Napi::Buffer<char>::New(env, total);
+  Napi::Buffer<uint32_t> meta = Napi::Buffer<uint32_t>::New(env, 2 * (count ? count : 1));
+  napi_value names = env.Undefined();
+  uint8_t* rec = nullptr;
+  if (wantAddrs_ && count) {
+    Napi::Buffer<uint8_t> b = Napi::Buffer<uint8_t>::New(env, count * kAddrRecord);
+    rec = b.Data();
+    names = b;
+  }
+  size_t off = 0;
+  for (int i = 0; i < count; i++) {
+    size_t len = msgs[i].msg_len < slot ? msgs[i].msg_len : slot;
+    memcpy(data.Data() + off, area + i * slot, len);
+    off += len;
+    meta.Data()[2 * i] = static_cast<uint32_t>(len);
+    meta.Data()[2 * i + 1] = static_cast<uint32_t>(msgs[i].msg_hdr.msg_flags);
+    if (rec) PackSockaddr(&addrs[i], msgs[i].msg_hdr.msg_namelen, rec + i * kAddrRecord);
+  }
+  CallJs(envData_->onMessages, {data, meta, names, Num(env, count), Num(env, status)});
+}
+
+Napi::Value FdHandle::Write(const Napi::CallbackInfo& info) {
+  if (fd_ < 0) return Fail(info.Env(), EBADF);
+  Napi::Uint8Array buf = info[0].As<Napi::Uint8Array>();
+  ssize_t n;
+  do n = send(fd_, buf.Data(), buf.ByteLength(), IOLIB_SEND_FLAGS);
+  while (n < 0 && errno == EINTR);
+  if (n < 0) return Fail(info.Env(), errno == EWOULDBLOCK ? EAGAIN : errno);
+  return Num(info.Env(), static_cast<double>(n));
+}
+
+// writev(chunks[, from]): sends chunks[from..] in one sendmsg; returns bytes sent.
+Napi::Value FdHandle::Writev(const Napi::CallbackInfo& info) {
+  if (fd_ < 0) return Fail(info.Env(), EBADF);
+  Napi::Array chunks = info[0].As<Napi::Array>();
+  uint32_t from = info.Length() > 1 ? info[1].As<Napi::Number>().Uint32Value() : 0;
+  uint32_t n = chunks.Length();
+  if (from >= n) return Num(info.Env(), 0);
+  uint32_t count = n - from;
+  if (count > IOV_MAX) count = IOV_MAX;
+  std::vector<iovec> iov(count);
+  for (uint32_t i = 0; i < count; i++) {
+    Napi::Uint8Array b = chunks.Get(from + i).As<Napi::Uint8Array>();
+    iov[i] = {b.Data(), b.ByteLength()};
+  }
+  msghdr msg = {};
+  msg.msg_iov = iov.data();
+  msg.msg_iovlen = count;
+  ssize_t sent;
+  do sent = sendmsg(fd_, &msg, IOLIB_SEND_FLAGS);
+  while (sent < 0 && errno == EINTR);
+  if (sent < 0) return Fail(info.Env(), errno == EWOULDBLOCK ? EAGAIN : errno);
+  return Num(info.Env(), static_cast<double>(sent));
+}
+
+}  // namespace iolib

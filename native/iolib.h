@@ -1,0 +1,69 @@
+// Shared declarations of the native core. Convention (as libuv's): a call that can fail
+// returns a JS number; a negative number is -errno. Calls that return data return the data
+// or such a negative number. No policy lives here.
+#pragma once
+
+#include <napi.h>
+#include <uv.h>
+#include <sys/socket.h>
+#include <cstdint>
+#include <unordered_set>
+#include <vector>
+
+#ifndef __linux__
+// recvmmsg/sendmmsg are Linux's; elsewhere the same loop runs over recvmsg/sendmsg.
+struct mmsghdr {
+  msghdr msg_hdr;
+  unsigned msg_len;
+};
+#endif
+
+namespace iolib {
+
+class FdHandle;
+
+// Per-environment state (worker threads each get their own).
+struct EnvData {
+  Napi::FunctionReference onRead;       // onRead.call(owner, buffer|null, status)
+  Napi::FunctionReference onMessages;   // onMessages.call(owner, data, info, addrs, count)
+  Napi::FunctionReference onEvent;      // onEvent.call(owner, events|-errno)
+  Napi::FunctionReference handleCtor;
+  std::vector<char> scratch;            // shared read buffer: one per env, not per socket
+  std::unordered_set<FdHandle*> handles;
+  char* Scratch(size_t size) {
+    if (scratch.size() < size) scratch.resize(size);
+    return scratch.data();
+  }
+};
+
+EnvData* GetEnvData(Napi::Env env);
+
+// -errno as a JS number.
+inline Napi::Value Fail(Napi::Env env, int err) { return Napi::Number::New(env, -err); }
+inline Napi::Value Num(Napi::Env env, double v) { return Napi::Number::New(env, v); }
+
+// Sockaddr conversion. JS form: (family, address bytes, port, scopeId) where family is
+// 4 (AF_INET: 4 bytes), 6 (AF_INET6: 16 bytes) or 1 (AF_UNIX: path bytes; a leading NUL
+// byte means the abstract namespace).
+bool SockaddrFromJs(const Napi::CallbackInfo& info, size_t at, sockaddr_storage* ss, socklen_t* len);
+bool SockaddrFromValues(Napi::Value family, Napi::Value bytes, Napi::Value port, Napi::Value scope, sockaddr_storage* ss, socklen_t* len);
+// Returns [family, Buffer, port, scopeId] (family 0 for AF_UNSPEC / unnamed).
+Napi::Value SockaddrToJs(Napi::Env env, const sockaddr_storage* ss, socklen_t len);
+// Packs an address into a fixed record (see kAddrRecord) for batched receives.
+constexpr size_t kAddrRecord = 120;
+void PackSockaddr(const sockaddr_storage* ss, socklen_t len, uint8_t* out);
+
+// Sets O_NONBLOCK and FD_CLOEXEC; returns 0 or errno.
+int MakeNonblockCloexec(int fd);
+
+// Module parts, each adding its exports.
+void InitErrno(Napi::Env env, Napi::Object exports);
+void InitFdHandle(Napi::Env env, Napi::Object exports);
+void InitFdCalls(Napi::Env env, Napi::Object exports);
+void InitConstants(Napi::Env env, Napi::Object exports);
+void InitResolver(Napi::Env env, Napi::Object exports);
+void InitDatabases(Napi::Env env, Napi::Object exports);
+void InitInterfaces(Napi::Env env, Napi::Object exports);
+void InitReadiness(Napi::Env env, Napi::Object exports);
+
+}  // namespace iolib

@@ -1,0 +1,163 @@
+// Ancillary data (SCM_RIGHTS) and batched datagram sends.
+#include "fd_handle.h"
+#include <cerrno>
+#include <cstring>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#ifdef MSG_NOSIGNAL
+#define IOLIB_SEND_FLAGS MSG_NOSIGNAL
+#else
+#define IOLIB_SEND_FLAGS 0
+#endif
+#ifndef MSG_CMSG_CLOEXEC
+#define MSG_CMSG_CLOEXEC 0
+#endif
+
+namespace iolib {
+
+static constexpr int kMaxFds = 253;  // Linux's SCM_MAX_FD
+
+// sendmsg(chunks, fds, flags[, family, bytes, port, scope]) -> bytes | -errno
+Napi::Value FdHandle::SendMsg(const Napi::CallbackInfo& info) {
+  if (fd_ < 0) return Fail(info.Env(), EBADF);
+  Napi::Array chunks = info[0].As<Napi::Array>();
+  Napi::Array fds = info[1].As<Napi::Array>();
+  int flags = info[2].As<Napi::Number>().Int32Value() | IOLIB_SEND_FLAGS;
+  uint32_t nfds = fds.Length();
+  if (nfds > kMaxFds) return Fail(info.Env(), EINVAL);
+  std::vector<iovec> iov(chunks.Length());
+  for (uint32_t i = 0; i < iov.size(); i++) {
+    Napi::Uint8Array b = chunks.Get(i).As<Napi::Uint8Array>();
+    iov[i] = {b.Data(), b.ByteLength()};
+  }
+  msghdr msg = {};
+  msg.msg_iov = iov.data();
+  msg.msg_iovlen = iov.size();
+  sockaddr_storage ss;
+  socklen_t len = 0;
+  if (info.Length() > 4 && !info[3].IsUndefined()) {
+    if (!SockaddrFromJs(info, 3, &ss, &len)) return Fail(info.Env(), EINVAL);
+    msg.msg_name = &ss;
+    msg.msg_namelen = len;
+  }
+  std::vector<char> control;
+  if (nfds) {
+    control.assign(CMSG_SPACE(nfds * sizeof(int)), 0);
+    msg.msg_control = control.data();
+    msg.msg_controllen = control.size();
+    cmsghdr* cm = CMSG_FIRSTHDR(&msg);
+    cm->cmsg_level = SOL_SOCKET;
+    cm->cmsg_type = SCM_RIGHTS;
+    cm->cmsg_len = CMSG_LEN(nfds * sizeof(int));
+    int* out = reinterpret_cast<int*>(CMSG_DATA(cm));
+    for (uint32_t i = 0; i < nfds; i++) out[i] = fds.Get(i).As<Napi::Number>().Int32Value();
+  }
+  ssize_t n;
+  do n = sendmsg(fd_, &msg, flags);
+  while (n < 0 && errno == EINTR);
+  if (n < 0) return Fail(info.Env(), errno == EWOULDBLOCK ? EAGAIN : errno);
+  return Num(info.Env(), static_cast<double>(n));
+}
+
+// recvmsg(buffer, start, end, flags) ->
+//   [bytes, fds, msgFlags, family, addrBytes, port, scope] | -errno
+// Every fd the kernel passed is returned (close-on-exec); the caller closes those it does not
+// keep, so none leaks.
+Napi::Value FdHandle::RecvMsg(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (fd_ < 0) return Fail(env, EBADF);
+  Napi::Uint8Array buf = info[0].As<Napi::Uint8Array>();
+  size_t start = info[1].As<Napi::Number>().Uint32Value();
+  size_t end = info[2].As<Napi::Number>().Uint32Value();
+  int flags = info[3].As<Napi::Number>().Int32Value() | MSG_CMSG_CLOEXEC;
+  if (end > buf.ByteLength() || start > end) return Fail(env, EINVAL);
+  iovec iov = {buf.Data() + start, end - start};
+  sockaddr_storage ss = {};
+  std::vector<char> control(CMSG_SPACE(kMaxFds * sizeof(int)));
+  msghdr msg = {};
+  msg.msg_name = &ss;
+  msg.msg_namelen = sizeof(ss);
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control.data();
+  msg.msg_controllen = control.size();
+  ssize_t n;
+  do n = recvmsg(fd_, &msg, flags);
+  while (n < 0 && errno == EINTR);
+  if (n < 0) return Fail(env, errno == EWOULDBLOCK ? EAGAIN : errno);
+  Napi::Array fds = Napi::Array::New(env);
+  uint32_t k = 0;
+  for (cmsghdr* cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm)) {
+    if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS) continue;
+    size_t count = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+    const int* in = reinterpret_cast<const int*>(CMSG_DATA(cm));
+    for (size_t i = 0; i < count; i++) {
+      int fd;
+      memcpy(&fd, in + i, sizeof(int));
+#if !defined(__linux__)
+      MakeNonblockCloexec(fd);  // no MSG_CMSG_CLOEXEC: set it now, before anyone can fork
+#endif
+      fds.Set(k++, Num(env, fd));
+    }
+  }
+  Napi::Array name = SockaddrToJs(env, &ss, msg.msg_namelen).As<Napi::Array>();
+  Napi::Array out = Napi::Array::New(env, 7);
+  out.Set(0u, Num(env, static_cast<double>(n)));
+  out.Set(1u, fds);
+  out.Set(2u, Num(env, msg.msg_flags));
+  for (uint32_t i = 0; i < 4; i++) out.Set(i + 3, name.Get(i));
+  return out;
+}
+
+// sendBatch(buffers, addresses?) -> messages sent | -errno. `addresses[i]` is
+// [family, bytes, port, scope] or undefined (the connected peer). sendmmsg where available.
+Napi::Value FdHandle::SendBatch(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (fd_ < 0) return Fail(env, EBADF);
+  Napi::Array bufs = info[0].As<Napi::Array>();
+  bool named = info.Length() > 1 && info[1].IsArray();
+  Napi::Array addrs = named ? info[1].As<Napi::Array>() : Napi::Array();
+  uint32_t count = bufs.Length();
+  if (count == 0) return Num(env, 0);
+  std::vector<iovec> iov(count);
+  std::vector<sockaddr_storage> names(named ? count : 0);
+  std::vector<mmsghdr> msgs(count);
+  for (uint32_t i = 0; i < count; i++) {
+    Napi::Uint8Array b = bufs.Get(i).As<Napi::Uint8Array>();
+    iov[i] = {b.Data(), b.ByteLength()};
+    msgs[i] = {};
+    msgs[i].msg_hdr.msg_iov = &iov[i];
+    msgs[i].msg_hdr.msg_iovlen = 1;
+    if (named) {
+      Napi::Value a = addrs.Get(i);
+      if (a.IsArray()) {
+        Napi::Array arr = a.As<Napi::Array>();
+        socklen_t len;
+        if (!SockaddrFromValues(arr.Get(0u), arr.Get(1u), arr.Get(2u), arr.Get(3u), &names[i], &len)) return Fail(env, EINVAL);
+        msgs[i].msg_hdr.msg_name = &names[i];
+        msgs[i].msg_hdr.msg_namelen = len;
+      }
+    }
+  }
+#ifdef __linux__
+  int sent;
+  do sent = sendmmsg(fd_, msgs.data(), count, IOLIB_SEND_FLAGS);
+  while (sent < 0 && errno == EINTR);
+  if (sent < 0) return Fail(env, errno == EWOULDBLOCK ? EAGAIN : errno);
+#else
+  int sent = 0;
+  for (; sent < static_cast<int>(count); sent++) {
+    ssize_t n;
+    do n = sendmsg(fd_, &msgs[sent].msg_hdr, IOLIB_SEND_FLAGS);
+    while (n < 0 && errno == EINTR);
+    if (n < 0) {
+      if (sent == 0) return Fail(env, errno == EWOULDBLOCK ? EAGAIN : errno);
+      break;
+    }
+  }
+#endif
+  return Num(env, sent);
+}
+
+}  // namespace iolib

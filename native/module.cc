@@ -1,0 +1,34 @@
+#include "iolib.h"
+
+namespace iolib {
+
+EnvData* GetEnvData(Napi::Env env) { return env.GetInstanceData<EnvData>(); }
+
+static Napi::Value SetCallbacks(const Napi::CallbackInfo& info) {
+  EnvData* data = GetEnvData(info.Env());
+  Napi::Object cbs = info[0].As<Napi::Object>();
+  data->onRead = Napi::Persistent(cbs.Get("onRead").As<Napi::Function>());
+  data->onMessages = Napi::Persistent(cbs.Get("onMessages").As<Napi::Function>());
+  data->onEvent = Napi::Persistent(cbs.Get("onEvent").As<Napi::Function>());
+  return info.Env().Undefined();
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  env.SetInstanceData(new EnvData());
+  exports.Set("setCallbacks", Napi::Function::New(env, SetCallbacks, "setCallbacks"));
+  InitErrno(env, exports);
+  InitFdHandle(env, exports);
+  InitFdCalls(env, exports);
+  InitConstants(env, exports);
+  InitResolver(env, exports);
+  InitDatabases(env, exports);
+  InitInterfaces(env, exports);
+  InitReadiness(env, exports);
+  return exports;
+}
+
+}  // namespace iolib
+
+static Napi::Object InitModule(Napi::Env env, Napi::Object exports) { return iolib::Init(env, exports); }
+
+NODE_API_MODULE(iolib, InitModule)

@@ -1,0 +1,118 @@
+#include "iolib.h"
+#include <netinet/in.h>
+#include <sys/un.h>
+#include <cstddef>
+#include <cstring>
+
+namespace iolib {
+
+bool SockaddrFromJs(const Napi::CallbackInfo& info, size_t at, sockaddr_storage* ss, socklen_t* len) {
+  return SockaddrFromValues(info[at], info[at + 1], info[at + 2], info[at + 3], ss, len);
+}
+
+bool SockaddrFromValues(Napi::Value fam, Napi::Value addr, Napi::Value portv, Napi::Value scopev, sockaddr_storage* ss, socklen_t* len) {
+  memset(ss, 0, sizeof(*ss));
+  if (!fam.IsNumber() || !addr.IsTypedArray()) return false;
+  int family = fam.As<Napi::Number>().Int32Value();
+  Napi::Uint8Array bytes = addr.As<Napi::Uint8Array>();
+  uint32_t port = portv.IsNumber() ? portv.As<Napi::Number>().Uint32Value() : 0;
+  uint32_t scope = scopev.IsNumber() ? scopev.As<Napi::Number>().Uint32Value() : 0;
+  if (family == 4 && bytes.ByteLength() == 4) {
+    auto* sin = reinterpret_cast<sockaddr_in*>(ss);
+    sin->sin_family = AF_INET;
+    sin->sin_port = htons(static_cast<uint16_t>(port));
+    memcpy(&sin->sin_addr, bytes.Data(), 4);
+    *len = sizeof(sockaddr_in);
+    return true;
+  }
+  if (family == 6 && bytes.ByteLength() == 16) {
+    auto* sin6 = reinterpret_cast<sockaddr_in6*>(ss);
+    sin6->sin6_family = AF_INET6;
+    sin6->sin6_port = htons(static_cast<uint16_t>(port));
+    sin6->sin6_scope_id = scope;
+    memcpy(&sin6->sin6_addr, bytes.Data(), 16);
+    *len = sizeof(sockaddr_in6);
+    return true;
+  }
+  if (family == 1) {
+    auto* sun = reinterpret_cast<sockaddr_un*>(ss);
+    if (bytes.ByteLength() > sizeof(sun->sun_path)) return false;
+    sun->sun_family = AF_UNIX;
+    memcpy(sun->sun_path, bytes.Data(), bytes.ByteLength());
+    *len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + bytes.ByteLength());
+    // A filesystem path keeps its terminating NUL in the length, as most callers pass it.
+    if (bytes.ByteLength() > 0 && bytes.Data()[0] != 0 && bytes.ByteLength() < sizeof(sun->sun_path)) *len += 1;
+    return true;
+  }
+  return false;
+}
+
+// Extracts (family, bytes, port, scope) into plain fields; path bytes for AF_UNIX.
+static int Decode(const sockaddr_storage* ss, socklen_t len, const uint8_t** bytes, size_t* n, uint16_t* port, uint32_t* scope) {
+  *port = 0;
+  *scope = 0;
+  switch (ss->ss_family) {
+    case AF_INET: {
+      auto* sin = reinterpret_cast<const sockaddr_in*>(ss);
+      *bytes = reinterpret_cast<const uint8_t*>(&sin->sin_addr);
+      *n = 4;
+      *port = ntohs(sin->sin_port);
+      return 4;
+    }
+    case AF_INET6: {
+      auto* sin6 = reinterpret_cast<const sockaddr_in6*>(ss);
+      *bytes = reinterpret_cast<const uint8_t*>(&sin6->sin6_addr);
+      *n = 16;
+      *port = ntohs(sin6->sin6_port);
+      *scope = sin6->sin6_scope_id;
+      return 6;
+    }
+    case AF_UNIX: {
+      auto* sun = reinterpret_cast<const sockaddr_un*>(ss);
+      size_t pathlen = len > offsetof(sockaddr_un, sun_path) ? len - offsetof(sockaddr_un, sun_path) : 0;
+      if (pathlen > sizeof(sun->sun_path)) pathlen = sizeof(sun->sun_path);
+      // Filesystem paths end at the first NUL; abstract names keep every byte of the length.
+      if (pathlen > 0 && sun->sun_path[0] != 0) pathlen = strnlen(sun->sun_path, pathlen);
+      *bytes = reinterpret_cast<const uint8_t*>(sun->sun_path);
+      *n = pathlen;
+      return 1;
+    }
+    default:
+      *bytes = nullptr;
+      *n = 0;
+      return 0;
+  }
+}
+
+Napi::Value SockaddrToJs(Napi::Env env, const sockaddr_storage* ss, socklen_t len) {
+  const uint8_t* bytes = nullptr;
+  size_t n = 0;
+  uint16_t port;
+  uint32_t scope;
+  int family = len == 0 ? 0 : Decode(ss, len, &bytes, &n, &port, &scope);
+  Napi::Array out = Napi::Array::New(env, 4);
+  out.Set(0u, Num(env, family));
+  out.Set(1u, family ? Napi::Buffer<uint8_t>::Copy(env, bytes, n) : Napi::Buffer<uint8_t>::New(env, 0));
+  out.Set(2u, Num(env, family ? port : 0));
+  out.Set(3u, Num(env, family ? scope : 0));
+  return out;
+}
+
+// Record: [0] family (4, 6, 1 or 0), [1] byte count, [2..3] port (big-endian),
+// [4..7] scope id (little-endian), [8..] address or path bytes.
+void PackSockaddr(const sockaddr_storage* ss, socklen_t len, uint8_t* out) {
+  const uint8_t* bytes = nullptr;
+  size_t n = 0;
+  uint16_t port;
+  uint32_t scope;
+  int family = len == 0 ? 0 : Decode(ss, len, &bytes, &n, &port, &scope);
+  if (n > kAddrRecord - 8) n = kAddrRecord - 8;
+  out[0] = static_cast<uint8_t>(family);
+  out[1] = static_cast<uint8_t>(family ? n : 0);
+  out[2] = port >> 8;
+  out[3] = port & 0xff;
+  memcpy(out + 4, &scope, 4);
+  if (family && n) memcpy(out + 8, bytes, n);
+}
+
+}  // namespace iolib
