@@ -1,7 +1,209 @@
+// getaddrinfo and getnameinfo. Both may block (DNS, files, NSS modules), so they run on
+// libuv's thread pool as async work; the main thread only converts the answers. Each call
+// returns a Promise that always resolves, with { eai: 0, value } or { eai, errno } (errno
+// is meaningful for EAI_SYSTEM). Mapping EAI codes to errors is TypeScript's business.
 #include "iolib.h"
+#include <cerrno>
+#include <cstring>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <string>
 
 namespace iolib {
 
-void InitResolver(Napi::Env env, Napi::Object exports) {}
+namespace {
+
+Napi::Object Failure(Napi::Env env, int eai, int err) {
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("eai", Num(env, eai));
+  out.Set("errno", Num(env, err));
+  return out;
+}
+
+Napi::Object Success(Napi::Env env, Napi::Value value) {
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("eai", Num(env, 0));
+  out.Set("value", value);
+  return out;
+}
+
+// getaddrinfo(node|null, service|null, family, socktype, protocol, flags)
+//   -> Promise<{ eai: 0, value: [family, socktype, protocol, [f, bytes, port, scope], canonname|null][] }
+//              | { eai, errno }>
+class GetAddrInfoWork : public Napi::AsyncWorker {
+ public:
+  GetAddrInfoWork(Napi::Env env, Napi::Promise::Deferred deferred, bool hasNode, std::string node, bool hasService,
+                  std::string service, const addrinfo& hints)
+      : Napi::AsyncWorker(env, "iolib.getaddrinfo"),
+        deferred_(deferred),
+        hasNode_(hasNode),
+        node_(std::move(node)),
+        hasService_(hasService),
+        service_(std::move(service)),
+        hints_(hints) {}
+
+  ~GetAddrInfoWork() override {
+    if (result_) freeaddrinfo(result_);
+  }
+
+  void Execute() override {
+    errno = 0;
+    eai_ = getaddrinfo(hasNode_ ? node_.c_str() : nullptr, hasService_ ? service_.c_str() : nullptr, &hints_, &result_);
+    err_ = errno;
+  }
+
+  void OnOK() override {
+    Napi::Env env = Env();
+    Napi::HandleScope scope(env);
+    if (eai_ != 0) {
+      deferred_.Resolve(Failure(env, eai_, eai_ == EAI_SYSTEM ? err_ : 0));
+      return;
+    }
+    Napi::Array list = Napi::Array::New(env);
+    uint32_t n = 0;
+    for (addrinfo* ai = result_; ai; ai = ai->ai_next) {
+      Napi::Array entry = Napi::Array::New(env, 5);
+      entry.Set(0u, Num(env, ai->ai_family));
+      entry.Set(1u, Num(env, ai->ai_socktype));
+      entry.Set(2u, Num(env, ai->ai_protocol));
+      sockaddr_storage ss;
+      memset(&ss, 0, sizeof(ss));
+      socklen_t len = ai->ai_addr ? ai->ai_addrlen : 0;
+      if (len > sizeof(ss)) len = sizeof(ss);
+      if (len) memcpy(&ss, ai->ai_addr, len);
+      entry.Set(3u, SockaddrToJs(env, &ss, len));
+      entry.Set(4u, ai->ai_canonname ? Napi::Value(Napi::String::New(env, ai->ai_canonname)) : env.Null());
+      list.Set(n++, entry);
+    }
+    deferred_.Resolve(Success(env, list));
+  }
+
+  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+  bool hasNode_;
+  std::string node_;
+  bool hasService_;
+  std::string service_;
+  addrinfo hints_;
+  addrinfo* result_ = nullptr;
+  int eai_ = 0;
+  int err_ = 0;
+};
+
+// getnameinfo(family 4|6, bytes, port, scopeId, flags)
+//   -> Promise<{ eai: 0, value: [host, service] } | { eai, errno }>
+class GetNameInfoWork : public Napi::AsyncWorker {
+ public:
+  GetNameInfoWork(Napi::Env env, Napi::Promise::Deferred deferred, const sockaddr_storage& ss, socklen_t len, int flags)
+      : Napi::AsyncWorker(env, "iolib.getnameinfo"), deferred_(deferred), ss_(ss), len_(len), flags_(flags) {}
+
+  void Execute() override {
+    host_[0] = 0;
+    serv_[0] = 0;
+    errno = 0;
+    eai_ = getnameinfo(reinterpret_cast<const sockaddr*>(&ss_), len_, host_, sizeof(host_), serv_, sizeof(serv_), flags_);
+    err_ = errno;
+  }
+
+  void OnOK() override {
+    Napi::Env env = Env();
+    Napi::HandleScope scope(env);
+    if (eai_ != 0) {
+      deferred_.Resolve(Failure(env, eai_, eai_ == EAI_SYSTEM ? err_ : 0));
+      return;
+    }
+    Napi::Array pair = Napi::Array::New(env, 2);
+    pair.Set(0u, Napi::String::New(env, host_));
+    pair.Set(1u, Napi::String::New(env, serv_));
+    deferred_.Resolve(Success(env, pair));
+  }
+
+  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+  sockaddr_storage ss_;
+  socklen_t len_;
+  int flags_;
+  char host_[NI_MAXHOST];
+  char serv_[NI_MAXSERV];
+  int eai_ = 0;
+  int err_ = 0;
+};
+
+// A bad argument from the TypeScript layer (which validates first): resolve as EAI_SYSTEM/EINVAL.
+Napi::Value Rejected(Napi::Env env, Napi::Promise::Deferred deferred) {
+  deferred.Resolve(Failure(env, EAI_SYSTEM, EINVAL));
+  return deferred.Promise();
+}
+
+Napi::Value GetAddrInfo(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Promise::Deferred deferred = Napi::Promise::Deferred::New(env);
+  bool hasNode = info[0].IsString();
+  bool hasService = info[1].IsString();
+  if (!info[2].IsNumber() || !info[3].IsNumber() || !info[4].IsNumber() || !info[5].IsNumber()) return Rejected(env, deferred);
+  std::string node = hasNode ? info[0].As<Napi::String>().Utf8Value() : std::string();
+  std::string service = hasService ? info[1].As<Napi::String>().Utf8Value() : std::string();
+  addrinfo hints;
+  memset(&hints, 0, sizeof(hints));
+  hints.ai_family = info[2].As<Napi::Number>().Int32Value();
+  hints.ai_socktype = info[3].As<Napi::Number>().Int32Value();
+  hints.ai_protocol = info[4].As<Napi::Number>().Int32Value();
+  hints.ai_flags = info[5].As<Napi::Number>().Int32Value();
+  auto* work = new GetAddrInfoWork(env, deferred, hasNode, std::move(node), hasService, std::move(service), hints);
+  work->Queue();
+  return deferred.Promise();
+}
+
+Napi::Value GetNameInfo(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Promise::Deferred deferred = Napi::Promise::Deferred::New(env);
+  sockaddr_storage ss;
+  socklen_t len = 0;
+  if (!SockaddrFromJs(info, 0, &ss, &len) || !info[4].IsNumber()) return Rejected(env, deferred);
+  int flags = info[4].As<Napi::Number>().Int32Value();
+  auto* work = new GetNameInfoWork(env, deferred, ss, len, flags);
+  work->Queue();
+  return deferred.Promise();
+}
+
+// gaiStrerror(eai) -> the resolver's message for an EAI code.
+Napi::Value GaiStrerror(const Napi::CallbackInfo& info) {
+  int eai = info[0].IsNumber() ? info[0].As<Napi::Number>().Int32Value() : 0;
+  return Napi::String::New(info.Env(), gai_strerror(eai));
+}
+
+}  // namespace
+
+#define EAI(name) consts.Set(#name, Napi::Number::New(env, name))
+
+void InitResolver(Napi::Env env, Napi::Object exports) {
+  exports.Set("getaddrinfo", Napi::Function::New(env, GetAddrInfo, "getaddrinfo"));
+  exports.Set("getnameinfo", Napi::Function::New(env, GetNameInfo, "getnameinfo"));
+  exports.Set("gaiStrerror", Napi::Function::New(env, GaiStrerror, "gaiStrerror"));
+  Napi::Object consts = Napi::Object::New(env);
+  EAI(EAI_AGAIN); EAI(EAI_BADFLAGS); EAI(EAI_FAIL); EAI(EAI_FAMILY); EAI(EAI_MEMORY); EAI(EAI_NONAME);
+  EAI(EAI_SERVICE); EAI(EAI_SOCKTYPE); EAI(EAI_SYSTEM);
+#ifdef EAI_OVERFLOW
+  EAI(EAI_OVERFLOW);
+#endif
+#ifdef EAI_NODATA
+  EAI(EAI_NODATA);
+#endif
+#ifdef EAI_ADDRFAMILY
+  EAI(EAI_ADDRFAMILY);
+#endif
+#ifdef EAI_BADHINTS
+  EAI(EAI_BADHINTS);
+#endif
+#ifdef EAI_PROTOCOL
+  EAI(EAI_PROTOCOL);
+#endif
+  EAI(NI_MAXHOST); EAI(NI_MAXSERV);
+  exports.Set("resolverConstants", consts);
+}
 
 }  // namespace iolib

@@ -71,7 +71,7 @@ export function validateOneOf<T extends string>(value: unknown, name: string, ch
 }
 
 /** Throws unless `value` is a plain object (or undefined, when `optional`). */
-export function validateObject(value: unknown, name: string): asserts value is Record<string, unknown> {
+export function validateObject(value: unknown, name: string): asserts value is object {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalidArgType(name, 'of type object', value);
 }
 

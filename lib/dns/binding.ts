@@ -1,0 +1,62 @@
+/**
+ * The typed view of the addon's name-database functions (native/resolver.cc,
+ * native/databases.cc, native/interfaces.cc).
+ * @internal
+ * @module
+ */
+import { native } from '../native.js';
+import type { RawSockaddr } from '../native.js';
+import { SyscallError } from '../errors.js';
+
+/** A servent: [name, port, protocol, aliases]. */
+export type RawServent = [name: string, port: number, protocol: string, aliases: string[]];
+/** A protoent: [name, number, aliases]. */
+export type RawProtoent = [name: string, number: number, aliases: string[]];
+
+/** One getaddrinfo result: [family, socktype, protocol, address, canonicalName]. */
+export type RawAddrinfo = [family: number, type: number, protocol: number, address: RawSockaddr, canonicalName: string | null];
+
+/** A resolver answer: 0 and the data, or an EAI code (and errno for EAI_SYSTEM). */
+export type ResolverResult<T> = { eai: 0; value: T } | { eai: number; errno: number };
+
+/** One getifaddrs entry. */
+export interface RawIfaddr {
+  name: string;
+  flags: number;
+  /** Index from if_nametoindex, 0 when unknown. */
+  index: number;
+  address: RawSockaddr | null;
+  netmask: RawSockaddr | null;
+  /** Broadcast address (IFF_BROADCAST) or the peer's (IFF_POINTOPOINT). */
+  broadAddr: RawSockaddr | null;
+  /** AF_PACKET entries: the hardware address bytes and ARPHRD type. */
+  hardware?: Buffer;
+  hardwareType?: number;
+}
+
+/** The addon's name-database functions. Negative numbers are -errno. */
+export interface DnsNative {
+  getservbyname(name: string, protocol: string | null): RawServent | null | number;
+  getservbyport(port: number, protocol: string | null): RawServent | null | number;
+  getprotobyname(name: string): RawProtoent | null | number;
+  getprotobynumber(number: number): RawProtoent | null | number;
+  getaddrinfo(node: string | null, service: string | null, family: number, type: number, protocol: number, flags: number): Promise<ResolverResult<RawAddrinfo[]>>;
+  getnameinfo(family: number, bytes: Uint8Array, port: number, scopeId: number, flags: number): Promise<ResolverResult<[host: string, service: string]>>;
+  gaiStrerror(eai: number): string;
+  resolverConstants: Record<string, number>;
+  ifNameToIndex(name: string): number;
+  ifIndexToName(index: number): string | number;
+  ifNameIndex(): [index: number, name: string][] | number;
+  getifaddrs(): RawIfaddr[] | number;
+  interfaceMtu(name: string): number;
+  interfaceConstants: Record<string, number>;
+}
+
+/** The addon, seen through {@link DnsNative}. */
+export const dnsNative = native as unknown as DnsNative;
+
+/** The SyscallError for a negative native result. */
+export function syscallFailure(result: number, syscall: string): SyscallError {
+  const code = native.errnoName(-result) ?? `E${-result}`;
+  return new SyscallError(code, syscall);
+}

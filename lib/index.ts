@@ -1,0 +1,7 @@
+/**
+ * iolib: IOLib's socket model for Node.js. Everything: sockets, addresses, name databases.
+ * @module
+ */
+export * from './sockets/index.js';
+export * from './address/index.js';
+export * from './dns/index.js';

@@ -1,0 +1,70 @@
+/**
+ * Bounded waits: a timeout (PollTimeoutError) and an AbortSignal (AbortError), shared by
+ * every API that waits.
+ * @internal
+ * @module
+ */
+import { AbortError, PollTimeoutError } from '../errors.js';
+
+/** The AbortError for an aborted signal, as Node's APIs make it. */
+export function abortError(signal: AbortSignal): AbortError {
+  return new AbortError(undefined, { cause: signal.reason });
+}
+
+/** A set of pending waits for one kind of readiness, woken or failed together. */
+export class WaitQueue {
+  private readonly waits = new Set<{ resolve: () => void; reject: (err: Error) => void; done: () => void }>();
+
+  /** How many waits are pending. */
+  get size(): number {
+    return this.waits.size;
+  }
+
+  /**
+   * Waits until {@link wakeAll} or {@link failAll}; rejects with PollTimeoutError after
+   * `timeout` ms (named `event`) or AbortError when `signal` aborts. `changed` runs after the
+   * set of waits grows or shrinks, so the owner can recompute its watcher's interest.
+   */
+  wait(event: string, timeout: number | undefined, signal: AbortSignal | undefined, changed: () => void): Promise<void> {
+    if (signal?.aborted) return Promise.reject(abortError(signal));
+    return new Promise<void>((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      const onAbort = () => settle(() => reject(abortError(signal!)));
+      const entry = {
+        resolve: () => settle(resolve),
+        reject: (err: Error) => settle(() => reject(err)),
+        done: () => {
+          if (timer) clearTimeout(timer);
+          signal?.removeEventListener('abort', onAbort);
+        },
+      };
+      const settle = (fn: () => void) => {
+        if (!this.waits.delete(entry)) return;
+        entry.done();
+        changed();
+        fn();
+      };
+      if (timeout !== undefined && timeout !== Infinity) {
+        timer = setTimeout(() => settle(() => reject(new PollTimeoutError(event, timeout))), timeout);
+      }
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waits.add(entry);
+      changed();
+    });
+  }
+
+  /** Resolves every pending wait. */
+  wakeAll(): void {
+    for (const w of [...this.waits]) w.resolve();
+  }
+
+  /** Rejects every pending wait with `err`. */
+  failAll(err: Error): void {
+    for (const w of [...this.waits]) w.reject(err);
+  }
+}
+
+/** Milliseconds left until `deadline` (undefined: no limit). */
+export function remaining(deadline: number | undefined): number | undefined {
+  return deadline === undefined ? undefined : Math.max(0, deadline - Date.now());
+}

@@ -1,0 +1,74 @@
+/**
+ * The one place that loads the addon (node-gyp-build: a prebuild from prebuilds/ first, else
+ * build/Release) and gives it types. Every other module imports the addon from here.
+ * @internal
+ * @module
+ */
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+
+/** A sockaddr as plain data: family 4 | 6 | 1 (local) | 0 (none), bytes, port, scope id. */
+export type RawSockaddr = [family: number, bytes: Buffer, port: number, scopeId: number];
+
+/** One owned (or borrowed) fd and its single libuv poll watcher. Negative results are -errno. */
+export interface FdHandle {
+  readonly fd: number;
+  /** Events (UV_READABLE | UV_WRITABLE | UV_DISCONNECT) reported to onEvent. */
+  setNotify(mask: number): number;
+  /** mode 1: bytes (onRead); 2: messages, 3: records with end-of-stream (onMessages). */
+  readStart(mode: number, chunk: number, batch?: number, wantAddresses?: boolean): number;
+  readStop(): number;
+  close(): number;
+  write(buf: Uint8Array): number;
+  writev(chunks: Uint8Array[], from?: number): number;
+  bind(family: number, bytes: Uint8Array, port: number, scopeId: number): number;
+  /** family 0 dissolves a datagram association (AF_UNSPEC). */
+  connect(family: number, bytes: Uint8Array, port: number, scopeId: number): number;
+  listen(backlog: number): number;
+  accept(): number;
+  shutdown(how: number): number;
+  getsockname(): RawSockaddr | number;
+  getpeername(): RawSockaddr | number;
+  getsockopt(level: number, name: number, size: number): Buffer | number;
+  setsockopt(level: number, name: number, value: Uint8Array): number;
+  sendto(buf: Uint8Array, start: number, end: number, flags: number, family?: number, bytes?: Uint8Array, port?: number, scopeId?: number): number;
+  recvfrom(buf: Uint8Array, start: number, end: number, flags: number): [bytes: number, family: number, addr: Buffer, port: number, scopeId: number, msgFlags: number] | number;
+  sendmsg(chunks: Uint8Array[], fds: number[], flags: number, family?: number, bytes?: Uint8Array, port?: number, scopeId?: number): number;
+  recvmsg(buf: Uint8Array, start: number, end: number, flags: number): [bytes: number, fds: number[], msgFlags: number, family: number, addr: Buffer, port: number, scopeId: number] | number;
+  sendBatch(bufs: Uint8Array[], addresses?: (RawSockaddr | undefined)[]): number;
+}
+
+/** The shared callbacks native code calls with `this` = the handle's owner. */
+export interface NativeCallbacks {
+  onRead(this: any, data: Buffer | null, status: number): void;
+  onMessages(this: any, data: Buffer, meta: Buffer, addresses: Buffer | undefined, count: number, status: number): void;
+  onEvent(this: any, events: number): void;
+}
+
+/** The addon's exports. */
+export interface Native {
+  FdHandle: new (fd: number, owner: object, owned?: boolean) => FdHandle;
+  setCallbacks(cbs: NativeCallbacks): void;
+  socket(domain: number, type: number, protocol: number): number;
+  socketpair(domain: number, type: number, protocol: number): [number, number] | number;
+  adoptFd(fd: number): number;
+  dupFd(fd: number): number;
+  closeFd(fd: number): number;
+  pollFd(fd: number, events: number): number;
+  errnoName(errno: number): string | undefined;
+  errnoMessage(errno: number): string;
+  constants: Record<string, number>;
+  [more: string]: unknown;
+}
+
+const require = createRequire(import.meta.url);
+const here = dirname(fileURLToPath(import.meta.url));
+// dist/lib/native.js -> package root; lib/native.ts (ts-node style runs) -> package root.
+const root = here.includes(`${join('dist', 'lib')}`) ? join(here, '..', '..') : join(here, '..');
+
+/** The loaded addon. */
+export const native: Native = require('node-gyp-build')(root);
+
+/** The platform constants (AF_INET, SOL_SOCKET, ...). */
+export const C = native.constants;

@@ -1,0 +1,355 @@
+/**
+ * Active sockets: connect, shutdown, sendTo/receiveFrom and the Duplex life cycle shared by
+ * byte streams and message streams.
+ * @internal
+ * @module
+ */
+import { Duplex } from 'node:stream';
+import { C } from '../native.js';
+import { SocketClosedError, SocketError } from '../errors.js';
+import { invalidArgType, outOfRange, validateBoolean, validateObject, validateSignal, validateTimeout } from '../internal/validate.js';
+import { remaining } from '../internal/wait.js';
+import { InetAddress } from '../address/index.js';
+import { SocketCore } from './core.js';
+import { check, failure } from './syscall.js';
+import { inetAddressFromBytes, decodeLocalPath, localSockaddr } from './sockaddr.js';
+import { resolveHost, resolvePort, type HostDesignator, type PortDesignator } from './resolve.js';
+
+/** Options of {@link ActiveSocketBase.connect}. */
+export interface ConnectOptions {
+  port?: PortDesignator;
+  /** Local sockets: connect to a name in the abstract namespace. */
+  abstract?: boolean;
+  /** ms */
+  timeout?: number;
+  signal?: AbortSignal;
+}
+
+/** Options of {@link ActiveSocketBase.sendTo}. */
+export interface SendToOptions {
+  start?: number;
+  end?: number;
+  remoteHost?: HostDesignator;
+  remotePort?: PortDesignator;
+  remoteFilename?: string;
+  abstract?: boolean;
+  outOfBand?: boolean;
+  dontWait?: boolean;
+  dontRoute?: boolean;
+  confirm?: boolean;
+  more?: boolean;
+  timeout?: number;
+  signal?: AbortSignal;
+}
+
+/** Options of {@link ActiveSocketBase.receiveFrom}. */
+export interface ReceiveFromOptions {
+  buffer?: Buffer;
+  start?: number;
+  end?: number;
+  size?: number;
+  outOfBand?: boolean;
+  peek?: boolean;
+  waitAll?: boolean;
+  dontWait?: boolean;
+  timeout?: number;
+  signal?: AbortSignal;
+}
+
+/** What {@link ActiveSocketBase.receiveFrom} resolves with. */
+export interface ReceiveFromResult {
+  buffer: Buffer;
+  bytes: number;
+  host?: InetAddress;
+  port?: number;
+  filename?: string;
+  /** The datagram was longer than the buffer (MSG_TRUNC). */
+  truncated?: boolean;
+}
+
+/** Options common to active sockets' streams. */
+export interface ActiveStreamOptions {
+  inputBufferSize?: number;
+  outputBufferSize?: number;
+  encoding?: BufferEncoding;
+}
+
+/** Default read chunk and high-water marks. */
+export const DEFAULT_BUFFER_SIZE = 65536;
+
+const SEND_FLAGS: [keyof SendToOptions, string][] = [
+  ['outOfBand', 'MSG_OOB'], ['dontWait', 'MSG_DONTWAIT'], ['dontRoute', 'MSG_DONTROUTE'], ['confirm', 'MSG_CONFIRM'], ['more', 'MSG_MORE'],
+];
+const RECEIVE_FLAGS: [keyof ReceiveFromOptions, string][] = [
+  ['outOfBand', 'MSG_OOB'], ['peek', 'MSG_PEEK'], ['waitAll', 'MSG_WAITALL'], ['dontWait', 'MSG_DONTWAIT'],
+];
+
+function flagsOf<T extends object>(options: T, table: [keyof T, string][]): number {
+  let flags = 0;
+  for (const [key, name] of table) {
+    const v = options[key];
+    if (v === undefined) continue;
+    validateBoolean(v, `options.${String(key)}`);
+    if (v) {
+      const bit = C[name];
+      if (bit === undefined) throw new SocketError('EOPNOTSUPP', 'send', `${name} is not available on this platform`);
+      flags |= bit;
+    }
+  }
+  return flags;
+}
+
+function bufferSize(value: unknown, name: string): number {
+  if (value === undefined) return DEFAULT_BUFFER_SIZE;
+  if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value);
+  if (!Number.isInteger(value) || value < 1 || value > 0x40000000) throw outOfRange(name, 'an integer >= 1 and <= 2^30', value);
+  return value;
+}
+
+/** Validates buffer-size options into numbers. */
+export function streamSizes(options: ActiveStreamOptions): { input: number; output: number } {
+  return { input: bufferSize(options.inputBufferSize, 'inputBufferSize'), output: bufferSize(options.outputBufferSize, 'outputBufferSize') };
+}
+
+/** The base of every active socket: a Duplex over one fd. */
+export class ActiveSocketBase extends SocketCore(Duplex) {
+  /** @internal */ _inputBufferSize: number;
+  /** @internal */ _outputBufferSize: number;
+
+  /** @internal */
+  constructor(objectMode: boolean, options: ActiveStreamOptions) {
+    const sizes = streamSizes(options);
+    super({
+      allowHalfOpen: true,
+      objectMode,
+      readableHighWaterMark: objectMode ? 256 : sizes.input,
+      writableHighWaterMark: objectMode ? 256 : sizes.output,
+    });
+    this._inputBufferSize = sizes.input;
+    this._outputBufferSize = sizes.output;
+    if (options.encoding !== undefined) this.setEncoding(options.encoding);
+  }
+
+  /** Bytes per read (and the readable high-water mark of byte streams). */
+  get inputBufferSize(): number {
+    return this._inputBufferSize;
+  }
+  /** The writable high-water mark of byte streams. */
+  get outputBufferSize(): number {
+    return this._outputBufferSize;
+  }
+  /** The readable side's encoding (IOLib's external-format), or null for Buffers. */
+  get encoding(): BufferEncoding | null {
+    return this.readableEncoding;
+  }
+
+  /** True while the socket has a peer. */
+  isConnected(): boolean {
+    return this._peer() !== null;
+  }
+
+  /** Internet sockets: the local address. */
+  get localHost(): InetAddress | undefined {
+    return this._inetName('local')?.host;
+  }
+  /** Internet sockets: the local port. */
+  get localPort(): number | undefined {
+    return this._inetName('local')?.port;
+  }
+  /** Internet sockets: the peer's address. */
+  get remoteHost(): InetAddress | undefined {
+    return this._inetName('remote')?.host;
+  }
+  /** Internet sockets: the peer's port. */
+  get remotePort(): number | undefined {
+    return this._inetName('remote')?.port;
+  }
+  /** Local sockets: the bound filename ('' when unnamed). */
+  get localFilename(): string | undefined {
+    return this._localFilename('local');
+  }
+  /** Local sockets: the peer's filename. */
+  get remoteFilename(): string | undefined {
+    return this._localFilename('remote');
+  }
+
+  /** @internal */
+  _inetName(which: 'local' | 'remote'): { host: InetAddress; port: number } | undefined {
+    if (this._kind.addressFamily !== 'internet' || !this.isOpen()) return undefined;
+    const name = which === 'local' ? this.localName() : this._peer();
+    return name && 'host' in name ? name : undefined;
+  }
+
+  /** @internal */
+  _localFilename(which: 'local' | 'remote'): string | undefined {
+    if (this._kind.addressFamily !== 'local' || !this.isOpen()) return undefined;
+    const name = which === 'local' ? this.localName() : this._peer();
+    return name && 'filename' in name ? name.filename : undefined;
+  }
+
+  /**
+   * Connects to `address` (internet: a host designator with `port`, trying each address a
+   * name resolves to; local: a filename). Resolves with the socket.
+   */
+  async connect(address: HostDesignator, options: ConnectOptions = {}): Promise<this> {
+    validateObject(options, 'options');
+    validateTimeout(options.timeout, 'options.timeout');
+    validateSignal(options.signal, 'options.signal');
+    this._open('connect');
+    const deadline = options.timeout === undefined ? undefined : Date.now() + options.timeout;
+    if (this._kind.addressFamily === 'local') {
+      if (typeof address !== 'string') throw invalidArgType('address', 'a filename string for a local socket', address);
+      const sa = localSockaddr(address, options.abstract === true);
+      await this._connectRaw(sa.family, sa.bytes, 0, 0, deadline, options);
+      return this;
+    }
+    const port = resolvePort(options.port, 'options.port', this._kind.type === 'datagram' ? 'udp' : 'tcp');
+    const hosts = await resolveHost(address, this._kind.ipv6 ? undefined : false, 'address');
+    let last: unknown;
+    for (const host of hosts) {
+      try {
+        const sa = this._inetArgs(host, port, 'connect');
+        await this._connectRaw(sa.family, sa.bytes, sa.port, sa.scopeId, deadline, options);
+        return this;
+      } catch (err) {
+        last = err;
+        if (!(err instanceof SocketError) || err instanceof SocketClosedError || this._kind.type === 'stream') throw err;
+      }
+    }
+    throw last;
+  }
+
+  /** @internal One connect(2), waiting for completion when it is in progress. */
+  async _connectRaw(family: number, bytes: Uint8Array, port: number, scopeId: number, deadline: number | undefined, options: ConnectOptions): Promise<void> {
+    const r = this._open('connect').connect(family, bytes, port, scopeId);
+    if (r === 0) return this._onConnected();
+    if (r !== -C.EINPROGRESS! && r !== -C.EAGAIN!) throw failure(r, 'connect');
+    await this._waitWritable('connect', remaining(deadline) ?? options.timeout, options.signal);
+    const err = this._pendingError('connect');
+    if (err) throw err;
+    this._onConnected();
+  }
+
+  /** @internal Hook for what follows a connect. */
+  _onConnected(): void {}
+
+  /** Shuts down the read and/or write side (both when neither is given). */
+  shutdown(options: { read?: boolean; write?: boolean } = {}): this {
+    validateObject(options, 'options');
+    const read = options.read === true;
+    const write = options.write === true;
+    const how = read && write ? C.SHUT_RDWR! : read ? C.SHUT_RD! : write ? C.SHUT_WR! : C.SHUT_RDWR!;
+    check(this._open('shutdown').shutdown(how), 'shutdown');
+    return this;
+  }
+
+  /** Sends `buffer` (or its [start, end) part) with the given flags; resolves with bytes sent. */
+  async sendTo(buffer: Uint8Array, options: SendToOptions = {}): Promise<number> {
+    if (!(buffer instanceof Uint8Array)) throw invalidArgType('buffer', 'a Buffer or Uint8Array', buffer);
+    validateObject(options, 'options');
+    const { start, end } = bounds(buffer, options.start, options.end);
+    const flags = flagsOf(options, SEND_FLAGS);
+    const target = await this._sendTarget(options);
+    for (;;) {
+      const h = this._open('send');
+      const r = target
+        ? h.sendto(buffer, start, end, flags, target.family, target.bytes, target.port, target.scopeId)
+        : h.sendto(buffer, start, end, flags);
+      if (r >= 0) return r;
+      if (r !== -C.EAGAIN! || options.dontWait) throw failure(r, 'send');
+      await this._waitWritable('send', options.timeout, options.signal);
+    }
+  }
+
+  /** @internal The explicit destination of sendTo, if any. */
+  async _sendTarget(options: SendToOptions): Promise<{ family: number; bytes: Uint8Array; port: number; scopeId: number } | null> {
+    if (options.remoteFilename !== undefined) {
+      if (this._kind.addressFamily !== 'local') throw invalidArgType('options.remoteFilename', 'absent on an internet socket', options.remoteFilename);
+      if (typeof options.remoteFilename !== 'string') throw invalidArgType('options.remoteFilename', 'of type string', options.remoteFilename);
+      return localSockaddr(options.remoteFilename, options.abstract === true);
+    }
+    if (options.remoteHost === undefined) {
+      if (options.remotePort !== undefined) throw invalidArgType('options.remoteHost', 'given with options.remotePort', undefined);
+      return null;
+    }
+    if (this._kind.addressFamily !== 'internet') throw invalidArgType('options.remoteHost', 'absent on a local socket', options.remoteHost);
+    const port = resolvePort(options.remotePort, 'options.remotePort', this._kind.type === 'datagram' ? 'udp' : 'tcp');
+    const [host] = await resolveHost(options.remoteHost, this._kind.ipv6 ? undefined : false, 'options.remoteHost');
+    return this._inetArgs(host!, port, 'send');
+  }
+
+  /**
+   * Receives into `buffer` (a new one of `size` bytes by default) straight from the kernel.
+   * Resolves null when `dontWait` is set and nothing is there.
+   */
+  async receiveFrom(options: ReceiveFromOptions = {}): Promise<ReceiveFromResult | null> {
+    validateObject(options, 'options');
+    validateTimeout(options.timeout, 'options.timeout');
+    validateSignal(options.signal, 'options.signal');
+    let buffer = options.buffer;
+    if (buffer === undefined) {
+      const size = options.size ?? this._inputBufferSize;
+      if (!Number.isInteger(size) || size < 0) throw outOfRange('options.size', 'an integer >= 0', size);
+      buffer = Buffer.alloc(size);
+    } else if (!(buffer instanceof Uint8Array)) {
+      throw invalidArgType('options.buffer', 'a Buffer', buffer);
+    }
+    const { start, end } = bounds(buffer, options.start, options.end);
+    const flags = flagsOf(options, RECEIVE_FLAGS);
+    for (;;) {
+      const r = this._open('recvfrom').recvfrom(buffer, start, end, flags);
+      if (typeof r !== 'number') {
+        const [bytes, family, addr, port, scopeId, msgFlags] = r;
+        const result: ReceiveFromResult = { buffer: buffer as Buffer, bytes };
+        if (family === 4 || family === 6) {
+          result.host = inetAddressFromBytes(addr, scopeId);
+          result.port = port;
+        } else if (family === 1) {
+          result.filename = decodeLocalPath(addr).filename;
+        }
+        if (msgFlags & C.MSG_TRUNC!) result.truncated = true;
+        return result;
+      }
+      if (r !== -C.EAGAIN!) throw failure(r, 'recvfrom');
+      if (options.dontWait) return null;
+      await this._waitReadable('recvfrom', options.timeout, options.signal);
+    }
+  }
+
+  /**
+   * Closes the socket: pending writes are flushed first unless `abort`. Resolves once the fd
+   * is closed. Idempotent.
+   */
+  close(options: { abort?: boolean } = {}): Promise<void> {
+    validateObject(options, 'options');
+    if (this._closing) return this._closing;
+    this._closing = new Promise<void>((resolve) => {
+      if (this.destroyed || options.abort || this.writableFinished || !this.writable) {
+        this.destroy();
+        resolve();
+        return;
+      }
+      const done = () => {
+        this.destroy();
+        resolve();
+      };
+      this.once('finish', done);
+      this.once('error', done);
+      this.end();
+    });
+    return this._closing;
+  }
+
+  override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {
+    this._closeHandle();
+    callback(err);
+  }
+}
+
+function bounds(buffer: Uint8Array, start: unknown, end: unknown): { start: number; end: number } {
+  const s = start ?? 0;
+  const e = end ?? buffer.length;
+  if (typeof s !== 'number' || !Number.isInteger(s) || s < 0 || s > buffer.length) throw outOfRange('options.start', `an integer >= 0 and <= ${buffer.length}`, s);
+  if (typeof e !== 'number' || !Number.isInteger(e) || e < s || e > buffer.length) throw outOfRange('options.end', `an integer >= start and <= ${buffer.length}`, e);
+  return { start: s, end: e };
+}

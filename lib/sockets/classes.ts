@@ -1,0 +1,136 @@
+/**
+ * The concrete socket classes of API.md's precedence table.
+ * @module
+ */
+import { unlinkSync } from 'node:fs';
+import type { ActiveStreamOptions } from './active.js';
+import { StreamActiveBase } from './stream-active.js';
+import { MessageActiveBase } from './message-active.js';
+import { PassiveSocketBase } from './passive.js';
+import { handleFor, type SocketKind } from './core.js';
+import {
+  ActiveSocket, DatagramSocket, InternetSocket, LocalSocket, PassiveSocket, Socket, StreamSocket, declareTraits,
+} from './kinds.js';
+
+/** A connected TCP socket: a byte `stream.Duplex` (IOLib's socket-stream-internet-active). */
+export class SocketStreamInternetActive extends StreamActiveBase {
+  /** @internal Use makeSocket. */
+  constructor(fd: number, kind: SocketKind, options: ActiveStreamOptions = {}) {
+    super(options);
+    this._attach(handleFor(fd, this), kind);
+  }
+}
+
+/** A connected Unix stream socket: a byte `stream.Duplex` (IOLib's socket-stream-local-active). */
+export class SocketStreamLocalActive extends StreamActiveBase {
+  /** @internal Use makeSocket or makeSocketPair. */
+  constructor(fd: number, kind: SocketKind, options: ActiveStreamOptions = {}) {
+    super(options);
+    this._attach(handleFor(fd, this), kind);
+  }
+}
+
+/** A Unix seqpacket socket: an object-mode Duplex of whole records. */
+export class SocketSeqpacketLocalActive extends MessageActiveBase {
+  /** @internal Use makeSocket or makeSocketPair. */
+  constructor(fd: number, kind: SocketKind, options: ActiveStreamOptions = {}) {
+    super(options);
+    this._attach(handleFor(fd, this), kind);
+  }
+}
+
+/** A UDP socket: an object-mode Duplex of datagrams (IOLib's socket-datagram-internet-active). */
+export class SocketDatagramInternetActive extends MessageActiveBase {
+  /** @internal Use makeSocket. */
+  constructor(fd: number, kind: SocketKind, options: ActiveStreamOptions = {}) {
+    super(options);
+    this._attach(handleFor(fd, this), kind);
+  }
+}
+
+/** A Unix datagram socket: an object-mode Duplex of datagrams (IOLib's socket-datagram-local-active). */
+export class SocketDatagramLocalActive extends MessageActiveBase {
+  /** @internal Use makeSocket or makeSocketPair. */
+  constructor(fd: number, kind: SocketKind, options: ActiveStreamOptions = {}) {
+    super(options);
+    this._attach(handleFor(fd, this), kind);
+  }
+}
+
+/** A raw IP socket (needs CAP_NET_RAW): an object-mode Duplex of packets. */
+export class SocketRawInternetActive extends MessageActiveBase {
+  /** @internal Use makeSocket. */
+  constructor(fd: number, kind: SocketKind, options: ActiveStreamOptions = {}) {
+    super(options);
+    this._attach(handleFor(fd, this), kind);
+  }
+}
+
+/** A listening TCP socket (IOLib's socket-stream-internet-passive). */
+export class SocketStreamInternetPassive extends PassiveSocketBase<SocketStreamInternetActive> {
+  /** @internal Use makeSocket. */
+  constructor(fd: number, kind: SocketKind) {
+    super();
+    this._attach(handleFor(fd, this), kind);
+  }
+  /** @internal */
+  _adopt(fd: number, options: ActiveStreamOptions): SocketStreamInternetActive {
+    return new SocketStreamInternetActive(fd, this._kind, options);
+  }
+}
+
+/** A listening Unix stream socket (IOLib's socket-stream-local-passive). */
+export class SocketStreamLocalPassive extends PassiveSocketBase<SocketStreamLocalActive> {
+  /** @internal The file this socket created, removed on close. */
+  _ownFile: string | null = null;
+  /** @internal Use makeSocket. */
+  constructor(fd: number, kind: SocketKind) {
+    super();
+    this._attach(handleFor(fd, this), kind);
+  }
+  /** @internal */
+  _adopt(fd: number, options: ActiveStreamOptions): SocketStreamLocalActive {
+    return new SocketStreamLocalActive(fd, this._kind, options);
+  }
+  override _beforeClose(): void {
+    removeOwnFile(this);
+  }
+}
+
+/** A listening Unix seqpacket socket. */
+export class SocketSeqpacketLocalPassive extends PassiveSocketBase<SocketSeqpacketLocalActive> {
+  /** @internal The file this socket created, removed on close. */
+  _ownFile: string | null = null;
+  /** @internal Use makeSocket. */
+  constructor(fd: number, kind: SocketKind) {
+    super();
+    this._attach(handleFor(fd, this), kind);
+  }
+  /** @internal */
+  _adopt(fd: number, options: ActiveStreamOptions): SocketSeqpacketLocalActive {
+    return new SocketSeqpacketLocalActive(fd, this._kind, options);
+  }
+  override _beforeClose(): void {
+    removeOwnFile(this);
+  }
+}
+
+function removeOwnFile(socket: { _ownFile: string | null }): void {
+  if (!socket._ownFile) return;
+  try {
+    unlinkSync(socket._ownFile);
+  } catch {
+    // Already gone: someone else removed it.
+  }
+  socket._ownFile = null;
+}
+
+declareTraits(SocketStreamInternetActive, [Socket, ActiveSocket, StreamSocket, InternetSocket]);
+declareTraits(SocketStreamInternetPassive, [Socket, PassiveSocket, StreamSocket, InternetSocket]);
+declareTraits(SocketStreamLocalActive, [Socket, ActiveSocket, StreamSocket, LocalSocket]);
+declareTraits(SocketStreamLocalPassive, [Socket, PassiveSocket, StreamSocket, LocalSocket]);
+declareTraits(SocketSeqpacketLocalActive, [Socket, ActiveSocket, StreamSocket, LocalSocket]);
+declareTraits(SocketSeqpacketLocalPassive, [Socket, PassiveSocket, StreamSocket, LocalSocket]);
+declareTraits(SocketDatagramInternetActive, [Socket, ActiveSocket, DatagramSocket, InternetSocket]);
+declareTraits(SocketDatagramLocalActive, [Socket, ActiveSocket, DatagramSocket, LocalSocket]);
+declareTraits(SocketRawInternetActive, [Socket, ActiveSocket, InternetSocket]);

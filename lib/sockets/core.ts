@@ -1,0 +1,258 @@
+/**
+ * What every socket shares, active or passive: the fd handle, its kind, names, options,
+ * readiness waits and close. Applied as a mixin to stream.Duplex (active sockets) and
+ * EventEmitter (passive sockets), since JavaScript has one prototype chain.
+ * @internal
+ * @module
+ */
+import { C, native, type FdHandle } from '../native.js';
+import { SocketClosedError, socketErrorFor } from '../errors.js';
+import { invalidArgType, validateObject } from '../internal/validate.js';
+import { WaitQueue } from '../internal/wait.js';
+import type { InetAddress } from '../address/index.js';
+import { check, checkData, errnoCode, failure } from './syscall.js';
+import { decodeSockaddr, inetSockaddr, localSockaddr, type InetName, type LocalName } from './sockaddr.js';
+import { getSocketOption, setSocketOption, type SocketOptionValue, type SocketTypeName } from './options.js';
+import { literalHost, resolvePort, type HostDesignator, type PortDesignator } from './resolve.js';
+import type { RawSockaddr } from '../native.js';
+
+/** A socket's fixed description. */
+export interface SocketKind {
+  readonly addressFamily: 'internet' | 'local';
+  readonly ipv6: boolean;
+  readonly type: SocketTypeName;
+  readonly protocol: string;
+}
+
+/** Options of {@link SocketCore.bindAddress}. */
+export interface BindOptions {
+  port?: PortDesignator;
+  reuseAddress?: boolean;
+  /** Local sockets: bind in the Linux abstract namespace. */
+  abstract?: boolean;
+}
+
+/** Observes a socket's readiness events (the multiplexer shares the socket's one watcher). */
+export interface ReadinessObserver {
+  interest: number;
+  onEvents(events: number): void;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Ctor<T = object> = new (...args: any[]) => T;
+
+const { UV_READABLE, UV_WRITABLE, UV_DISCONNECT } = C as Record<string, number>;
+
+/** Adds the socket core to `Base`. */
+export function SocketCore<TBase extends Ctor<NodeJS.EventEmitter>>(Base: TBase) {
+  return class SocketCoreImpl extends Base {
+    /** @internal */ _handle: FdHandle | null = null;
+    /** @internal */ _kind!: SocketKind;
+    /** @internal */ _readWaits = new WaitQueue();
+    /** @internal */ _writeWaits = new WaitQueue();
+    /** @internal */ _observer: ReadinessObserver | null = null;
+    /** @internal */ _closing: Promise<void> | null = null;
+
+    /** @internal Takes ownership of `handle`. */
+    _attach(handle: FdHandle, kind: SocketKind): void {
+      this._handle = handle;
+      this._kind = kind;
+    }
+
+    /** The OS file descriptor; -1 once closed (IOLib's socket-os-fd). */
+    get fd(): number {
+      return this._handle ? this._handle.fd : -1;
+    }
+    /** 'internet' or 'local'. */
+    get addressFamily(): 'internet' | 'local' {
+      return this._kind.addressFamily;
+    }
+    /** True for an IPv6 internet socket. */
+    get ipv6(): boolean {
+      return this._kind.ipv6;
+    }
+    /** 'stream', 'datagram', 'seqpacket' or 'raw'. */
+    get type(): SocketTypeName {
+      return this._kind.type;
+    }
+    /** The protocol's name ('tcp', 'udp', 'default', 'icmp', ...). */
+    get protocol(): string {
+      return this._kind.protocol;
+    }
+
+    /** True until the socket is closed. */
+    isOpen(): boolean {
+      return this._handle !== null && this._handle.fd >= 0;
+    }
+
+    /** @internal The open handle, or a SocketClosedError for `syscall`. */
+    _open(syscall: string): FdHandle {
+      const h = this._handle;
+      if (!h || h.fd < 0) throw new SocketClosedError(syscall);
+      return h;
+    }
+
+    /** The socket's own address: `{ host, port }` or `{ filename, abstract }`. */
+    localName(): InetName | LocalName {
+      const raw = checkData<RawSockaddr>(this._open('getsockname').getsockname(), 'getsockname');
+      return decodeSockaddr(raw) ?? { filename: '', abstract: false };
+    }
+
+    /** The peer's address; throws SocketNotConnectedError when there is none. */
+    remoteName(): InetName | LocalName {
+      const raw = checkData<RawSockaddr>(this._open('getpeername').getpeername(), 'getpeername');
+      return decodeSockaddr(raw) ?? { filename: '', abstract: false };
+    }
+
+    /** @internal The peer's address, or null when not connected. */
+    _peer(): InetName | LocalName | null {
+      const h = this._handle;
+      if (!h || h.fd < 0) return null;
+      const raw = h.getpeername();
+      return typeof raw === 'number' ? null : decodeSockaddr(raw);
+    }
+
+    /** Reads a socket option (API.md 2.1). */
+    getOption(name: string): SocketOptionValue {
+      return getSocketOption(this._open('getsockopt'), this._kind, name);
+    }
+
+    /** Sets a socket option (API.md 2.1). */
+    setOption(name: string, value: unknown): void {
+      setSocketOption(this._open('setsockopt'), this._kind, name, value);
+    }
+
+    /**
+     * Binds the socket: an internet host designator with `port`, or a local filename.
+     * Returns the socket.
+     */
+    bindAddress(address: HostDesignator | string, options: BindOptions = {}): this {
+      validateObject(options, 'options');
+      const h = this._open('bind');
+      if (this._kind.addressFamily === 'local') {
+        if (typeof address !== 'string') throw invalidArgType('address', 'a filename string for a local socket', address);
+        const sa = localSockaddr(address, options.abstract === true);
+        check(h.bind(sa.family, sa.bytes, 0, 0), 'bind');
+        return this;
+      }
+      const host = literalHost(address as HostDesignator, 'address');
+      if (!host) throw invalidArgType('address', 'an address (bindAddress does not resolve names)', address);
+      const port = resolvePort(options.port, 'options.port', this._kind.type === 'datagram' ? 'udp' : 'tcp');
+      if (options.reuseAddress !== undefined) this.setOption('reuseAddress', options.reuseAddress);
+      this._bindInet(host, port);
+      return this;
+    }
+
+    /** @internal Binds to an internet address, mapping IPv4 onto an IPv6 socket. */
+    _bindInet(host: InetAddress, port: number): void {
+      const sa = this._inetArgs(host, port, 'bind');
+      check(this._open('bind').bind(sa.family, sa.bytes, sa.port, sa.scopeId), 'bind');
+    }
+
+    /** @internal Native arguments for an internet address on this socket's family. */
+    _inetArgs(host: InetAddress, port: number, syscall: string) {
+      const sa = inetSockaddr(host, port);
+      if (sa.family === 4 && this._kind.ipv6) {
+        const mapped = new Uint8Array(16);
+        mapped[10] = 0xff;
+        mapped[11] = 0xff;
+        mapped.set(sa.bytes, 12);
+        return { family: 6 as const, bytes: mapped, port, scopeId: 0 };
+      }
+      if (sa.family === 6 && !this._kind.ipv6) throw socketErrorFor('EAFNOSUPPORT', syscall, `(an IPv6 address on an IPv4 socket)`);
+      return sa;
+    }
+
+    /** @internal Waits until the fd is readable (or errors, or hangs up). */
+    _waitReadable(event: string, timeout?: number, signal?: AbortSignal): Promise<void> {
+      this._open(event);
+      return this._readWaits.wait(event, timeout, signal, () => this._updateNotify());
+    }
+
+    /** @internal Waits until the fd is writable. */
+    _waitWritable(event: string, timeout?: number, signal?: AbortSignal): Promise<void> {
+      this._open(event);
+      return this._writeWaits.wait(event, timeout, signal, () => this._updateNotify());
+    }
+
+    /** @internal Whether the stream side has writes waiting for the kernel. */
+    _writesPending(): boolean {
+      return false;
+    }
+
+    /** @internal Recomputes the watcher's interest from everything that waits. */
+    _updateNotify(): void {
+      const h = this._handle;
+      if (!h || h.fd < 0) return;
+      let mask = this._observer ? this._observer.interest : 0;
+      if (this._readWaits.size) mask |= UV_READABLE!;
+      if (this._writeWaits.size || this._writesPending()) mask |= UV_WRITABLE!;
+      const r = h.setNotify(mask);
+      if (r < 0) {
+        const err = failure(r, 'poll');
+        this._readWaits.failAll(err);
+        this._writeWaits.failAll(err);
+      }
+    }
+
+    /** @internal The native watcher's report: events bits, or -errno. */
+    _onNativeEvent(events: number): void {
+      const all = events < 0 ? -1 : events;
+      if (all & (UV_READABLE! | UV_DISCONNECT!)) this._readWaits.wakeAll();
+      if (all & (UV_WRITABLE! | UV_DISCONNECT!)) {
+        this._writeWaits.wakeAll();
+        this._onWritable();
+      }
+      this._observer?.onEvents(events);
+    }
+
+    /** @internal The stream side's hook for writability. */
+    _onWritable(): void {}
+
+    /** @internal Closes the fd now; every pending wait fails with SocketClosedError. */
+    _closeHandle(): void {
+      const h = this._handle;
+      if (h && h.fd >= 0) h.close();
+      const err = new SocketClosedError('close');
+      this._readWaits.failAll(err);
+      this._writeWaits.failAll(err);
+      this._observer?.onEvents(UV_DISCONNECT!);
+    }
+
+    /** @internal Reads SO_ERROR after a non-blocking connect. */
+    _pendingError(syscall: string): Error | null {
+      const buf = checkData<Buffer>(this._open(syscall).getsockopt(C.SOL_SOCKET!, C.SO_ERROR!, 4), 'getsockopt');
+      const errno = buf.readInt32LE(0);
+      return errno === 0 ? null : socketErrorFor(errnoCode(-errno), syscall);
+    }
+
+    /** Closes the socket (same as {@link close}), for `await using`. */
+    async [Symbol.asyncDispose](): Promise<void> {
+      await (this as unknown as { close(): Promise<void> }).close();
+    }
+  };
+}
+
+/** Adopts a new fd into a handle owned by `owner`; the fd is closed if that fails. */
+export function handleFor(fd: number, owner: object): FdHandle {
+  try {
+    return new native.FdHandle(fd, owner, true);
+  } catch (err) {
+    native.closeFd(fd);
+    throw err;
+  }
+}
+
+// The addon calls these with `this` = the handle's owner: one shared function each, no
+// per-socket closures.
+native.setCallbacks({
+  onRead(data, status) {
+    this._onNativeRead(data, status);
+  },
+  onMessages(data, meta, addresses, count, status) {
+    this._onNativeMessages(data, meta, addresses, count, status);
+  },
+  onEvent(events) {
+    this._onNativeEvent(events);
+  },
+});

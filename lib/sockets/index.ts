@@ -1,0 +1,24 @@
+/**
+ * iolib/sockets: IOLib's socket class hierarchy over raw file descriptors.
+ * @module
+ */
+export {
+  Socket, ActiveSocket, PassiveSocket, StreamSocket, DatagramSocket, InternetSocket, LocalSocket,
+} from './kinds.js';
+export {
+  SocketStreamInternetActive, SocketStreamInternetPassive, SocketStreamLocalActive, SocketStreamLocalPassive,
+  SocketSeqpacketLocalActive, SocketSeqpacketLocalPassive, SocketDatagramInternetActive, SocketDatagramLocalActive,
+  SocketRawInternetActive,
+} from './classes.js';
+export {
+  makeSocket, makeSocketPair, makeSocketFromFd, withOpenSocket, withAcceptConnection,
+  type MakeSocketOptions, type AnySocket, type SocketPairOptions, type FromFdOptions,
+} from './make-socket.js';
+export { listSocketOptions, type SocketOptionInfo, type SocketOptionValue, type Linger, type SocketTypeName } from './options.js';
+export type { ConnectOptions, SendToOptions, ReceiveFromOptions, ReceiveFromResult, ActiveStreamOptions } from './active.js';
+export type { AcceptOptions } from './passive.js';
+export type { Message, MessageChunk } from './message-active.js';
+export type { BindOptions } from './core.js';
+export type { InetName, LocalName } from './sockaddr.js';
+export type { HostDesignator, PortDesignator } from './resolve.js';
+export * from '../errors.js';

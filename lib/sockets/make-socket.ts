@@ -1,0 +1,429 @@
+/**
+ * makeSocket and friends: IOLib's make-socket with its table of which options each kind of
+ * socket takes.
+ * @module
+ */
+import { lstatSync, unlinkSync } from 'node:fs';
+import { C, native, type RawSockaddr } from '../native.js';
+import { PollTimeoutError, SocketError, SocketAddressInUseError, AbortError } from '../errors.js';
+import { invalidArgType, invalidArgValue, validateBoolean, validateObject, validateOneOf, validateSignal, validateTimeout, validateInteger } from '../internal/validate.js';
+import { remaining } from '../internal/wait.js';
+import { IPV4_UNSPECIFIED, IPV6_UNSPECIFIED, Ipv6Address, type InetAddress } from '../address/index.js';
+import { check, checkData } from './syscall.js';
+import { localSockaddr } from './sockaddr.js';
+import { resolveHost, resolvePort, type HostDesignator, type PortDesignator } from './resolve.js';
+import { streamSizes, type ActiveStreamOptions } from './active.js';
+import { validateBacklog } from './passive.js';
+import type { SocketKind } from './core.js';
+import type { SocketTypeName } from './options.js';
+import { lookupProtocolNumber } from './protocols.js';
+import {
+  SocketDatagramInternetActive, SocketDatagramLocalActive, SocketRawInternetActive, SocketSeqpacketLocalActive,
+  SocketSeqpacketLocalPassive, SocketStreamInternetActive, SocketStreamInternetPassive, SocketStreamLocalActive,
+  SocketStreamLocalPassive,
+} from './classes.js';
+
+/** Options of {@link makeSocket} (IOLib's make-socket keywords). */
+export interface MakeSocketOptions extends ActiveStreamOptions {
+  addressFamily?: 'internet' | 'local' | 'file';
+  type?: SocketTypeName;
+  connect?: 'active' | 'passive';
+  ipv6?: boolean;
+  localHost?: HostDesignator;
+  localPort?: PortDesignator;
+  remoteHost?: HostDesignator;
+  remotePort?: PortDesignator;
+  localFilename?: string;
+  remoteFilename?: string;
+  abstract?: boolean;
+  backlog?: number;
+  reuseAddress?: boolean;
+  reusePort?: boolean;
+  keepalive?: boolean;
+  nodelay?: boolean;
+  interface?: string;
+  broadcast?: boolean;
+  protocol?: string | number;
+  /** ms, for the connect */
+  timeout?: number;
+  signal?: AbortSignal;
+}
+
+/** Any concrete socket makeSocket can return. */
+export type AnySocket =
+  | SocketStreamInternetActive | SocketStreamInternetPassive | SocketStreamLocalActive | SocketStreamLocalPassive
+  | SocketDatagramInternetActive | SocketDatagramLocalActive | SocketSeqpacketLocalActive | SocketSeqpacketLocalPassive
+  | SocketRawInternetActive;
+
+const COMMON = ['addressFamily', 'type', 'connect', 'inputBufferSize', 'outputBufferSize', 'timeout', 'signal'];
+const INET_LOCAL_END = ['ipv6', 'localHost', 'localPort', 'interface', 'reuseAddress', 'reusePort'];
+const LOCAL_END = ['localFilename', 'abstract'];
+
+// IOLib's table: which keywords each (family, type, connect) takes.
+const VALID: Record<string, readonly string[]> = {
+  'internet stream active': [...COMMON, ...INET_LOCAL_END, 'remoteHost', 'remotePort', 'keepalive', 'nodelay', 'encoding'],
+  'internet stream passive': [...COMMON, ...INET_LOCAL_END, 'backlog', 'encoding'],
+  'local stream active': [...COMMON, ...LOCAL_END, 'remoteFilename', 'encoding'],
+  'local stream passive': [...COMMON, ...LOCAL_END, 'backlog', 'reuseAddress', 'encoding'],
+  'local seqpacket active': [...COMMON, ...LOCAL_END, 'remoteFilename'],
+  'local seqpacket passive': [...COMMON, ...LOCAL_END, 'backlog', 'reuseAddress'],
+  'internet datagram active': [...COMMON, ...INET_LOCAL_END, 'remoteHost', 'remotePort', 'broadcast'],
+  'local datagram active': [...COMMON, ...LOCAL_END, 'remoteFilename'],
+  'internet raw active': [...COMMON, 'ipv6', 'localHost', 'remoteHost', 'interface', 'broadcast', 'protocol'],
+};
+
+function optionError(option: string, kind: string): TypeError & { code: string } {
+  const err = new TypeError(`The option '${option}' is not valid for a ${kind} socket`) as TypeError & { code: string };
+  err.code = 'ERR_INVALID_ARG_VALUE';
+  return err;
+}
+
+/** Validates the options against IOLib's table; returns the kind's key. */
+function validateKind(options: MakeSocketOptions): { family: 'internet' | 'local'; type: SocketTypeName; connect: 'active' | 'passive' } {
+  validateObject(options, 'options');
+  const familyName = options.addressFamily ?? 'internet';
+  validateOneOf(familyName, 'addressFamily', ['internet', 'local', 'file']);
+  const family = familyName === 'file' ? 'local' : familyName;
+  const type = options.type ?? 'stream';
+  validateOneOf(type, 'type', ['stream', 'datagram', 'seqpacket', 'raw']);
+  const connect = options.connect ?? 'active';
+  validateOneOf(connect, 'connect', ['active', 'passive']);
+  const key = `${family} ${type} ${connect}`;
+  const valid = VALID[key];
+  if (!valid) {
+    const err = new TypeError(`There is no ${key} socket: ${type} sockets ${type === 'raw' || type === 'seqpacket' ? `are ${type === 'raw' ? 'internet' : 'local'}` : 'are'} ${type === 'datagram' || type === 'raw' ? 'active only' : ''}`.trim()) as TypeError & { code: string };
+    err.code = 'ERR_INVALID_ARG_VALUE';
+    throw err;
+  }
+  for (const [name, value] of Object.entries(options)) {
+    if (value !== undefined && !valid.includes(name)) throw optionError(name, key);
+  }
+  for (const name of ['ipv6', 'reuseAddress', 'reusePort', 'keepalive', 'nodelay', 'broadcast', 'abstract'] as const) {
+    if (options[name] !== undefined) validateBoolean(options[name], name);
+  }
+  for (const name of ['localFilename', 'remoteFilename', 'interface'] as const) {
+    if (options[name] !== undefined && typeof options[name] !== 'string') throw invalidArgType(name, 'of type string', options[name]);
+  }
+  validateTimeout(options.timeout, 'timeout');
+  validateSignal(options.signal, 'signal');
+  streamSizes(options);
+  if (options.backlog !== undefined) validateBacklog(options.backlog);
+  return { family, type, connect };
+}
+
+const SOCK_TYPES: Record<SocketTypeName, number> = {
+  stream: C.SOCK_STREAM!, datagram: C.SOCK_DGRAM!, seqpacket: C.SOCK_SEQPACKET!, raw: C.SOCK_RAW!,
+};
+
+/** socket(2) for a kind; returns the fd. */
+function openFd(domain: number, type: SocketTypeName, protocol = 0): number {
+  return check(native.socket(domain, SOCK_TYPES[type], protocol), 'socket');
+}
+
+type Settable = { setOption(name: string, value: unknown): void; close(o?: { abort?: boolean }): Promise<void> };
+
+/** Applies makeSocket's socket options through the option table. */
+function applyOptions(socket: Settable, options: MakeSocketOptions, binding: boolean): void {
+  const reuse = options.reuseAddress ?? binding;
+  if (reuse) socket.setOption('reuseAddress', true);
+  if (options.reusePort !== undefined) socket.setOption('reusePort', options.reusePort);
+  if (options.keepalive !== undefined) socket.setOption('keepAlive', options.keepalive);
+  if (options.nodelay !== undefined) socket.setOption('tcpNodelay', options.nodelay);
+  if (options.broadcast !== undefined) socket.setOption('broadcast', options.broadcast);
+  if (options.interface !== undefined) socket.setOption('bindToDevice', options.interface);
+}
+
+/** Closes `socket` if `setup` fails, and rethrows. */
+async function guarded<T extends Settable>(socket: T, setup: (s: T) => Promise<void> | void): Promise<T> {
+  try {
+    await setup(socket);
+    return socket;
+  } catch (err) {
+    await socket.close({ abort: true });
+    throw err;
+  }
+}
+
+function ipv6For(host: InetAddress | undefined, ipv6: boolean | undefined): boolean {
+  if (ipv6 !== undefined) return ipv6;
+  return host instanceof Ipv6Address;
+}
+
+function checkFamily(host: InetAddress, ipv6: boolean | undefined, name: string): void {
+  if (ipv6 === false && host instanceof Ipv6Address) throw invalidArgValue(name, host.toString(), 'is an IPv6 address but ipv6 is false');
+}
+
+function kindOf(family: 'internet' | 'local', ipv6: boolean, type: SocketTypeName, protocol: string): SocketKind {
+  return Object.freeze({ addressFamily: family, ipv6, type, protocol });
+}
+
+const INET_PROTOCOL: Record<SocketTypeName, string> = { stream: 'tcp', datagram: 'udp', seqpacket: 'default', raw: 'raw' };
+
+/**
+ * Makes a socket, IOLib's make-socket: resolves once it is connected (active with a remote
+ * end), bound, or listening (passive).
+ */
+export async function makeSocket(options: MakeSocketOptions = {}): Promise<AnySocket> {
+  const { family, type, connect } = validateKind(options);
+  if (options.signal?.aborted) throw new AbortError(undefined, { cause: options.signal.reason });
+  if (family === 'local') return makeLocalSocket(type, connect, options);
+  if (type === 'raw') return makeRawSocket(options);
+  if (connect === 'passive') return makeInternetPassive(options);
+  return makeInternetActive(type, options);
+}
+
+async function localHostOf(options: MakeSocketOptions): Promise<InetAddress | undefined> {
+  if (options.localHost === undefined) return undefined;
+  const [host] = await resolveHost(options.localHost, options.ipv6 === false ? false : undefined, 'localHost');
+  checkFamily(host!, options.ipv6, 'localHost');
+  return host;
+}
+
+async function makeInternetPassive(options: MakeSocketOptions): Promise<SocketStreamInternetPassive> {
+  const local = await localHostOf(options);
+  const ipv6 = ipv6For(local, options.ipv6);
+  const host = local ?? (ipv6 ? IPV6_UNSPECIFIED : undefined);
+  const port = resolvePort(options.localPort, 'localPort', 'tcp');
+  const fd = openFd(ipv6 ? C.AF_INET6! : C.AF_INET!, 'stream');
+  const socket = new SocketStreamInternetPassive(fd, kindOf('internet', ipv6, 'stream', 'tcp'));
+  return guarded(socket, (s) => {
+    applyOptions(s, options, true);
+    s.bindAddress(host ?? '0.0.0.0', { port });
+    s.listenOn({ backlog: options.backlog });
+  });
+}
+
+type InetActive = SocketStreamInternetActive | SocketDatagramInternetActive;
+
+async function makeInternetActive(type: 'stream' | 'datagram' | 'seqpacket', options: MakeSocketOptions): Promise<InetActive> {
+  const Cls = type === 'stream' ? SocketStreamInternetActive : SocketDatagramInternetActive;
+  const protocol = INET_PROTOCOL[type];
+  const local = await localHostOf(options);
+  const localPort = resolvePort(options.localPort, 'localPort', protocol as 'tcp' | 'udp');
+  const binding = local !== undefined || options.localPort !== undefined;
+  const make = (ipv6: boolean) => {
+    const fd = openFd(ipv6 ? C.AF_INET6! : C.AF_INET!, type);
+    return new Cls(fd, kindOf('internet', ipv6, type, protocol), options);
+  };
+  const setup = (s: InetActive) => {
+    applyOptions(s, options, binding);
+    if (binding) s._bindInet(local ?? (s.ipv6 ? IPV6_UNSPECIFIED : IPV4_UNSPECIFIED), localPort);
+  };
+  if (options.remoteHost === undefined) {
+    if (options.remotePort !== undefined) throw invalidArgValue('remotePort', options.remotePort, 'needs remoteHost');
+    return guarded(make(ipv6For(local, options.ipv6)), setup);
+  }
+  const remotePort = resolvePort(options.remotePort, 'remotePort', protocol as 'tcp' | 'udp');
+  const preference = options.ipv6 === false ? false : options.ipv6 === true ? undefined : local ? (local instanceof Ipv6Address ? 'only' : false) : undefined;
+  const hosts = await resolveHost(options.remoteHost, preference, 'remoteHost');
+  const deadline = options.timeout === undefined ? undefined : Date.now() + options.timeout;
+  let last: unknown;
+  for (const host of hosts) {
+    checkFamily(host, options.ipv6, 'remoteHost');
+    const ipv6 = options.ipv6 ?? (local ? local instanceof Ipv6Address : host instanceof Ipv6Address);
+    try {
+      return await guarded(make(ipv6), async (s) => {
+        setup(s);
+        const sa = s._inetArgs(host, remotePort, 'connect');
+        await s._connectRaw(sa.family, sa.bytes, sa.port, sa.scopeId, deadline, { timeout: remaining(deadline), signal: options.signal });
+      });
+    } catch (err) {
+      last = err;
+      if (!(err instanceof SocketError) || err instanceof PollTimeoutError) throw err;
+    }
+  }
+  throw last;
+}
+
+async function makeRawSocket(options: MakeSocketOptions): Promise<SocketRawInternetActive> {
+  const local = await localHostOf(options);
+  let remote: InetAddress | undefined;
+  if (options.remoteHost !== undefined) {
+    [remote] = await resolveHost(options.remoteHost, options.ipv6 === false ? false : undefined, 'remoteHost');
+    checkFamily(remote!, options.ipv6, 'remoteHost');
+  }
+  const ipv6 = options.ipv6 ?? (local ? local instanceof Ipv6Address : remote instanceof Ipv6Address);
+  const proto = options.protocol === undefined ? (ipv6 ? 'ipv6-icmp' : 'icmp') : options.protocol;
+  const { number, name } = lookupProtocolNumber(proto, 'protocol');
+  const fd = openFd(ipv6 ? C.AF_INET6! : C.AF_INET!, 'raw', number);
+  const socket = new SocketRawInternetActive(fd, kindOf('internet', ipv6, 'raw', name), options);
+  return guarded(socket, async (s) => {
+    applyOptions(s, options, false);
+    if (local) s._bindInet(local, 0);
+    if (remote) {
+      const sa = s._inetArgs(remote, 0, 'connect');
+      await s._connectRaw(sa.family, sa.bytes, 0, sa.scopeId, undefined, {});
+    }
+  });
+}
+
+type LocalActive = SocketStreamLocalActive | SocketDatagramLocalActive | SocketSeqpacketLocalActive;
+type LocalPassive = SocketStreamLocalPassive | SocketSeqpacketLocalPassive;
+
+async function makeLocalSocket(type: SocketTypeName, connect: 'active' | 'passive', options: MakeSocketOptions): Promise<LocalActive | LocalPassive> {
+  const kind = kindOf('local', false, type, 'default');
+  const abstract = options.abstract === true;
+  const fd = openFd(C.AF_UNIX!, type);
+  if (connect === 'passive') {
+    if (options.localFilename === undefined) {
+      native.closeFd(fd);
+      throw invalidArgValue('localFilename', undefined, 'is required for a passive local socket');
+    }
+    const socket = type === 'stream' ? new SocketStreamLocalPassive(fd, kind) : new SocketSeqpacketLocalPassive(fd, kind);
+    return guarded(socket, async (s) => {
+      if (!abstract) await removeStaleSocketFile(options.localFilename!);
+      s.bindAddress(options.localFilename!, { abstract });
+      if (!abstract) s._ownFile = options.localFilename!;
+      s.listenOn({ backlog: options.backlog });
+    });
+  }
+  const Cls = type === 'stream' ? SocketStreamLocalActive : type === 'datagram' ? SocketDatagramLocalActive : SocketSeqpacketLocalActive;
+  const socket = new Cls(fd, kind, options);
+  return guarded(socket, async (s) => {
+    if (options.localFilename !== undefined) s.bindAddress(options.localFilename, { abstract });
+    if (options.remoteFilename !== undefined) {
+      const sa = localSockaddr(options.remoteFilename, abstract);
+      const deadline = options.timeout === undefined ? undefined : Date.now() + options.timeout;
+      await s._connectRaw(sa.family, sa.bytes, 0, 0, deadline, { timeout: options.timeout, signal: options.signal });
+    }
+  });
+}
+
+/**
+ * Removes a socket file left behind by a dead listener: only a socket file, and only when a
+ * connect to it is refused (nothing listens there).
+ */
+async function removeStaleSocketFile(path: string): Promise<void> {
+  let isSocket = false;
+  try {
+    isSocket = lstatSync(path).isSocket();
+  } catch {
+    return;
+  }
+  if (!isSocket) return;
+  const fd = check(native.socket(C.AF_UNIX!, C.SOCK_STREAM!, 0), 'socket');
+  const probe = new native.FdHandle(fd, {});
+  try {
+    const sa = localSockaddr(path, false);
+    const r = probe.connect(sa.family, sa.bytes, 0, 0);
+    if (r === -C.ECONNREFUSED!) unlinkSync(path);
+    else if (r === 0 || r === -C.EAGAIN! || r === -C.EINPROGRESS!) throw new SocketAddressInUseError('EADDRINUSE', 'bind', `bind EADDRINUSE ${path} (a listener is there)`);
+  } finally {
+    probe.close();
+  }
+}
+
+/** Options of {@link makeSocketPair}. */
+export interface SocketPairOptions extends ActiveStreamOptions {
+  type?: 'stream' | 'datagram' | 'seqpacket';
+  protocol?: number;
+}
+
+/** Two connected local sockets (socketpair(2)). */
+export function makeSocketPair(options: SocketPairOptions = {}): [LocalActive, LocalActive] {
+  validateObject(options, 'options');
+  const type = options.type ?? 'stream';
+  validateOneOf(type, 'type', ['stream', 'datagram', 'seqpacket']);
+  if (options.protocol !== undefined) validateInteger(options.protocol, 'protocol', 0);
+  streamSizes(options);
+  const fds = checkData<[number, number]>(native.socketpair(C.AF_UNIX!, SOCK_TYPES[type], options.protocol ?? 0), 'socketpair');
+  const kind = kindOf('local', false, type, 'default');
+  const Cls = type === 'stream' ? SocketStreamLocalActive : type === 'datagram' ? SocketDatagramLocalActive : SocketSeqpacketLocalActive;
+  let first: LocalActive;
+  try {
+    first = new Cls(fds[0], kind, options);
+  } catch (err) {
+    native.closeFd(fds[1]);
+    throw err;
+  }
+  const second = new Cls(fds[1], kind, options);
+  for (const s of [first, second]) if (s instanceof SocketDatagramLocalActive || s instanceof SocketSeqpacketLocalActive) s._onConnected();
+  return [first, second];
+}
+
+/** Options of {@link makeSocketFromFd}. */
+export interface FromFdOptions extends ActiveStreamOptions {
+  /** Overrides what SO_ACCEPTCONN says. */
+  connect?: 'active' | 'passive';
+}
+
+const TYPE_BY_NUMBER = new Map<number, SocketTypeName>(Object.entries(SOCK_TYPES).map(([k, v]) => [v, k as SocketTypeName]));
+
+/**
+ * Wraps an existing socket fd, learning its family, type and whether it listens from the
+ * kernel (SO_DOMAIN, SO_TYPE, SO_ACCEPTCONN). The socket takes ownership of the fd.
+ */
+export function makeSocketFromFd(fd: number, options: FromFdOptions = {}): AnySocket {
+  validateInteger(fd, 'fd', 0, 0x7fffffff);
+  validateObject(options, 'options');
+  if (options.connect !== undefined) validateOneOf(options.connect, 'options.connect', ['active', 'passive']);
+  streamSizes(options);
+  const probe = new native.FdHandle(fd, {}, false);
+  let domain: number, typeNumber: number, listening: boolean, protocolNumber: number;
+  try {
+    const int = (level: number, name: number) => checkData<Buffer>(probe.getsockopt(level, name, 4), 'getsockopt').readInt32LE(0);
+    typeNumber = int(C.SOL_SOCKET!, C.SO_TYPE!);
+    domain = C.SO_DOMAIN !== undefined ? int(C.SOL_SOCKET!, C.SO_DOMAIN) : domainFromName(probe);
+    listening = int(C.SOL_SOCKET!, C.SO_ACCEPTCONN!) !== 0;
+    protocolNumber = C.SO_PROTOCOL !== undefined ? int(C.SOL_SOCKET!, C.SO_PROTOCOL) : 0;
+  } finally {
+    probe.close();
+  }
+  const type = TYPE_BY_NUMBER.get(typeNumber);
+  const family = domain === C.AF_UNIX ? 'local' : domain === C.AF_INET || domain === C.AF_INET6 ? 'internet' : undefined;
+  if (!type || !family) throw invalidArgValue('fd', fd, `is a socket of a family or type iolib does not handle (domain ${domain}, type ${typeNumber})`);
+  check(native.adoptFd(fd), 'fcntl');
+  const connect = options.connect ?? (listening ? 'passive' : 'active');
+  const ipv6 = domain === C.AF_INET6;
+  const protocol = family === 'local' ? 'default' : type === 'raw' ? lookupProtocolNumber(protocolNumber, 'protocol').name : INET_PROTOCOL[type];
+  const kind = kindOf(family, ipv6, type, protocol);
+  const key = `${family} ${type} ${connect}`;
+  let socket: AnySocket;
+  switch (key) {
+    case 'internet stream active': socket = new SocketStreamInternetActive(fd, kind, options); break;
+    case 'internet stream passive': socket = new SocketStreamInternetPassive(fd, kind); break;
+    case 'local stream active': socket = new SocketStreamLocalActive(fd, kind, options); break;
+    case 'local stream passive': socket = new SocketStreamLocalPassive(fd, kind); break;
+    case 'local seqpacket active': socket = new SocketSeqpacketLocalActive(fd, kind, options); break;
+    case 'local seqpacket passive': socket = new SocketSeqpacketLocalPassive(fd, kind); break;
+    case 'internet datagram active': socket = new SocketDatagramInternetActive(fd, kind, options); break;
+    case 'local datagram active': socket = new SocketDatagramLocalActive(fd, kind, options); break;
+    case 'internet raw active': socket = new SocketRawInternetActive(fd, kind, options); break;
+    default: throw invalidArgValue('options.connect', connect, `does not fit a ${family} ${type} socket`);
+  }
+  if ('_onConnected' in socket && socket.type !== 'stream' && socket._peer()) socket._onConnected();
+  return socket;
+}
+
+function domainFromName(probe: InstanceType<typeof native.FdHandle>): number {
+  const name = checkData<RawSockaddr>(probe.getsockname(), 'getsockname');
+  return name[0] === 4 ? C.AF_INET! : name[0] === 6 ? C.AF_INET6! : C.AF_UNIX!;
+}
+
+/** Makes a socket, runs `fn` with it, and closes it on every exit path (IOLib's with-open-socket). */
+export async function withOpenSocket<R>(options: MakeSocketOptions, fn: (socket: AnySocket) => Promise<R> | R): Promise<R> {
+  if (typeof fn !== 'function') throw invalidArgType('fn', 'a function', fn);
+  const socket = await makeSocket(options);
+  try {
+    return await fn(socket);
+  } finally {
+    await socket.close();
+  }
+}
+
+/** Accepts one connection, runs `fn` with it and closes it on every exit path; null when none came. */
+export async function withAcceptConnection<C extends { close(): Promise<void> }, R>(
+  server: { acceptConnection(o?: object): Promise<C | null> },
+  options: object,
+  fn: (connection: C) => Promise<R> | R,
+): Promise<R | null> {
+  if (typeof fn !== 'function') throw invalidArgType('fn', 'a function', fn);
+  if (server === null || typeof server !== 'object' || typeof server.acceptConnection !== 'function') throw invalidArgType('server', 'a passive socket', server);
+  const conn = await server.acceptConnection(options ?? {});
+  if (!conn) return null;
+  try {
+    return await fn(conn);
+  } finally {
+    await conn.close();
+  }
+}

@@ -1,0 +1,264 @@
+/**
+ * Message sockets (datagram, seqpacket, raw): object-mode Duplex streams whose chunks are
+ * whole messages. Reads arrive in recvmmsg batches; writes that queue up in one tick leave in
+ * one sendmmsg.
+ * @internal
+ * @module
+ */
+import { C, type RawSockaddr } from '../native.js';
+import { InetAddress } from '../address/index.js';
+import { invalidArgType } from '../internal/validate.js';
+import { ActiveSocketBase, type ActiveStreamOptions } from './active.js';
+import { failure } from './syscall.js';
+import { decodeLocalPath, inetAddressFromBytes, localSockaddr, type InetName, type LocalName } from './sockaddr.js';
+import { literalHost, resolveHost, resolvePort, type HostDesignator, type PortDesignator } from './resolve.js';
+
+/** A message read from, or written to, a message socket. */
+export interface Message {
+  data: Buffer;
+  host?: InetAddress;
+  port?: number;
+  filename?: string;
+  /** Local sockets: the destination is in the abstract namespace (writes only). */
+  abstract?: boolean;
+  /** The message was longer than inputBufferSize and was cut (reads only). */
+  truncated?: boolean;
+}
+
+/** What may be written: a Buffer for the connected peer, or a message with its destination. */
+export type MessageChunk = Uint8Array | { data: Uint8Array | string; host?: HostDesignator; port?: PortDesignator; filename?: string; abstract?: boolean };
+
+const READ_MESSAGES = 2;
+const READ_RECORDS = 3;
+const STATUS_END = 1;
+const BATCH = 64;
+const RECORD = C.addrRecordSize!;
+
+type WriteCallback = (error?: Error | null) => void;
+type Target = RawSockaddr | [number, Uint8Array, number, number] | undefined;
+
+/** Message-mode active sockets. */
+export class MessageActiveBase extends ActiveSocketBase {
+  /** @internal */ _reading = false;
+  /** @internal The peer of a connected socket, cached for messages read. */
+  _peerName: InetName | LocalName | null = null;
+  /** @internal Last sender seen, so a burst from one peer shares one address object. */
+  _lastHost: InetAddress | null = null;
+  /** @internal */ _lastHostKey = '';
+
+  /** @internal */
+  constructor(options: ActiveStreamOptions) {
+    super(true, options);
+  }
+
+  override _onConnected(): void {
+    this._peerName = this._peer();
+    if (this._reading) {
+      this._reading = false;
+      this._read();
+    }
+  }
+
+  /** Dissolves a datagram socket's association with its peer. */
+  disconnect(): this {
+    const h = this._open('connect');
+    const r = h.connect(0, new Uint8Array(0), 0, 0);
+    // Linux answers AF_UNSPEC on an unconnected socket with success; some kernels EAFNOSUPPORT.
+    if (r < 0 && r !== -(C.EAFNOSUPPORT ?? 97)) throw failure(r, 'connect');
+    this._peerName = null;
+    if (this._reading) {
+      this._reading = false;
+      this._read();
+    }
+    return this;
+  }
+
+  override _read(): void {
+    if (this._reading) return;
+    const h = this._handle;
+    if (!h || h.fd < 0) return;
+    const mode = this._kind.type === 'seqpacket' ? READ_RECORDS : READ_MESSAGES;
+    const wantAddresses = this._peerName === null;
+    const r = h.readStart(mode, this._inputBufferSize, BATCH, wantAddresses);
+    if (r < 0) {
+      this.destroy(failure(r, 'recvmsg'));
+      return;
+    }
+    this._reading = true;
+  }
+
+  /** @internal */
+  _stopReading(): void {
+    if (!this._reading) return;
+    this._reading = false;
+    this._handle?.readStop();
+  }
+
+  /** @internal A batch of messages from the native watcher. */
+  _onNativeMessages(data: Buffer, meta: Buffer, addresses: Buffer | undefined, count: number, status: number): void {
+    let off = 0;
+    let more = true;
+    for (let i = 0; i < count; i++) {
+      const len = meta.readUInt32LE(8 * i);
+      const flags = meta.readUInt32LE(8 * i + 4);
+      const msg: Message = { data: data.subarray(off, off + len) };
+      off += len;
+      if (addresses) this._senderInto(msg, addresses, i * RECORD);
+      else this._peerInto(msg);
+      if (flags & C.MSG_TRUNC!) msg.truncated = true;
+      more = this.push(msg);
+    }
+    if (!more) this._stopReading();
+    if (status === STATUS_END) {
+      this._stopReading();
+      this.push(null);
+    } else if (status < 0) {
+      // A connected datagram socket hears ICMP errors for earlier sends here; the next send
+      // reports them, so reading goes on.
+      if (this._kind.type === 'datagram' && status === -C.ECONNREFUSED!) return;
+      this._stopReading();
+      this.destroy(failure(status, 'recvmsg'));
+    }
+  }
+
+  /** @internal Decodes a packed sender record into `msg`. */
+  _senderInto(msg: Message, rec: Buffer, at: number): void {
+    const family = rec[at]!;
+    const n = rec[at + 1]!;
+    if (family === 4 || family === 6) {
+      const key = rec.toString('latin1', at + 4, at + 8 + n);
+      if (key !== this._lastHostKey || !this._lastHost) {
+        this._lastHost = inetAddressFromBytes(rec.subarray(at + 8, at + 8 + n), rec.readUInt32LE(at + 4));
+        this._lastHostKey = key;
+      }
+      msg.host = this._lastHost;
+      msg.port = rec.readUInt16BE(at + 2);
+    } else if (family === 1) {
+      msg.filename = decodeLocalPath(rec.subarray(at + 8, at + 8 + n)).filename;
+    } else if (this._peerName) {
+      this._peerInto(msg);
+    }
+  }
+
+  /** @internal Fills in the connected peer's address. */
+  _peerInto(msg: Message): void {
+    const peer = this._peerName;
+    if (!peer) return;
+    if ('host' in peer) {
+      msg.host = peer.host;
+      msg.port = peer.port;
+    } else if (peer.filename) {
+      msg.filename = peer.filename;
+    }
+  }
+
+  override _write(chunk: MessageChunk, _encoding: BufferEncoding, callback: WriteCallback): void {
+    this._writeBatch([chunk], callback);
+  }
+
+  override _writev(chunks: { chunk: MessageChunk }[], callback: WriteCallback): void {
+    this._writeBatch(chunks.map((c) => c.chunk), callback);
+  }
+
+  /** @internal Sends messages in order: one sendmmsg per run the kernel takes at once. */
+  _writeBatch(chunks: MessageChunk[], callback: WriteCallback): void {
+    let bufs: Uint8Array[];
+    let targets: Target[] | undefined;
+    try {
+      [bufs, targets] = this._prepare(chunks);
+    } catch (err) {
+      if (err instanceof NeedsResolve) {
+        this._resolveThenWrite(chunks, callback);
+        return;
+      }
+      callback(err as Error);
+      return;
+    }
+    this._sendFrom(bufs, targets, 0, callback);
+  }
+
+  /** @internal */
+  _sendFrom(bufs: Uint8Array[], targets: Target[] | undefined, from: number, callback: WriteCallback): void {
+    while (from < bufs.length) {
+      const h = this._handle;
+      if (!h || h.fd < 0) {
+        callback(failure(-C.EBADF!, 'sendmsg'));
+        return;
+      }
+      const rest = from === 0 ? bufs : bufs.slice(from);
+      const restTargets = targets && (from === 0 ? targets : targets.slice(from));
+      const r = h.sendBatch(rest, restTargets as (RawSockaddr | undefined)[] | undefined);
+      if (r === -C.EAGAIN!) {
+        this._waitWritable('sendmsg').then(
+          () => this._sendFrom(bufs, targets, from, callback),
+          (err: Error) => callback(err),
+        );
+        return;
+      }
+      if (r < 0) {
+        callback(failure(r, 'sendmsg'));
+        return;
+      }
+      from += r;
+    }
+    callback();
+  }
+
+  /** @internal Buffers and destinations for each chunk; throws NeedsResolve for host names. */
+  _prepare(chunks: MessageChunk[]): [Uint8Array[], Target[] | undefined] {
+    const bufs: Uint8Array[] = new Array(chunks.length);
+    let targets: Target[] | undefined;
+    for (let i = 0; i < chunks.length; i++) {
+      const c = chunks[i]!;
+      if (c instanceof Uint8Array) {
+        bufs[i] = c;
+        continue;
+      }
+      if (c === null || typeof c !== 'object') throw invalidArgType('chunk', 'a Buffer or a message object { data, host, port } / { data, filename }', c);
+      const data = typeof c.data === 'string' ? Buffer.from(c.data) : c.data;
+      if (!(data instanceof Uint8Array)) throw invalidArgType('chunk.data', 'a Buffer or a string', c.data);
+      bufs[i] = data;
+      targets ??= new Array(chunks.length);
+      targets[i] = this._targetOf(c);
+    }
+    return [bufs, targets];
+  }
+
+  /** @internal The destination of one message object. */
+  _targetOf(c: Exclude<MessageChunk, Uint8Array>): Target {
+    if (this._kind.addressFamily === 'local') {
+      if (c.filename === undefined) return undefined;
+      if (typeof c.filename !== 'string') throw invalidArgType('chunk.filename', 'of type string', c.filename);
+      const sa = localSockaddr(c.filename, c.abstract === true);
+      return [sa.family, sa.bytes, 0, 0];
+    }
+    if (c.filename !== undefined) throw invalidArgType('chunk.filename', 'absent on an internet socket', c.filename);
+    if (c.host === undefined) return undefined;
+    const host = literalHost(c.host, 'chunk.host');
+    if (!host) throw new NeedsResolve();
+    const port = resolvePort(c.port, 'chunk.port', 'udp');
+    const sa = this._inetArgs(host, port, 'sendmsg');
+    return [sa.family, sa.bytes, sa.port, sa.scopeId];
+  }
+
+  /** @internal Resolves host names in `chunks`, then writes them. */
+  _resolveThenWrite(chunks: MessageChunk[], callback: WriteCallback): void {
+    Promise.all(
+      chunks.map(async (c) => {
+        if (c instanceof Uint8Array || c.host === undefined || literalHost(c.host, 'chunk.host')) return c;
+        const [host] = await resolveHost(c.host, this._kind.ipv6 ? undefined : false, 'chunk.host');
+        return { ...c, host };
+      }),
+    ).then(
+      (resolved) => this._writeBatch(resolved, callback),
+      (err: Error) => callback(err),
+    );
+  }
+
+  override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {
+    this._reading = false;
+    super._destroy(err, callback);
+  }
+}
+
+class NeedsResolve extends Error {}

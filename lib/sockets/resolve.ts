@@ -1,0 +1,50 @@
+/**
+ * Host and port designators, as makeSocket, connect and bindAddress take them.
+ * @internal
+ * @module
+ */
+import { lookup } from 'node:dns/promises';
+import { InetAddress, ensureAddress } from '../address/index.js';
+import { AddressParseError } from '../errors.js';
+import { invalidArgType, outOfRange } from '../internal/validate.js';
+import { lookupService } from '../dns/services.js';
+
+/** A host designator: an address object, literal text, a host name, a vector or a uint32. */
+export type HostDesignator = InetAddress | string | Uint8Array | Uint16Array | number;
+/** A port designator: a number or a service name. */
+export type PortDesignator = number | string;
+
+/** Parses a literal host designator; null when it is a name that needs a look-up. */
+export function literalHost(host: HostDesignator, argName: string): InetAddress | null {
+  if (host instanceof InetAddress) return host;
+  if (typeof host === 'string' || typeof host === 'number' || host instanceof Uint8Array || host instanceof Uint16Array) {
+    const address = ensureAddress(host, { errorp: false });
+    if (address instanceof InetAddress) return address;
+    if (typeof host === 'string' && host.length > 0) return null;
+    throw new AddressParseError(host, `Invalid ${argName}: ${String(host)}`);
+  }
+  throw invalidArgType(argName, 'an InetAddress, a string, a Uint8Array(4), a Uint16Array(8) or a number', host);
+}
+
+/** Resolves a host designator to every address it names, in the resolver's order. */
+export async function resolveHost(host: HostDesignator, ipv6: boolean | 'only' | undefined, argName: string): Promise<InetAddress[]> {
+  const literal = literalHost(host, argName);
+  if (literal) return [literal];
+  const family = ipv6 === false ? 4 : ipv6 === 'only' ? 6 : 0;
+  const found = await lookup(host as string, { all: true, family, verbatim: true });
+  return found.map((r) => ensureAddress(r.address) as InetAddress);
+}
+
+/** Resolves a port designator: an integer 0-65535 or a service name for `protocol`. */
+export function resolvePort(port: PortDesignator | undefined, argName: string, protocol: 'tcp' | 'udp' | 'any' = 'tcp'): number {
+  if (port === undefined) return 0;
+  if (typeof port === 'number') {
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw outOfRange(argName, 'an integer >= 0 and <= 65535', port);
+    return port;
+  }
+  if (typeof port === 'string') {
+    if (/^\d+$/.test(port)) return resolvePort(Number(port), argName);
+    return lookupService(port, protocol).port;
+  }
+  throw invalidArgType(argName, 'a number or a service name', port);
+}

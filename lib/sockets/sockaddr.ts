@@ -1,0 +1,74 @@
+/**
+ * Addresses between iolib's value objects and the native core's plain sockaddr form.
+ * @internal
+ * @module
+ */
+import { Ipv4Address, Ipv6Address, LocalAddress, type InetAddress } from '../address/index.js';
+import type { RawSockaddr } from '../native.js';
+
+/** The plain form native calls take: family (4, 6, 1), bytes, port, scope id. */
+export interface SockaddrArgs {
+  family: 4 | 6 | 1;
+  bytes: Uint8Array;
+  port: number;
+  scopeId: number;
+}
+
+/** An internet address and port as native arguments. */
+export function inetSockaddr(host: InetAddress, port: number): SockaddrArgs {
+  if (host instanceof Ipv4Address) return { family: 4, bytes: host.name, port, scopeId: 0 };
+  const v6 = host as Ipv6Address;
+  const words = v6.name;
+  const bytes = new Uint8Array(16);
+  for (let i = 0; i < 8; i++) {
+    bytes[2 * i] = words[i]! >> 8;
+    bytes[2 * i + 1] = words[i]! & 0xff;
+  }
+  return { family: 6, bytes, port, scopeId: v6.scopeId };
+}
+
+/** A local (Unix) socket name as native arguments: the abstract namespace has a leading NUL. */
+export function localSockaddr(filename: string, abstract: boolean): SockaddrArgs {
+  const path = Buffer.from(filename);
+  const bytes = abstract ? Buffer.concat([Buffer.alloc(1), path]) : path;
+  return { family: 1, bytes, port: 0, scopeId: 0 };
+}
+
+/** An internet socket's name: host and port. */
+export interface InetName {
+  host: InetAddress;
+  port: number;
+}
+
+/** A local socket's name: filename (empty when unnamed) and whether it is abstract. */
+export interface LocalName {
+  filename: string;
+  abstract: boolean;
+}
+
+/** Builds the address object for raw address bytes (4 or 16 of them). */
+export function inetAddressFromBytes(bytes: Uint8Array, scopeId = 0): InetAddress {
+  if (bytes.length === 4) return new Ipv4Address(bytes);
+  const words = new Uint16Array(8);
+  for (let i = 0; i < 8; i++) words[i] = (bytes[2 * i]! << 8) | bytes[2 * i + 1]!;
+  return new Ipv6Address(words, scopeId);
+}
+
+/** Decodes a native sockaddr into an internet or local name; null when unnamed. */
+export function decodeSockaddr(raw: RawSockaddr): InetName | LocalName | null {
+  const [family, bytes, port, scopeId] = raw;
+  if (family === 4 || family === 6) return { host: inetAddressFromBytes(bytes, scopeId), port };
+  if (family === 1) return decodeLocalPath(bytes);
+  return null;
+}
+
+/** Decodes sun_path bytes: a leading NUL marks the abstract namespace. */
+export function decodeLocalPath(bytes: Uint8Array): LocalName {
+  if (bytes.length > 0 && bytes[0] === 0) return { filename: Buffer.from(bytes.subarray(1)).toString(), abstract: true };
+  return { filename: Buffer.from(bytes).toString(), abstract: false };
+}
+
+/** A LocalAddress for a local name. */
+export function localAddressOf(name: LocalName): LocalAddress {
+  return new LocalAddress(name.filename, name.abstract);
+}

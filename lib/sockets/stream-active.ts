@@ -1,0 +1,140 @@
+/**
+ * Byte-stream active sockets (TCP, Unix stream): reads batched by the native watcher and
+ * stopped when the readable buffer is full; writes tried at once, the rest queued until the
+ * fd is writable.
+ * @internal
+ * @module
+ */
+import { C } from '../native.js';
+import { ActiveSocketBase, type ActiveStreamOptions } from './active.js';
+import { failure } from './syscall.js';
+
+const READ_BYTES = 1;
+const STATUS_END = 1;
+
+type WriteCallback = (error?: Error | null) => void;
+
+/** Byte-stream active sockets. */
+export class StreamActiveBase extends ActiveSocketBase {
+  /** @internal Chunks not yet taken by the kernel, from `_pendingIndex`/`_pendingOffset`. */
+  _pending: Buffer[] | null = null;
+  /** @internal */ _pendingCallback: WriteCallback | null = null;
+  /** @internal */ _reading = false;
+
+  /** @internal */
+  constructor(options: ActiveStreamOptions) {
+    super(false, options);
+  }
+
+  override _read(): void {
+    if (this._reading) return;
+    const h = this._handle;
+    if (!h || h.fd < 0) return;
+    const r = h.readStart(READ_BYTES, this._inputBufferSize);
+    if (r < 0) {
+      this.destroy(failure(r, 'read'));
+      return;
+    }
+    this._reading = true;
+  }
+
+  /** @internal Stops the watcher's reads: the readable buffer is full or the stream ended. */
+  _stopReading(): void {
+    if (!this._reading) return;
+    this._reading = false;
+    this._handle?.readStop();
+  }
+
+  /** @internal A batch from the native watcher. */
+  _onNativeRead(data: Buffer | null, status: number): void {
+    if (data && !this.push(data)) this._stopReading();
+    if (status === STATUS_END) {
+      this._stopReading();
+      this.push(null);
+    } else if (status < 0) {
+      this._stopReading();
+      this.destroy(failure(status, 'read'));
+    }
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: WriteCallback): void {
+    this._send([chunk], callback);
+  }
+
+  override _writev(chunks: { chunk: Buffer }[], callback: WriteCallback): void {
+    this._send(chunks.map((c) => c.chunk), callback);
+  }
+
+  /** @internal Writes what the kernel takes now; queues the rest for writability. */
+  _send(chunks: Buffer[], callback: WriteCallback): void {
+    const h = this._handle;
+    if (!h || h.fd < 0) {
+      callback(failure(-C.EBADF!, 'write'));
+      return;
+    }
+    let n = chunks.length === 1 ? h.write(chunks[0]!) : h.writev(chunks);
+    if (n < 0 && n !== -C.EAGAIN!) {
+      callback(failure(n, 'write'));
+      return;
+    }
+    if (n < 0) n = 0;
+    const rest = advance(chunks, n);
+    if (rest.length === 0) {
+      callback();
+      return;
+    }
+    this._pending = rest;
+    this._pendingCallback = callback;
+    this._updateNotify();
+  }
+
+  override _writesPending(): boolean {
+    return this._pending !== null;
+  }
+
+  override _onWritable(): void {
+    const chunks = this._pending;
+    const callback = this._pendingCallback;
+    if (!chunks || !callback) return;
+    this._pending = null;
+    this._pendingCallback = null;
+    this._send(chunks, (err) => {
+      if (!this._pending) this._updateNotify();
+      callback(err);
+    });
+  }
+
+  override _final(callback: WriteCallback): void {
+    const h = this._handle;
+    if (h && h.fd >= 0) {
+      const r = h.shutdown(C.SHUT_WR!);
+      if (r < 0 && r !== -C.ENOTCONN!) {
+        callback(failure(r, 'shutdown'));
+        return;
+      }
+    }
+    callback();
+  }
+
+  override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {
+    this._reading = false;
+    const pending = this._pendingCallback;
+    this._pending = null;
+    this._pendingCallback = null;
+    super._destroy(err, callback);
+    pending?.(err ?? failure(-C.EBADF!, 'write'));
+  }
+}
+
+/** Drops the first `n` bytes of `chunks`. */
+function advance(chunks: Buffer[], n: number): Buffer[] {
+  let i = 0;
+  while (i < chunks.length && n >= chunks[i]!.length) {
+    n -= chunks[i]!.length;
+    i++;
+  }
+  if (i === chunks.length) return [];
+  const rest = chunks.slice(i);
+  if (n > 0) rest[0] = rest[0]!.subarray(n);
+  return rest;
+}

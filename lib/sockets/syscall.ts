@@ -1,0 +1,39 @@
+/**
+ * The native core's error convention (a negative number is -errno) turned into iolib's typed
+ * errors.
+ * @internal
+ * @module
+ */
+import { getSystemErrorName } from 'node:util';
+import { native } from '../native.js';
+import { SocketClosedError, socketErrorFor, type SocketError } from '../errors.js';
+
+/** The errno name ('ECONNREFUSED') of a negative native result. */
+export function errnoCode(result: number): string {
+  const name = native.errnoName(-result);
+  if (name) return name;
+  try {
+    return getSystemErrorName(result);
+  } catch {
+    return `E${-result}`;
+  }
+}
+
+/** The typed error for a negative native result. EBADF on one of our handles means closed. */
+export function failure(result: number, syscall: string): SocketError {
+  const code = errnoCode(result);
+  if (code === 'EBADF') return new SocketClosedError(syscall);
+  return socketErrorFor(code, syscall);
+}
+
+/** Returns a native result, or throws its typed error when it is negative. */
+export function check(result: number, syscall: string): number {
+  if (result < 0) throw failure(result, syscall);
+  return result;
+}
+
+/** Like {@link check} for calls that return data or a negative number. */
+export function checkData<T>(result: T | number, syscall: string): T {
+  if (typeof result === 'number' && result < 0) throw failure(result, syscall);
+  return result as T;
+}
