@@ -38,7 +38,19 @@ export interface EnsureAddressOptions {
 }
 
 /** What {@link addressToVector} returns. */
-export type AddressVector = { vector: Uint8Array; type: 'ipv4' } | { vector: Uint16Array; type: 'ipv6' };
+export type AddressVector =
+  | {
+      /** The 4 bytes, network order (a new array). */
+      vector: Uint8Array;
+      /** The family of the vector. */
+      type: 'ipv4';
+    }
+  | {
+      /** The 8 words, most significant first (a new array). */
+      vector: Uint16Array;
+      /** The family of the vector. */
+      type: 'ipv6';
+    };
 
 const INET_DESIGNATOR = 'an InetAddress, an address string, a uint32 number, a Uint8Array of length 4 or a Uint16Array of length 8';
 

@@ -6,10 +6,10 @@
  * @module
  */
 
-/** IPv6 unicast types, as {@link ipv6UnicastKind} returns them. */
+/** IPv6 unicast types, as `ipv6UnicastType()` returns them. */
 export type Ipv6UnicastType = 'ipv4-mapped' | 'link-local' | 'site-local' | 'unique-local' | 'global';
 
-/** IPv6 multicast scopes, as {@link ipv6MulticastKind} returns them. */
+/** IPv6 multicast scopes, as `ipv6MulticastType()` returns them. */
 export type Ipv6MulticastType =
   | 'interface-local'
   | 'link-local'

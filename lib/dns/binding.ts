@@ -16,8 +16,12 @@ export type RawProtoent = [name: string, number: number, aliases: string[]];
 /** One getaddrinfo result: [family, socktype, protocol, address, canonicalName]. */
 export type RawAddrinfo = [family: number, type: number, protocol: number, address: RawSockaddr, canonicalName: string | null];
 
-/** A resolver answer: 0 and the data, or an EAI code (and errno for EAI_SYSTEM). */
-export type ResolverResult<T> = { eai: 0; value: T } | { eai: number; errno: number };
+/** A resolver answer: eai 0 and the data, or an EAI code (and errno for EAI_SYSTEM). */
+export interface ResolverResult<T> {
+  eai: number;
+  errno?: number;
+  value?: T;
+}
 
 /** One getifaddrs entry. */
 export interface RawIfaddr {
@@ -25,6 +29,8 @@ export interface RawIfaddr {
   flags: number;
   /** Index from if_nametoindex, 0 when unknown. */
   index: number;
+  /** The entry's AF_* number (0 when it has no address). */
+  family: number;
   address: RawSockaddr | null;
   netmask: RawSockaddr | null;
   /** Broadcast address (IFF_BROADCAST) or the peer's (IFF_POINTOPOINT). */

@@ -195,8 +195,8 @@ function literal(host: unknown, argName: string): InetAddress | null {
 /** Runs getaddrinfo on the thread pool; rejects with the typed ResolverError. */
 async function getaddrinfo(node: string | null, service: string | null, family: number, type: number, protocol: number, flags: number, datum: unknown, wait: WaitOptions): Promise<RawAddrinfo[]> {
   const answer = await bounded(dnsNative.getaddrinfo(node, service, family, type, protocol, flags), 'getaddrinfo', wait);
-  if (answer.eai !== 0) throw resolverError(answer.eai, answer.errno, datum, 'Host look-up');
-  return answer.value;
+  if (answer.eai !== 0) throw resolverError(answer.eai, answer.errno ?? 0, datum, 'Host look-up');
+  return answer.value!;
 }
 
 function pushUnique(list: InetAddress[], a: InetAddress): void {
@@ -305,7 +305,8 @@ export async function lookupAddresses(node: string | InetAddress | null, service
     throw invalidArgType('options.protocol', 'a protocol name or number', protocol);
   }
   const bits = flagBits(flags, AI_FLAGS, 'options.flags');
-  const datum = serviceText === null ? nodeText : [nodeText, serviceText];
+  // The error's datum is what was looked up: the node, or the service when there is no node.
+  const datum = nodeText ?? serviceText;
   if (nodeText !== null && ensureAddress(nodeText, { errorp: false }) === null && isLenientNumericHost(nodeText)) {
     throw noName(datum, 'Address look-up', 'not a strict IPv4 address, and not a host name');
   }
@@ -343,7 +344,7 @@ export async function lookupName(address: InetAddressDesignator, options: Lookup
   const host = address instanceof InetAddress ? address : ensureAddress(address);
   const sa = inetSockaddr(host, port);
   const answer = await bounded(dnsNative.getnameinfo(sa.family, sa.bytes, sa.port, sa.scopeId, bits), 'getnameinfo', options);
-  if (answer.eai !== 0) throw resolverError(answer.eai, answer.errno, host, 'Name look-up');
-  const [hostName, service] = answer.value;
+  if (answer.eai !== 0) throw resolverError(answer.eai, answer.errno ?? 0, host, 'Name look-up');
+  const [hostName, service] = answer.value!;
   return { host: hostName, service };
 }

@@ -109,7 +109,7 @@ describe('iolib/address: designators', () => {
           err = e;
         }
         expect(err).to.be.instanceOf(AddressParseError);
-        expect((err as AddressParseError).datum).to.equal(x);
+        expect(Object.is((err as AddressParseError).datum, x)).to.equal(true);
         expect(ensureAddress(x, { errorp: false })).to.equal(null);
       });
     }

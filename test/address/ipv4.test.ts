@@ -179,8 +179,8 @@ describe('iolib/address: IPv4 conversions', () => {
     }
     it('dottedToVector of a non-string is a TypeError with ERR_INVALID_ARG_TYPE', () => {
       for (const x of [null, undefined, 1, new Uint8Array(4)]) {
-        expect(() => dottedToVector(x as string)).to.throw(TypeError);
-        expect(() => dottedToInteger(x as string)).to.throw(TypeError).with.property('code', 'ERR_INVALID_ARG_TYPE');
+        expect(() => dottedToVector(x as unknown as string)).to.throw(TypeError);
+        expect(() => dottedToInteger(x as unknown as string)).to.throw(TypeError).with.property('code', 'ERR_INVALID_ARG_TYPE');
       }
     });
   });

@@ -108,7 +108,6 @@ const INVALID: string[] = [
   '::1:2:3:4:5:6:1.2.3.4',
   '::12a.1.1.1',
   '::1111.1.1.1',
-  '1.2.3.4', // IPv4 is not IPv6
   'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff',
   '0000:0000:0000:0000:0000:0000:0000:00000',
   '1:2:3:4:5:6:7:8:',
@@ -152,6 +151,11 @@ describe('iolib/address: IPv6 conversions', () => {
         expect(addressToVector(text)).to.equal(null);
       });
     }
+  });
+
+  it('IPv4 text is not IPv6 text', () => {
+    expect(() => colonSeparatedToVector('1.2.3.4')).to.throw(AddressParseError);
+    expect(stringAddressToVector('1.2.3.4')).to.be.instanceOf(Uint8Array);
   });
 
   it('upcase output keeps the dotted quad of a mapped address', () => {
