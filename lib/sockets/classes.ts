@@ -3,11 +3,54 @@
  * @module
  */
 import { unlinkSync } from 'node:fs';
+import type { InetAddress } from '../address/index.js';
 import type { ActiveStreamOptions } from './active.js';
 import { StreamActiveBase } from './stream-active.js';
 import { MessageActiveBase } from './message-active.js';
 import { PassiveSocketBase } from './passive.js';
 import { handleFor, type SocketKind } from './core.js';
+import type { ActiveSocketBase } from './active.js';
+import {
+  peerCredentials, receiveMessage, sendMessage, fdOf,
+  type Credentials, type FdSource, type ReceiveMessageOptions, type ReceivedMessage, type SendMessageOptions,
+} from './fd-passing.js';
+import { setMembership, type MulticastOptions } from './multicast.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Ctor<T = object> = new (...args: any[]) => T;
+
+/** Local active sockets' extras: fd passing and peer credentials. */
+function LocalMessaging<TBase extends Ctor<ActiveSocketBase>>(Base: TBase) {
+  return class LocalMessagingImpl extends Base {
+    /** Sends one fd (a number, one of our sockets, a node:net socket or a FileHandle). */
+    async sendFileDescriptor(fd: FdSource): Promise<void> {
+      await sendMessage(this, { fds: [fdOf(fd)] });
+    }
+
+    /** Receives one fd, close-on-exec; the caller owns it. */
+    async receiveFileDescriptor(options: { timeout?: number; signal?: AbortSignal } = {}): Promise<number> {
+      for (;;) {
+        const msg = await receiveMessage(this, { ...options, size: 1, maxFds: 1 });
+        if (msg && msg.fds.length > 0) return msg.fds[0]!;
+      }
+    }
+
+    /** Sends data and fds in one message (SCM_RIGHTS); resolves with the bytes sent. */
+    sendMessage(options: SendMessageOptions): Promise<number> {
+      return sendMessage(this, options);
+    }
+
+    /** Receives data and fds; resolves null with `dontWait` when nothing is there. */
+    receiveMessage(options: ReceiveMessageOptions = {}): Promise<ReceivedMessage | null> {
+      return receiveMessage(this, options);
+    }
+
+    /** The peer process's pid, uid and gid (SO_PEERCRED). */
+    peerCredentials(): Credentials {
+      return peerCredentials(this);
+    }
+  };
+}
 import {
   ActiveSocket, DatagramSocket, InternetSocket, LocalSocket, PassiveSocket, Socket, StreamSocket, declareTraits,
 } from './kinds.js';
@@ -22,7 +65,7 @@ export class SocketStreamInternetActive extends StreamActiveBase {
 }
 
 /** A connected Unix stream socket: a byte `stream.Duplex` (IOLib's socket-stream-local-active). */
-export class SocketStreamLocalActive extends StreamActiveBase {
+export class SocketStreamLocalActive extends LocalMessaging(StreamActiveBase) {
   /** @internal Use makeSocket or makeSocketPair. */
   constructor(fd: number, kind: SocketKind, options: ActiveStreamOptions = {}) {
     super(options);
@@ -31,7 +74,7 @@ export class SocketStreamLocalActive extends StreamActiveBase {
 }
 
 /** A Unix seqpacket socket: an object-mode Duplex of whole records. */
-export class SocketSeqpacketLocalActive extends MessageActiveBase {
+export class SocketSeqpacketLocalActive extends LocalMessaging(MessageActiveBase) {
   /** @internal Use makeSocket or makeSocketPair. */
   constructor(fd: number, kind: SocketKind, options: ActiveStreamOptions = {}) {
     super(options);
@@ -46,10 +89,22 @@ export class SocketDatagramInternetActive extends MessageActiveBase {
     super(options);
     this._attach(handleFor(fd, this), kind);
   }
+
+  /** Joins a multicast group, on the given interface (address, name or index) or the default. */
+  joinMulticastGroup(group: string | InetAddress, options: MulticastOptions = {}): this {
+    setMembership(this, group, options, true);
+    return this;
+  }
+
+  /** Leaves a multicast group joined with {@link joinMulticastGroup}. */
+  leaveMulticastGroup(group: string | InetAddress, options: MulticastOptions = {}): this {
+    setMembership(this, group, options, false);
+    return this;
+  }
 }
 
 /** A Unix datagram socket: an object-mode Duplex of datagrams (IOLib's socket-datagram-local-active). */
-export class SocketDatagramLocalActive extends MessageActiveBase {
+export class SocketDatagramLocalActive extends LocalMessaging(MessageActiveBase) {
   /** @internal Use makeSocket or makeSocketPair. */
   constructor(fd: number, kind: SocketKind, options: ActiveStreamOptions = {}) {
     super(options);

@@ -22,3 +22,5 @@ export type { BindOptions } from './core.js';
 export type { InetName, LocalName } from './sockaddr.js';
 export type { HostDesignator, PortDesignator } from './resolve.js';
 export * from '../errors.js';
+export type { FdSource, SendMessageOptions, ReceiveMessageOptions, ReceivedMessage, Credentials } from './fd-passing.js';
+export type { MulticastOptions } from './multicast.js';

@@ -1,0 +1,129 @@
+/**
+ * Local sockets' ancillary data: fd passing (SCM_RIGHTS) and peer credentials (SO_PEERCRED).
+ * @internal
+ * @module
+ */
+import { C, native } from '../native.js';
+import { invalidArgType, outOfRange, validateObject, validateSignal, validateTimeout } from '../internal/validate.js';
+import { checkData, failure } from './syscall.js';
+import { decodeLocalPath, localSockaddr } from './sockaddr.js';
+import type { ActiveSocketBase } from './active.js';
+
+/** Something that has an fd: a number, one of our sockets, a node:net socket or a FileHandle. */
+export type FdSource = number | { fd: number } | { _handle?: { fd?: number } | null };
+
+/** Options of sendMessage. */
+export interface SendMessageOptions {
+  /** Bytes to send (at least one byte goes with fds on stream sockets: a NUL when empty). */
+  data?: Uint8Array | string;
+  /** fds to pass, each a number, socket or FileHandle. */
+  fds?: FdSource[];
+  /** Datagram sockets: the destination's filename. */
+  remoteFilename?: string;
+  abstract?: boolean;
+  timeout?: number;
+  signal?: AbortSignal;
+}
+
+/** Options of receiveMessage. */
+export interface ReceiveMessageOptions {
+  /** Largest payload to receive (default 65536). */
+  size?: number;
+  /** Most fds to keep (default 253); any beyond are closed at once and `truncated` is set. */
+  maxFds?: number;
+  dontWait?: boolean;
+  timeout?: number;
+  signal?: AbortSignal;
+}
+
+/** What receiveMessage resolves with. */
+export interface ReceivedMessage {
+  data: Buffer;
+  /** Received fds, close-on-exec, owned by the caller. */
+  fds: number[];
+  /** Payload or fds were cut short (MSG_TRUNC, MSG_CTRUNC, or more fds than maxFds). */
+  truncated: boolean;
+  /** The sender's filename, when it has one. */
+  filename?: string;
+}
+
+/** Peer credentials of a local socket. */
+export interface Credentials {
+  pid: number;
+  uid: number;
+  gid: number;
+}
+
+/** The fd number of a designator. */
+export function fdOf(source: FdSource, name = 'fd'): number {
+  let fd: unknown = source;
+  if (source !== null && typeof source === 'object') {
+    fd = 'fd' in source ? (source as { fd: unknown }).fd : (source as { _handle?: { fd?: number } | null })._handle?.fd;
+  }
+  if (typeof fd !== 'number') throw invalidArgType(name, 'an fd number, a socket or a FileHandle', source);
+  if (!Number.isInteger(fd) || fd < 0) throw outOfRange(name, 'an open fd (an integer >= 0)', fd);
+  return fd;
+}
+
+const NUL = Buffer.alloc(1);
+
+/** sendmsg with SCM_RIGHTS; resolves with the bytes sent. */
+export async function sendMessage(socket: ActiveSocketBase, options: SendMessageOptions): Promise<number> {
+  validateObject(options, 'options');
+  validateTimeout(options.timeout, 'options.timeout');
+  validateSignal(options.signal, 'options.signal');
+  const fds = (options.fds ?? []).map((f, i) => fdOf(f, `options.fds[${i}]`));
+  if (fds.length > 253) throw outOfRange('options.fds', 'at most 253 fds', fds.length);
+  let data = typeof options.data === 'string' ? Buffer.from(options.data) : options.data ?? Buffer.alloc(0);
+  if (!(data instanceof Uint8Array)) throw invalidArgType('options.data', 'a Buffer or a string', options.data);
+  if (data.length === 0 && fds.length > 0 && socket.type === 'stream') data = NUL;
+  let target: ReturnType<typeof localSockaddr> | null = null;
+  if (options.remoteFilename !== undefined) {
+    if (typeof options.remoteFilename !== 'string') throw invalidArgType('options.remoteFilename', 'of type string', options.remoteFilename);
+    target = localSockaddr(options.remoteFilename, options.abstract === true);
+  }
+  for (;;) {
+    const h = socket._open('sendmsg');
+    const r = target ? h.sendmsg([data], fds, 0, target.family, target.bytes, 0, 0) : h.sendmsg([data], fds, 0);
+    if (r >= 0) return r;
+    if (r !== -C.EAGAIN!) throw failure(r, 'sendmsg');
+    await socket._waitWritable('sendmsg', options.timeout, options.signal);
+  }
+}
+
+/** recvmsg taking fds (close-on-exec); fds beyond maxFds are closed, never leaked. */
+export async function receiveMessage(socket: ActiveSocketBase, options: ReceiveMessageOptions): Promise<ReceivedMessage | null> {
+  validateObject(options, 'options');
+  validateTimeout(options.timeout, 'options.timeout');
+  validateSignal(options.signal, 'options.signal');
+  const size = options.size ?? 65536;
+  if (!Number.isInteger(size) || size < 0 || size > 0x40000000) throw outOfRange('options.size', 'an integer >= 0 and <= 2^30', size);
+  const maxFds = options.maxFds ?? 253;
+  if (!Number.isInteger(maxFds) || maxFds < 0) throw outOfRange('options.maxFds', 'an integer >= 0', maxFds);
+  const buf = Buffer.allocUnsafe(size);
+  for (;;) {
+    const r = socket._open('recvmsg').recvmsg(buf, 0, size, 0);
+    if (typeof r !== 'number') {
+      const [bytes, fds, flags, family, addr] = r;
+      const kept = fds.slice(0, maxFds);
+      for (const extra of fds.slice(maxFds)) native.closeFd(extra);
+      const result: ReceivedMessage = {
+        data: Buffer.from(buf.subarray(0, bytes)),
+        fds: kept,
+        truncated: (flags & (C.MSG_TRUNC! | C.MSG_CTRUNC!)) !== 0 || fds.length > maxFds,
+      };
+      if (family === 1 && addr.length > 0) result.filename = decodeLocalPath(addr).filename;
+      return result;
+    }
+    if (r !== -C.EAGAIN!) throw failure(r, 'recvmsg');
+    if (options.dontWait) return null;
+    await socket._waitReadable('recvmsg', options.timeout, options.signal);
+  }
+}
+
+/** The peer's pid, uid and gid (SO_PEERCRED). */
+export function peerCredentials(socket: ActiveSocketBase): Credentials {
+  if (C.SO_PEERCRED === undefined) throw failure(-(C.ENOTSUP ?? 95), 'getsockopt');
+  const buf = checkData<Buffer>(socket._open('getsockopt').getsockopt(C.SOL_SOCKET!, C.SO_PEERCRED, 12), 'getsockopt');
+  return { pid: buf.readInt32LE(0), uid: buf.readUInt32LE(4), gid: buf.readUInt32LE(8) };
+}
