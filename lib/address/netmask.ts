@@ -96,15 +96,15 @@ export function makeNetmask(options: MakeNetmaskOptions): Ipv4Address | Ipv6Addr
 /**
  * IOLib's `ensure-netmask`: an {@link Ipv4Address} (or {@link Ipv6Address}) is returned as is,
  * `'a'`/`'b'`/`'c'` is that class's mask, a number is a CIDR prefix length (0..32), and address
- * text (`'255.255.0.0'`) is read as an address. The mask is not checked for contiguity (as in
+ * text (`'255.255.0.0'`) or a mask vector (`Uint8Array(4)`, `Uint16Array(8)`) is made an address. The mask is not checked for contiguity (as in
  * IOLib); networks do check.
  * @throws TypeError for another type; RangeError for a prefix out of range; AddressParseError for
  *   text that is neither a class nor an address.
  */
-export function ensureNetmask(netmask: Ipv4Address | 'a' | 'b' | 'c' | number | string): Ipv4Address;
-export function ensureNetmask(netmask: Ipv6Address): Ipv6Address;
-export function ensureNetmask(netmask: Ipv4Address | Ipv6Address | number | string): Ipv4Address | Ipv6Address;
-export function ensureNetmask(netmask: Ipv4Address | Ipv6Address | number | string): Ipv4Address | Ipv6Address {
+export function ensureNetmask(netmask: Ipv4Address | 'a' | 'b' | 'c' | number | Uint8Array): Ipv4Address;
+export function ensureNetmask(netmask: Ipv6Address | Uint16Array): Ipv6Address;
+export function ensureNetmask(netmask: Ipv4Address | Ipv6Address | number | string | Uint8Array | Uint16Array): Ipv4Address | Ipv6Address;
+export function ensureNetmask(netmask: Ipv4Address | Ipv6Address | number | string | Uint8Array | Uint16Array): Ipv4Address | Ipv6Address {
   return netmaskFor(netmask, null, 'netmask');
 }
 
@@ -117,6 +117,8 @@ export function netmaskFor(netmask: unknown, family: 'ipv4' | 'ipv6' | null, nam
     if (family !== null && netmask.type !== family) throw invalidArgType(name, `an ${family === 'ipv4' ? 'IPv4' : 'IPv6'} netmask`, netmask);
     return netmask;
   }
+  if (netmask instanceof Uint8Array && netmask.length === 4) return netmaskFor(new Ipv4Address(netmask), family, name);
+  if (netmask instanceof Uint16Array && netmask.length === 8) return netmaskFor(new Ipv6Address(netmask), family, name);
   if (typeof netmask === 'number') {
     const v6 = family === 'ipv6';
     validateInteger(netmask, name, 0, v6 ? 128 : 32);
@@ -131,7 +133,7 @@ export function netmaskFor(netmask: unknown, family: 'ipv4' | 'ipv6' | null, nam
     if (a === null) throw new AddressParseError(netmask, `Invalid netmask: ${JSON.stringify(netmask)}`);
     return netmaskFor(a, family, name);
   }
-  throw invalidArgType(name, "an address, a prefix length or one of 'a', 'b', 'c'", netmask);
+  throw invalidArgType(name, "an address, a mask vector, a prefix length or one of 'a', 'b', 'c'", netmask);
 }
 
 function portion(address: unknown, netmask: unknown, host: boolean): InetAddress {
@@ -154,13 +156,13 @@ function portion(address: unknown, netmask: unknown, host: boolean): InetAddress
 /**
  * IOLib's `inet-address-network-portion`: `address AND netmask`. The mask is anything
  * {@link ensureNetmask} takes; for an IPv6 address a number is an IPv6 prefix length (0..128)
- * and an address mask must be IPv6. The result has no scope id.
+ * and a mask address or vector must be IPv6 (a `Uint16Array(8)`). The result has no scope id.
  * @example networkPortion('192.168.7.9', 16).toString() // '192.168.0.0'
  * @throws TypeError / RangeError / AddressParseError for bad arguments or mixed families.
  */
-export function networkPortion(address: Ipv4Address | string | number | Uint8Array, netmask: Ipv4Address | string | number): Ipv4Address;
-export function networkPortion(address: Ipv6Address | Uint16Array, netmask: Ipv6Address | string | number): Ipv6Address;
-export function networkPortion(address: InetAddress | string | number | Uint8Array | Uint16Array, netmask: InetAddress | string | number): InetAddress;
+export function networkPortion(address: Ipv4Address | string | number | Uint8Array, netmask: Ipv4Address | string | number | Uint8Array): Ipv4Address;
+export function networkPortion(address: Ipv6Address | Uint16Array, netmask: Ipv6Address | string | number | Uint16Array): Ipv6Address;
+export function networkPortion(address: InetAddress | string | number | Uint8Array | Uint16Array, netmask: InetAddress | string | number | Uint8Array | Uint16Array): InetAddress;
 export function networkPortion(address: unknown, netmask: unknown): InetAddress {
   return portion(address, netmask, false);
 }
@@ -171,9 +173,9 @@ export function networkPortion(address: unknown, netmask: unknown): InetAddress 
  * @example hostPortion('192.168.7.9', 16).toString() // '0.0.7.9'
  * @throws TypeError / RangeError / AddressParseError for bad arguments or mixed families.
  */
-export function hostPortion(address: Ipv4Address | string | number | Uint8Array, netmask: Ipv4Address | string | number): Ipv4Address;
-export function hostPortion(address: Ipv6Address | Uint16Array, netmask: Ipv6Address | string | number): Ipv6Address;
-export function hostPortion(address: InetAddress | string | number | Uint8Array | Uint16Array, netmask: InetAddress | string | number): InetAddress;
+export function hostPortion(address: Ipv4Address | string | number | Uint8Array, netmask: Ipv4Address | string | number | Uint8Array): Ipv4Address;
+export function hostPortion(address: Ipv6Address | Uint16Array, netmask: Ipv6Address | string | number | Uint16Array): Ipv6Address;
+export function hostPortion(address: InetAddress | string | number | Uint8Array | Uint16Array, netmask: InetAddress | string | number | Uint8Array | Uint16Array): InetAddress;
 export function hostPortion(address: unknown, netmask: unknown): InetAddress {
   return portion(address, netmask, true);
 }

@@ -70,6 +70,8 @@ function netmaskPrefix(family: Family, netmask: unknown): number {
     if (!Number.isInteger(netmask) || netmask < 0 || netmask > max) throw bad(netmask, family, `prefix length must be 0..${max}`);
     return netmask;
   }
+  if (netmask instanceof Uint8Array && netmask.length === 4) netmask = new Ipv4Address(netmask);
+  else if (netmask instanceof Uint16Array && netmask.length === 8) netmask = new Ipv6Address(netmask);
   if (netmask instanceof Address) {
     if (family === 'ipv4' && netmask instanceof Ipv4Address) {
       const p = maskPrefix(ipv4Bytes(netmask), 8);
@@ -145,15 +147,15 @@ export class Ipv4Network {
   /**
    * `new Ipv4Network('10.1.0.0/16')` (the part after `/` may also be a dotted netmask), or
    * `new Ipv4Network(address, netmask)` where `address` is an Ipv4Address or IPv4 designator and
-   * `netmask` a prefix length 0..32, a contiguous netmask (Ipv4Address or dotted text) or a
-   * class `'a'`/`'b'`/`'c'`. Host bits are cleared.
+   * `netmask` a prefix length 0..32, a contiguous netmask (Ipv4Address, dotted text or
+   * `Uint8Array(4)`) or a class `'a'`/`'b'`/`'c'`. Host bits are cleared.
    * @throws AddressParseError for text without `/prefix`, a bad address or prefix, or a
    *   non-contiguous netmask; TypeError for arguments of the wrong type (an IPv6 address
    *   object included).
    */
   constructor(cidr: string);
-  constructor(address: Ipv4Address | string | number | Uint8Array, netmask: Ipv4Address | string | number);
-  constructor(address: Ipv4Address | string | number | Uint8Array, netmask?: Ipv4Address | string | number) {
+  constructor(address: Ipv4Address | string | number | Uint8Array, netmask: Ipv4Address | string | number | Uint8Array);
+  constructor(address: Ipv4Address | string | number | Uint8Array, netmask?: Ipv4Address | string | number | Uint8Array) {
     const { vector, prefix } = build('ipv4', address, netmask);
     this.#address = new Ipv4Address(vector as Uint8Array);
     this.#prefix = prefix;
@@ -233,13 +235,13 @@ export class Ipv6Network {
   /**
    * `new Ipv6Network('2001:db8::/32')`, or `new Ipv6Network(address, netmask)` where `address`
    * is an Ipv6Address or IPv6 designator and `netmask` a prefix length 0..128 or a contiguous
-   * IPv6 netmask (Ipv6Address or text). Host bits are cleared.
+   * IPv6 netmask (Ipv6Address, text or `Uint16Array(8)`). Host bits are cleared.
    * @throws AddressParseError for text without `/prefix`, a bad address or prefix, or a
    *   non-contiguous netmask; TypeError for arguments of the wrong type.
    */
   constructor(cidr: string);
-  constructor(address: Ipv6Address | string | Uint16Array, netmask: Ipv6Address | string | number);
-  constructor(address: Ipv6Address | string | Uint16Array, netmask?: Ipv6Address | string | number) {
+  constructor(address: Ipv6Address | string | Uint16Array, netmask: Ipv6Address | string | number | Uint16Array);
+  constructor(address: Ipv6Address | string | Uint16Array, netmask?: Ipv6Address | string | number | Uint16Array) {
     const { vector, prefix } = build('ipv6', address, netmask);
     this.#address = new Ipv6Address(vector as Uint16Array);
     this.#prefix = prefix;

@@ -145,6 +145,17 @@ describe('iolib/address: netmasks and networks', () => {
       expect(h).to.be.instanceOf(Ipv6Address);
       expect(h.toString()).to.equal('::5');
     });
+    it('takes mask vectors', () => {
+      expect(networkPortion('10.9.8.7', new Uint8Array([255, 255, 0, 0])).toString()).to.equal('10.9.0.0');
+      expect(hostPortion('10.9.8.7', new Uint8Array([255, 255, 0, 0])).toString()).to.equal('0.0.8.7');
+      expect(networkPortion('2001:db8::1', new Uint16Array([0xffff, 0xffff, 0, 0, 0, 0, 0, 0])).toString()).to.equal('2001:db8::');
+      expect(ensureNetmask(new Uint16Array([0xffff, 0, 0, 0, 0, 0, 0, 0])).toString()).to.equal('ffff::');
+      expect(() => networkPortion('10.9.8.7', new Uint16Array(8))).to.throw(TypeError);
+      expect(() => networkPortion('10.9.8.7', new Uint8Array(3) as never)).to.throw(TypeError);
+      expect(new Ipv4Network('10.9.8.7', new Uint8Array([255, 0, 0, 0])).toString()).to.equal('10.0.0.0/8');
+      expect(new Ipv6Network('2001:db8::1', new Uint16Array([0xffff, 0xffff, 0, 0, 0, 0, 0, 0])).toString()).to.equal('2001:db8::/32');
+      expect(() => new Ipv4Network('10.9.8.7', new Uint8Array([0, 255, 0, 0]))).to.throw(AddressParseError);
+    });
     it('refuses mixed families and bad masks', () => {
       expect(() => networkPortion('10.0.0.1', makeNetmask({ cidr: 64, ipv6: true }) as never)).to.throw(TypeError);
       expect(() => networkPortion('::1', makeNetmask({ cidr: 8 }))).to.throw(TypeError);
