@@ -51,8 +51,12 @@ void FdHandle::ReadMessages(Napi::Env env) {
   const size_t slot = chunk_;
   char* area = envData_->Scratch(batch * (slot + sizeof(sockaddr_storage)));
   auto* addrs = reinterpret_cast<sockaddr_storage*>(area + batch * slot);
-  std::vector<mmsghdr> msgs(batch);
-  std::vector<iovec> iovs(batch);
+  std::vector<mmsghdr>& msgs = envData_->msgs;
+  std::vector<iovec>& iovs = envData_->iovs;
+  if (msgs.size() < batch) {
+    msgs.resize(batch);
+    iovs.resize(batch);
+  }
   for (unsigned i = 0; i < batch; i++) {
     iovs[i] = {area + i * slot, slot};
     msgs[i].msg_hdr = {};

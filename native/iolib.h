@@ -6,6 +6,7 @@
 #include <napi.h>
 #include <uv.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <cstdint>
 #include <unordered_set>
 #include <vector>
@@ -29,6 +30,8 @@ struct EnvData {
   Napi::FunctionReference onEvent;      // onEvent.call(owner, events|-errno)
   Napi::FunctionReference handleCtor;
   std::vector<char> scratch;            // shared read buffer: one per env, not per socket
+  std::vector<mmsghdr> msgs;            // recvmmsg headers, reused across wakeups
+  std::vector<iovec> iovs;
   std::unordered_set<FdHandle*> handles;
   char* Scratch(size_t size) {
     if (scratch.size() < size) scratch.resize(size);

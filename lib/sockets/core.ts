@@ -48,8 +48,9 @@ export function SocketCore<TBase extends Ctor<NodeJS.EventEmitter>>(Base: TBase)
   return class SocketCoreImpl extends Base {
     /** @internal */ _handle: FdHandle | null = null;
     /** @internal */ _kind!: SocketKind;
-    /** @internal */ _readWaits = new WaitQueue();
-    /** @internal */ _writeWaits = new WaitQueue();
+    /** @internal Made on first use: most sockets never wait outside their stream. */
+    _readWaits: WaitQueue | null = null;
+    /** @internal */ _writeWaits: WaitQueue | null = null;
     /** @internal */ _observer: ReadinessObserver | null = null;
     /** @internal */ _closing: Promise<void> | null = null;
 
@@ -166,13 +167,13 @@ export function SocketCore<TBase extends Ctor<NodeJS.EventEmitter>>(Base: TBase)
     /** @internal Waits until the fd is readable (or errors, or hangs up). */
     _waitReadable(event: string, timeout?: number, signal?: AbortSignal): Promise<void> {
       this._open(event);
-      return this._readWaits.wait(event, timeout, signal, () => this._updateNotify());
+      return (this._readWaits ??= new WaitQueue()).wait(event, timeout, signal, () => this._updateNotify());
     }
 
     /** @internal Waits until the fd is writable. */
     _waitWritable(event: string, timeout?: number, signal?: AbortSignal): Promise<void> {
       this._open(event);
-      return this._writeWaits.wait(event, timeout, signal, () => this._updateNotify());
+      return (this._writeWaits ??= new WaitQueue()).wait(event, timeout, signal, () => this._updateNotify());
     }
 
     /** @internal Whether the stream side has writes waiting for the kernel. */
@@ -185,22 +186,22 @@ export function SocketCore<TBase extends Ctor<NodeJS.EventEmitter>>(Base: TBase)
       const h = this._handle;
       if (!h || h.fd < 0) return;
       let mask = this._observer ? this._observer.interest : 0;
-      if (this._readWaits.size) mask |= UV_READABLE!;
-      if (this._writeWaits.size || this._writesPending()) mask |= UV_WRITABLE!;
+      if (this._readWaits?.size) mask |= UV_READABLE!;
+      if (this._writeWaits?.size || this._writesPending()) mask |= UV_WRITABLE!;
       const r = h.setNotify(mask);
       if (r < 0) {
         const err = failure(r, 'poll');
-        this._readWaits.failAll(err);
-        this._writeWaits.failAll(err);
+        this._readWaits?.failAll(err);
+        this._writeWaits?.failAll(err);
       }
     }
 
     /** @internal The native watcher's report: events bits, or -errno. */
     _onNativeEvent(events: number): void {
       const all = events < 0 ? -1 : events;
-      if (all & (UV_READABLE! | UV_DISCONNECT!)) this._readWaits.wakeAll();
+      if (all & (UV_READABLE! | UV_DISCONNECT!)) this._readWaits?.wakeAll();
       if (all & (UV_WRITABLE! | UV_DISCONNECT!)) {
-        this._writeWaits.wakeAll();
+        this._writeWaits?.wakeAll();
         this._onWritable();
       }
       this._observer?.onEvents(events);
@@ -214,8 +215,8 @@ export function SocketCore<TBase extends Ctor<NodeJS.EventEmitter>>(Base: TBase)
       const h = this._handle;
       if (h && h.fd >= 0) h.close();
       const err = new SocketClosedError('close');
-      this._readWaits.failAll(err);
-      this._writeWaits.failAll(err);
+      this._readWaits?.failAll(err);
+      this._writeWaits?.failAll(err);
       this._observer?.onEvents(UV_DISCONNECT!);
     }
 
