@@ -111,7 +111,23 @@ void FdHandle::OnPoll(uv_poll_t* poll, int status, int events) {
   Napi::Object keep = self->Value();  // alive for the whole callback, whatever JS does
   (void)keep;
   if (status < 0) {
+    // libuv reports POLLERR (a pending socket error: a reset, a refused connect, an ICMP
+    // error) as UV_EBADF and has already stopped the handle. Note that, let an active read
+    // pick the socket error up (read/recvmmsg return it and clear it), tell JS, then restart
+    // the watcher for whatever is still wanted.
+    self->active_ = 0;
+    if (self->readMode_ != kNone) {
+      if (self->readMode_ == kBytes) self->ReadBytes(env);
+      else self->ReadMessages(env);
+      if (self->fd_ < 0) return;
+    }
     self->CallJs(self->envData_->onEvent, {Num(env, status)});
+    if (self->fd_ < 0) return;
+    self->Update();
+    if (self->active_ == 0 && self->strong_) {
+      self->strong_ = false;
+      self->owner_.Unref();
+    }
     return;
   }
   if ((events & UV_READABLE) && self->readMode_ != kNone) {

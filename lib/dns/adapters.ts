@@ -45,7 +45,9 @@ export interface AdapterFlags {
 
 /** One address of an adapter. */
 export interface AdapterAddress {
+  /** The address's family. */
   family: 'ipv4' | 'ipv6';
+  /** The address (IPv6 link-local ones carry the interface's scope id). */
   address: InetAddress;
   /** The netmask, as an address of the same family. */
   netmask: InetAddress | null;
@@ -59,14 +61,17 @@ export interface AdapterAddress {
 
 /** One network adapter. */
 export interface Adapter {
+  /** The interface's name ('eth0'). */
   name: string;
+  /** The interface's index. */
   index: number;
   /** The link type from the ARPHRD_* number: 'ethernet', 'loopback', 'none', ... or 'arphrd-N'. */
   type: string;
   /** 'up' when the flags say up, else 'down'. */
   status: 'up' | 'down';
+  /** The IFF_* flags by name. */
   flags: AdapterFlags;
-  /** The raw IFF_* bits. */
+  /** The raw IFF_* bits (as getifaddrs reports them). */
   flagBits: number;
   /** The MTU, or null when it cannot be read. */
   mtu: number | null;

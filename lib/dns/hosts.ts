@@ -88,11 +88,15 @@ export interface LookupAddressesOptions extends WaitOptions {
 
 /** One entry of getaddrinfo's answer. */
 export interface AddressInfo {
+  /** The address's family. */
   family: 'ipv4' | 'ipv6';
+  /** The socket type this entry is for. */
   type: AddressInfoType;
   /** The protocol number (6 for TCP, 17 for UDP, 0 for raw). */
   protocol: number;
+  /** The address (an IPv6 one keeps its scope id). */
   address: InetAddress;
+  /** The service's port (0 when no service was given). */
   port: number;
   /** Only on the first entry, and only with the `canonicalName` flag. */
   canonicalName?: string;
@@ -121,7 +125,9 @@ export interface LookupNameOptions extends WaitOptions {
 
 /** What {@link lookupName} answers. */
 export interface NameInfo {
+  /** The host name, or the address as text. */
   host: string;
+  /** The service name, or the port as digits. */
   service: string;
 }
 
