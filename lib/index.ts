@@ -1,5 +1,6 @@
 /**
- * iolib: IOLib's socket model for Node.js. Everything: sockets, addresses, name databases.
+ * iolib: IOLib's socket model for Node.js. Everything: sockets, addresses, name databases,
+ * the multiplexer.
  * @module
  */
 export * from './sockets/index.js';

@@ -3,11 +3,11 @@
  * @internal
  * @module
  */
-import { lookup } from 'node:dns/promises';
 import { InetAddress, ensureAddress } from '../address/index.js';
 import { AddressParseError } from '../errors.js';
 import { invalidArgType, outOfRange } from '../internal/validate.js';
 import { lookupService } from '../dns/services.js';
+import { lookupHostname } from '../dns/hosts.js';
 
 /** A host designator: an address object, literal text, a host name, a vector or a uint32. */
 export type HostDesignator = InetAddress | string | Uint8Array | Uint16Array | number;
@@ -30,9 +30,8 @@ export function literalHost(host: HostDesignator, argName: string): InetAddress 
 export async function resolveHost(host: HostDesignator, ipv6: boolean | 'only' | undefined, argName: string): Promise<InetAddress[]> {
   const literal = literalHost(host, argName);
   if (literal) return [literal];
-  const family = ipv6 === false ? 4 : ipv6 === 'only' ? 6 : 0;
-  const found = await lookup(host as string, { all: true, family, verbatim: true });
-  return found.map((r) => ensureAddress(r.address) as InetAddress);
+  const entry = await lookupHostname(host as string, { ipv6: ipv6 ?? true });
+  return [entry.address, ...entry.addresses];
 }
 
 /** Resolves a port designator: an integer 0-65535 or a service name for `protocol`. */
