@@ -14,9 +14,18 @@ export class IolibError extends Error {
   }
 }
 
+// Errno names IOLib's conditions use that node:os leaves out (it lists libuv's subset).
+const EXTRA_ERRNO: Record<string, Record<string, number>> = {
+  linux: { ESOCKTNOSUPPORT: 94, ESHUTDOWN: 108, EHOSTDOWN: 112 },
+  darwin: { ESOCKTNOSUPPORT: 44, ESHUTDOWN: 58, EHOSTDOWN: 64 },
+  freebsd: { ESOCKTNOSUPPORT: 44, ESHUTDOWN: 58, EHOSTDOWN: 64 },
+  openbsd: { ESOCKTNOSUPPORT: 44, ESHUTDOWN: 58, EHOSTDOWN: 64 },
+  netbsd: { ESOCKTNOSUPPORT: 44, ESHUTDOWN: 58, EHOSTDOWN: 64 },
+};
+
 /** Looks an errno name ('ECONNREFUSED') up to its number, or 0 when unknown here. */
 function errnoNumber(code: string): number {
-  return (osConstants.errno as Record<string, number>)[code] ?? 0;
+  return (osConstants.errno as Record<string, number>)[code] ?? EXTRA_ERRNO[process.platform]?.[code] ?? 0;
 }
 
 /** A failed system call: `code` is the errno name, `errno` its number, `syscall` the call. */

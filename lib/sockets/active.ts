@@ -6,8 +6,8 @@
  */
 import { Duplex } from 'node:stream';
 import { C } from '../native.js';
-import { SocketClosedError, SocketError } from '../errors.js';
-import { invalidArgType, outOfRange, validateBoolean, validateObject, validateSignal, validateTimeout } from '../internal/validate.js';
+import { PollTimeoutError, SocketClosedError, SocketError } from '../errors.js';
+import { invalidArgType, invalidArgValue, outOfRange, validateBoolean, validateObject, validateSignal, validateTimeout } from '../internal/validate.js';
 import { remaining } from '../internal/wait.js';
 import { InetAddress } from '../address/index.js';
 import { SocketCore } from './core.js';
@@ -63,6 +63,8 @@ export interface ReceiveFromResult {
   host?: InetAddress;
   port?: number;
   filename?: string;
+  /** Local sockets: the sender's name is in the abstract namespace. */
+  abstract?: boolean;
   /** The datagram was longer than the buffer (MSG_TRUNC). */
   truncated?: boolean;
 }
@@ -108,12 +110,23 @@ function bufferSize(value: unknown, name: string): number {
 
 /** Validates buffer-size options into numbers. */
 export function streamSizes(options: ActiveStreamOptions): { input: number; output: number } {
+  // Checked here, before any fd exists: a bad encoding thrown from the constructor would leak
+  // the fd just made or accepted.
+  const encoding: unknown = options.encoding;
+  if (encoding !== undefined && (typeof encoding !== 'string' || !Buffer.isEncoding(encoding))) {
+    throw invalidArgValue('encoding', encoding, 'is not an encoding Buffer knows');
+  }
   return { input: bufferSize(options.inputBufferSize, 'inputBufferSize'), output: bufferSize(options.outputBufferSize, 'outputBufferSize') };
 }
 
 /** The base of every active socket: a Duplex over one fd. */
 export class ActiveSocketBase extends SocketCore(Duplex) {
   /** @internal */ _inputBufferSize: number;
+  /**
+   * @internal Set by close(): flush pending writes but do not shutdown(2) the write side, so a
+   * copy of the socket held elsewhere (a passed or inherited fd) keeps working, as close(2) does.
+   */
+  _closeWithoutShutdown = false;
   /** @internal */ _outputBufferSize: number;
 
   /** @internal */
@@ -296,23 +309,41 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
     }
     const { start, end } = bounds(buffer, options.start, options.end);
     const flags = flagsOf(options, RECEIVE_FLAGS);
+    // MSG_WAITALL does not wait on a non-blocking fd: byte streams gather the rest here (until
+    // the range is full, the end of the stream, or the timeout, which answers what came). A
+    // peek cannot be gathered without spinning, so waitAll with peek answers what is queued.
+    const gather = options.waitAll === true && !options.peek && !options.dontWait && this._kind.type === 'stream';
+    const deadline = options.timeout === undefined ? undefined : Date.now() + options.timeout;
+    let got = 0;
     for (;;) {
-      const r = this._open('recvfrom').recvfrom(buffer, start, end, flags);
+      const r = this._open('recvfrom').recvfrom(buffer, start + got, end, flags);
+      if (typeof r !== 'number' && gather && r[0] > 0 && start + got + r[0] < end) {
+        got += r[0];
+        continue;
+      }
       if (typeof r !== 'number') {
-        const [bytes, family, addr, port, scopeId, msgFlags] = r;
+        const [n, family, addr, port, scopeId, msgFlags] = r;
+        const bytes = got + n;
         const result: ReceiveFromResult = { buffer: buffer as Buffer, bytes };
         if (family === 4 || family === 6) {
           result.host = inetAddressFromBytes(addr, scopeId);
           result.port = port;
         } else if (family === 1) {
-          result.filename = decodeLocalPath(addr).filename;
+          const name = decodeLocalPath(addr);
+          result.filename = name.filename;
+          if (name.abstract) result.abstract = true;
         }
         if (msgFlags & C.MSG_TRUNC!) result.truncated = true;
         return result;
       }
       if (r !== -C.EAGAIN!) throw failure(r, 'recvfrom');
       if (options.dontWait) return null;
-      await this._waitReadable('recvfrom', options.timeout, options.signal);
+      try {
+        await this._waitReadable('recvfrom', remaining(deadline), options.signal);
+      } catch (err) {
+        if (got > 0 && err instanceof PollTimeoutError) return { buffer: buffer as Buffer, bytes: got };
+        throw err;
+      }
     }
   }
 
@@ -324,18 +355,25 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
     validateObject(options, 'options');
     if (this._closing) return this._closing;
     this._closing = new Promise<void>((resolve) => {
-      if (this.destroyed || options.abort || this.writableFinished || !this.writable) {
-        this.destroy();
-        resolve();
-        return;
-      }
+      // A local close ends the readable side (pending reads and async iteration end), it
+      // is not an error: push the end before destroying, or iterators see a premature close.
       const done = () => {
+        this.off('finish', done);
+        this.off('error', done);
+        if (!this.destroyed && !(this as unknown as { _readableState: { ended: boolean } })._readableState.ended) this.push(null);
         this.destroy();
         resolve();
       };
+      // `writable` is false once end() was called: writes may still be pending then, and
+      // they are flushed too (end(data); close() must not drop data).
+      if (this.destroyed || options.abort || this.writableFinished || this.errored !== null || (!this.writable && !this.writableEnded)) {
+        done();
+        return;
+      }
       this.once('finish', done);
       this.once('error', done);
-      this.end();
+      this._closeWithoutShutdown = true;
+      if (!this.writableEnded) this.end();
     });
     return this._closing;
   }

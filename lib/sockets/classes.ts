@@ -3,6 +3,7 @@
  * @module
  */
 import { unlinkSync } from 'node:fs';
+import { SocketEndpointShutdownError } from '../errors.js';
 import type { InetAddress } from '../address/index.js';
 import type { ActiveStreamOptions } from './active.js';
 import { StreamActiveBase } from './stream-active.js';
@@ -27,11 +28,18 @@ function LocalMessaging<TBase extends Ctor<ActiveSocketBase>>(Base: TBase) {
       await sendMessage(this, { fds: [fdOf(fd)] });
     }
 
-    /** Receives one fd, close-on-exec; the caller owns it. */
+    /**
+     * Receives one fd, close-on-exec; the caller owns it. Messages without an fd are skipped;
+     * the peer's end of the stream (stream and seqpacket sockets) rejects with
+     * SocketEndpointShutdownError rather than waiting forever.
+     */
     async receiveFileDescriptor(options: { timeout?: number; signal?: AbortSignal } = {}): Promise<number> {
       for (;;) {
         const msg = await receiveMessage(this, { ...options, size: 1, maxFds: 1 });
         if (msg && msg.fds.length > 0) return msg.fds[0]!;
+        if (msg && msg.data.length === 0 && this.type !== 'datagram') {
+          throw new SocketEndpointShutdownError('ESHUTDOWN', 'recvmsg', 'recvmsg ESHUTDOWN (the peer closed before sending a file descriptor)');
+        }
       }
     }
 

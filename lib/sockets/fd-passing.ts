@@ -3,6 +3,8 @@
  * @internal
  * @module
  */
+import type { Socket as NetSocket } from 'node:net';
+import type { FileHandle } from 'node:fs/promises';
 import { C, native } from '../native.js';
 import { invalidArgType, outOfRange, validateObject, validateSignal, validateTimeout } from '../internal/validate.js';
 import { checkData, failure } from './syscall.js';
@@ -10,7 +12,7 @@ import { decodeLocalPath, localSockaddr } from './sockaddr.js';
 import type { ActiveSocketBase } from './active.js';
 
 /** Something that has an fd: a number, one of our sockets, a node:net socket or a FileHandle. */
-export type FdSource = number | { fd: number } | { _handle?: { fd?: number } | null };
+export type FdSource = number | { fd: number } | NetSocket | FileHandle | { _handle?: { fd?: number } | null };
 
 /** Options of sendMessage. */
 export interface SendMessageOptions {
@@ -45,6 +47,8 @@ export interface ReceivedMessage {
   truncated: boolean;
   /** The sender's filename, when it has one. */
   filename?: string;
+  /** The sender's name is in the abstract namespace. */
+  abstract?: boolean;
 }
 
 /** Peer credentials of a local socket. */
@@ -112,7 +116,11 @@ export async function receiveMessage(socket: ActiveSocketBase, options: ReceiveM
         fds: kept,
         truncated: (flags & (C.MSG_TRUNC! | C.MSG_CTRUNC!)) !== 0 || fds.length > maxFds,
       };
-      if (family === 1 && addr.length > 0) result.filename = decodeLocalPath(addr).filename;
+      if (family === 1 && addr.length > 0) {
+        const name = decodeLocalPath(addr);
+        result.filename = name.filename;
+        if (name.abstract) result.abstract = true;
+      }
       return result;
     }
     if (r !== -C.EAGAIN!) throw failure(r, 'recvmsg');

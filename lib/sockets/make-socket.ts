@@ -186,6 +186,7 @@ async function makeInternetPassive(options: MakeSocketOptions): Promise<SocketSt
   const port = resolvePort(options.localPort, 'localPort', 'tcp');
   const fd = openFd(ipv6 ? C.AF_INET6! : C.AF_INET!, 'stream');
   const socket = new SocketStreamInternetPassive(fd, kindOf('internet', ipv6, 'stream', 'tcp'));
+  socket._acceptDefaults = { inputBufferSize: options.inputBufferSize, outputBufferSize: options.outputBufferSize, encoding: options.encoding };
   return guarded(socket, (s) => {
     applyOptions(s, options, true);
     s.bindAddress(host ?? '0.0.0.0', { port });
@@ -270,6 +271,7 @@ async function makeLocalSocket(type: SocketTypeName, connect: 'active' | 'passiv
       throw invalidArgValue('localFilename', undefined, 'is required for a passive local socket');
     }
     const socket = type === 'stream' ? new SocketStreamLocalPassive(fd, kind) : new SocketSeqpacketLocalPassive(fd, kind);
+    socket._acceptDefaults = { inputBufferSize: options.inputBufferSize, outputBufferSize: options.outputBufferSize, encoding: options.encoding };
     return guarded(socket, async (s) => {
       if (!abstract) await removeStaleSocketFile(options.localFilename!);
       s.bindAddress(options.localFilename!, { abstract });

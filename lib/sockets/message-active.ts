@@ -8,7 +8,7 @@
 import { C, type RawSockaddr } from '../native.js';
 import { InetAddress } from '../address/index.js';
 import { invalidArgType } from '../internal/validate.js';
-import { ActiveSocketBase, type ActiveStreamOptions } from './active.js';
+import { ActiveSocketBase, type ActiveStreamOptions, type ConnectOptions } from './active.js';
 import { failure } from './syscall.js';
 import { decodeLocalPath, inetAddressFromBytes, localSockaddr, type InetName, type LocalName } from './sockaddr.js';
 import { literalHost, resolveHost, resolvePort, type HostDesignator, type PortDesignator } from './resolve.js';
@@ -19,7 +19,7 @@ export interface Message {
   host?: InetAddress;
   port?: number;
   filename?: string;
-  /** Local sockets: the destination is in the abstract namespace (writes only). */
+  /** Local sockets: the name is in the abstract namespace (the sender's when read, the destination's when written). */
   abstract?: boolean;
   /** The message was longer than inputBufferSize and was cut (reads only). */
   truncated?: boolean;
@@ -45,10 +45,28 @@ export class MessageActiveBase extends ActiveSocketBase {
   /** @internal Last sender seen, so a burst from one peer shares one address object. */
   _lastHost: InetAddress | null = null;
   /** @internal */ _lastHostKey = '';
+  /** @internal Raw sockets: the address connected to (getpeername answers ENOTCONN for them). */
+  _rawPeer: InetName | null = null;
 
   /** @internal */
   constructor(options: ActiveStreamOptions) {
     super(true, options);
+  }
+
+  override async _connectRaw(family: number, bytes: Uint8Array, port: number, scopeId: number, deadline: number | undefined, options: ConnectOptions): Promise<void> {
+    // Known before the connect completes: _onConnected reads it through _peer().
+    if (this._kind.type === 'raw' && (family === 4 || family === 6)) this._rawPeer = { host: inetAddressFromBytes(bytes, scopeId), port };
+    try {
+      await super._connectRaw(family, bytes, port, scopeId, deadline, options);
+    } catch (err) {
+      this._rawPeer = null;
+      throw err;
+    }
+  }
+
+  override _peer(): InetName | LocalName | null {
+    const peer = super._peer();
+    return peer ?? (this._rawPeer && this.isOpen() ? this._rawPeer : null);
   }
 
   override _onConnected(): void {
@@ -66,6 +84,7 @@ export class MessageActiveBase extends ActiveSocketBase {
     // Linux answers AF_UNSPEC on an unconnected socket with success; some kernels EAFNOSUPPORT.
     if (r < 0 && r !== -(C.EAFNOSUPPORT ?? 97)) throw failure(r, 'connect');
     this._peerName = null;
+    this._rawPeer = null;
     if (this._reading) {
       this._reading = false;
       this._read();
@@ -134,7 +153,9 @@ export class MessageActiveBase extends ActiveSocketBase {
       msg.host = this._lastHost;
       msg.port = rec.readUInt16BE(at + 2);
     } else if (family === 1) {
-      msg.filename = decodeLocalPath(rec.subarray(at + 8, at + 8 + n)).filename;
+      const name = decodeLocalPath(rec.subarray(at + 8, at + 8 + n));
+      msg.filename = name.filename;
+      if (name.abstract) msg.abstract = true;
     } else if (this._peerName) {
       this._peerInto(msg);
     }
@@ -149,6 +170,7 @@ export class MessageActiveBase extends ActiveSocketBase {
       msg.port = peer.port;
     } else if (peer.filename) {
       msg.filename = peer.filename;
+      if (peer.abstract) msg.abstract = true;
     }
   }
 
@@ -179,6 +201,7 @@ export class MessageActiveBase extends ActiveSocketBase {
 
   /** @internal */
   _sendFrom(bufs: Uint8Array[], targets: Target[] | undefined, from: number, callback: WriteCallback): void {
+    let refusedBefore = false;
     while (from < bufs.length) {
       const h = this._handle;
       if (!h || h.fd < 0) {
@@ -194,6 +217,13 @@ export class MessageActiveBase extends ActiveSocketBase {
           (err: Error) => callback(err),
         );
         return;
+      }
+      // ECONNREFUSED here is the ICMP answer to an earlier datagram of a connected socket, which
+      // the kernel reports once (and has now cleared): it is not this write's failure, and it
+      // must not destroy the stream, as it does not when a read hears it first.
+      if (r === -C.ECONNREFUSED! && this._kind.type === 'datagram' && !refusedBefore) {
+        refusedBefore = true;
+        continue;
       }
       if (r < 0) {
         callback(failure(r, 'sendmsg'));
@@ -227,6 +257,8 @@ export class MessageActiveBase extends ActiveSocketBase {
   /** @internal The destination of one message object. */
   _targetOf(c: Exclude<MessageChunk, Uint8Array>): Target {
     if (this._kind.addressFamily === 'local') {
+      if (c.host !== undefined) throw invalidArgType('chunk.host', 'absent on a local socket (use filename)', c.host);
+      if (c.port !== undefined) throw invalidArgType('chunk.port', 'absent on a local socket (use filename)', c.port);
       if (c.filename === undefined) return undefined;
       if (typeof c.filename !== 'string') throw invalidArgType('chunk.filename', 'of type string', c.filename);
       const sa = localSockaddr(c.filename, c.abstract === true);
@@ -258,7 +290,7 @@ export class MessageActiveBase extends ActiveSocketBase {
   override _final(callback: WriteCallback): void {
     // A seqpacket peer sees the end of the records; datagrams have no end to send.
     const h = this._handle;
-    if (this._kind.type === 'seqpacket' && h && h.fd >= 0) {
+    if (this._kind.type === 'seqpacket' && h && h.fd >= 0 && !this._closeWithoutShutdown) {
       const r = h.shutdown(C.SHUT_WR!);
       if (r < 0 && r !== -C.ENOTCONN!) {
         callback(failure(r, 'shutdown'));

@@ -38,6 +38,11 @@ const TRANSIENT = new Set(['ECONNABORTED', 'EPROTO', 'EINTR']);
 /** The base of passive sockets. */
 export abstract class PassiveSocketBase<Conn> extends SocketCore(EventEmitter) {
   /** @internal */ _listening = false;
+  /**
+   * @internal Stream options accepted connections get when acceptConnection gives none
+   * (IOLib's accept-connection defaults the external format to the server's): makeSocket's.
+   */
+  _acceptDefaults: ActiveStreamOptions = {};
 
   /** True once listening. */
   isListening(): boolean {
@@ -90,7 +95,14 @@ export abstract class PassiveSocketBase<Conn> extends SocketCore(EventEmitter) {
     const deadline = options.timeout === undefined ? undefined : Date.now() + options.timeout;
     for (;;) {
       const r = this._open('accept').accept();
-      if (r >= 0) return this._adopt(r, options);
+      if (r >= 0) {
+        const d = this._acceptDefaults;
+        return this._adopt(r, {
+          inputBufferSize: options.inputBufferSize ?? d.inputBufferSize,
+          outputBufferSize: options.outputBufferSize ?? d.outputBufferSize,
+          encoding: options.encoding ?? d.encoding,
+        });
+      }
       if (r !== -C.EAGAIN!) {
         const err = failure(r, 'accept');
         if (TRANSIENT.has(err.code)) continue;

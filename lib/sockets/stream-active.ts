@@ -5,6 +5,7 @@
  * @internal
  * @module
  */
+import { constants as osConstants } from 'node:os';
 import { C } from '../native.js';
 import { ActiveSocketBase, type ActiveStreamOptions } from './active.js';
 import { failure } from './syscall.js';
@@ -20,6 +21,8 @@ export class StreamActiveBase extends ActiveSocketBase {
   _pending: Buffer[] | null = null;
   /** @internal */ _pendingCallback: WriteCallback | null = null;
   /** @internal */ _reading = false;
+  /** @internal Reading was asked for before the socket was connected: start on connect. */
+  _readDeferred = false;
 
   /** @internal */
   constructor(options: ActiveStreamOptions) {
@@ -53,7 +56,21 @@ export class StreamActiveBase extends ActiveSocketBase {
       this.push(null);
     } else if (status < 0) {
       this._stopReading();
+      // A socket that was never connected (a reader attached before connect(), as node:net
+      // allows) answers ENOTCONN (TCP) or EINVAL (Unix); a connection that existed answers
+      // its error or the end instead. Wait for the connect rather than failing.
+      if (status === -C.ENOTCONN! || (status === -osConstants.errno.EINVAL && this._kind.addressFamily === 'local')) {
+        this._readDeferred = true;
+        return;
+      }
       this.destroy(failure(status, 'read'));
+    }
+  }
+
+  override _onConnected(): void {
+    if (this._readDeferred) {
+      this._readDeferred = false;
+      this._read();
     }
   }
 
@@ -106,7 +123,7 @@ export class StreamActiveBase extends ActiveSocketBase {
 
   override _final(callback: WriteCallback): void {
     const h = this._handle;
-    if (h && h.fd >= 0) {
+    if (h && h.fd >= 0 && !this._closeWithoutShutdown) {
       const r = h.shutdown(C.SHUT_WR!);
       if (r < 0 && r !== -C.ENOTCONN!) {
         callback(failure(r, 'shutdown'));

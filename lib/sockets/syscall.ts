@@ -23,7 +23,10 @@ export function errnoCode(result: number): string {
 export function failure(result: number, syscall: string): SocketError {
   const code = errnoCode(result);
   if (code === 'EBADF') return new SocketClosedError(syscall);
-  return socketErrorFor(code, syscall);
+  const err = socketErrorFor(code, syscall);
+  // The kernel's own number, also for errno names node:os does not list.
+  if (err.errno === 0) (err as { errno: number }).errno = -result;
+  return err;
 }
 
 /** Returns a native result, or throws its typed error when it is negative. */

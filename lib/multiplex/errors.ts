@@ -1,0 +1,28 @@
+/**
+ * The multiplexer's own errors: a closed Poller or EventBase, a call made in the wrong state,
+ * and failed system calls on user fds.
+ * @module
+ */
+import { IolibError, SyscallError } from '../errors.js';
+import { errnoCode } from '../sockets/syscall.js';
+
+/** Any use of a closed {@link Poller} or {@link EventBase} (code `ERR_POLLER_CLOSED`). */
+export class PollerClosedError extends IolibError {
+  readonly code = 'ERR_POLLER_CLOSED';
+  constructor(what: 'Poller' | 'EventBase') {
+    super(`${what} is closed`);
+  }
+}
+
+/** An Error with code `ERR_INVALID_STATE`, as Node makes it, for a call the object's state forbids. */
+export function invalidState(message: string): Error & { code: string } {
+  const err = new Error(`Invalid state: ${message}`) as Error & { code: string };
+  err.code = 'ERR_INVALID_STATE';
+  return err;
+}
+
+/** The {@link SyscallError} for a negative native result (-errno). */
+export function syscallError(result: number, syscall: string, message?: string): SyscallError {
+  const code = errnoCode(result);
+  return new SyscallError(code, syscall, message === undefined ? undefined : `${syscall} ${code}: ${message}`);
+}
