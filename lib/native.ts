@@ -41,7 +41,8 @@ export interface FdHandle {
 
 /** The shared callbacks native code calls with `this` = the handle's owner. */
 export interface NativeCallbacks {
-  onRead(this: any, data: Buffer | null, status: number): void;
+  /** Bytes read are `pool[offset, offset + length)`, a region no later read reuses. */
+  onRead(this: any, pool: Buffer, offset: number, length: number, status: number): void;
   onMessages(this: any, data: Buffer, meta: Buffer, addresses: Buffer | undefined, count: number, status: number): void;
   onEvent(this: any, events: number): void;
 }

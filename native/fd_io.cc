@@ -16,10 +16,22 @@ namespace iolib {
 
 static constexpr int kStatusEnd = 1;  // onRead status: the peer ended the stream
 
-// Reads until the scratch is full, a short read shows the kernel is drained, EOF or an error,
-// then hands JS one Buffer.
+static constexpr size_t kPoolSize = 256 * 1024;
+
+// Reads until chunk_ bytes, a short read (the kernel is drained), EOF or an error, straight into
+// the pool, then hands JS the pool and the region read: one call, no copy.
 void FdHandle::ReadBytes(Napi::Env env) {
-  char* buf = envData_->Scratch(chunk_);
+  EnvData* d = envData_;
+  if (d->poolSize - d->poolUsed < chunk_) {
+    size_t size = chunk_ > kPoolSize ? chunk_ : kPoolSize;
+    Napi::Buffer<char> fresh = Napi::Buffer<char>::New(env, size);
+    if (env.IsExceptionPending()) return;  // out of memory: JS sees it as an uncaught error
+    d->pool = Napi::Persistent(fresh);
+    d->poolData = fresh.Data();
+    d->poolSize = size;
+    d->poolUsed = 0;
+  }
+  char* buf = d->poolData + d->poolUsed;
   size_t total = 0;
   int status = 0;
   while (total < chunk_) {
@@ -39,8 +51,10 @@ void FdHandle::ReadBytes(Napi::Env env) {
     }
   }
   if (total == 0 && status == 0) return;
-  napi_value data = total ? Napi::Buffer<char>::Copy(env, buf, total) : env.Null();
-  CallJs(envData_->onRead, {data, Num(env, status)});
+  size_t offset = d->poolUsed;
+  d->poolUsed += (total + 7) & ~static_cast<size_t>(7);
+  if (d->poolUsed > d->poolSize) d->poolUsed = d->poolSize;
+  CallJs(d->onRead, {d->pool.Value(), Num(env, static_cast<double>(offset)), Num(env, static_cast<double>(total)), Num(env, status)});
 }
 
 // Receives up to batch_ messages (recvmmsg where the kernel has it), then hands JS one Buffer

@@ -25,11 +25,17 @@ class FdHandle;
 
 // Per-environment state (worker threads each get their own).
 struct EnvData {
-  Napi::FunctionReference onRead;       // onRead.call(owner, buffer|null, status)
+  Napi::FunctionReference onRead;       // onRead.call(owner, pool, offset, length, status)
   Napi::FunctionReference onMessages;   // onMessages.call(owner, data, info, addrs, count)
   Napi::FunctionReference onEvent;      // onEvent.call(owner, events|-errno)
   Napi::FunctionReference handleCtor;
   std::vector<char> scratch;            // shared read buffer: one per env, not per socket
+  // Byte reads land in a pool Buffer that JS slices without a copy; a region handed to JS is
+  // never written again, and a new pool replaces a full one.
+  Napi::Reference<Napi::Buffer<char>> pool;
+  char* poolData = nullptr;
+  size_t poolSize = 0;
+  size_t poolUsed = 0;
   std::vector<mmsghdr> msgs;            // recvmmsg headers, reused across wakeups
   std::vector<iovec> iovs;
   std::unordered_set<FdHandle*> handles;

@@ -247,8 +247,8 @@ export function handleFor(fd: number, owner: object): FdHandle {
 // The addon calls these with `this` = the handle's owner: one shared function each, no
 // per-socket closures.
 native.setCallbacks({
-  onRead(data, status) {
-    this._onNativeRead(data, status);
+  onRead(pool, offset, length, status) {
+    this._onNativeRead(length > 0 ? pool.subarray(offset, offset + length) : null, status);
   },
   onMessages(data, meta, addresses, count, status) {
     this._onNativeMessages(data, meta, addresses, count, status);
