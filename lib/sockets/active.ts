@@ -312,7 +312,7 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
     // MSG_WAITALL does not wait on a non-blocking fd: byte streams gather the rest here (until
     // the range is full, the end of the stream, or the timeout, which answers what came). A
     // peek cannot be gathered without spinning, so waitAll with peek answers what is queued.
-    const gather = options.waitAll === true && !options.peek && !options.dontWait && this._kind.type === 'stream';
+    const gather = options.waitAll === true && !options.peek && !options.dontWait && !options.outOfBand && this._kind.type === 'stream';
     const deadline = options.timeout === undefined ? undefined : Date.now() + options.timeout;
     let got = 0;
     for (;;) {

@@ -16,7 +16,10 @@ export type FdSource = number | { fd: number } | NetSocket | FileHandle | { _han
 
 /** Options of sendMessage. */
 export interface SendMessageOptions {
-  /** Bytes to send (at least one byte goes with fds on stream sockets: a NUL when empty). */
+  /**
+   * Bytes to send. With fds on stream and seqpacket sockets at least one byte goes (a NUL when
+   * empty): a zero-length seqpacket record would read as the end of the records.
+   */
   data?: Uint8Array | string;
   /** fds to pass, each a number, socket or FileHandle. */
   fds?: FdSource[];
@@ -80,7 +83,7 @@ export async function sendMessage(socket: ActiveSocketBase, options: SendMessage
   if (fds.length > 253) throw outOfRange('options.fds', 'at most 253 fds', fds.length);
   let data = typeof options.data === 'string' ? Buffer.from(options.data) : options.data ?? Buffer.alloc(0);
   if (!(data instanceof Uint8Array)) throw invalidArgType('options.data', 'a Buffer or a string', options.data);
-  if (data.length === 0 && fds.length > 0 && socket.type === 'stream') data = NUL;
+  if (data.length === 0 && fds.length > 0 && socket.type !== 'datagram') data = NUL;
   let target: ReturnType<typeof localSockaddr> | null = null;
   if (options.remoteFilename !== undefined) {
     if (typeof options.remoteFilename !== 'string') throw invalidArgType('options.remoteFilename', 'of type string', options.remoteFilename);

@@ -73,7 +73,7 @@ const VALID: Record<string, readonly string[]> = {
 };
 
 function optionError(option: string, kind: string): TypeError & { code: string } {
-  const err = new TypeError(`The option '${option}' is not valid for a ${kind} socket`) as TypeError & { code: string };
+  const err = new TypeError(`The option '${option}' is not valid for ${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} socket`) as TypeError & { code: string };
   err.code = 'ERR_INVALID_ARG_VALUE';
   return err;
 }

@@ -144,12 +144,6 @@ export async function readMessages(stream: Readable, n: number, ms = 10000): Pro
   return out;
 }
 
-/** Resolves once `stream` has nothing readable for one event-loop turn after `settle` ms. */
-export function expectNothingMore(stream: Readable): void {
-  const extra = stream.read();
-  expect(extra, 'no further message').to.equal(null);
-}
-
 /** The result of a python3 run. */
 export interface PythonResult {
   code: number | null;

@@ -14,6 +14,8 @@ import {
   DatagramSocket,
   SocketDatagramInternetActive,
   SocketDatagramLocalActive,
+  SocketStreamInternetActive,
+  SocketStreamInternetPassive,
   SocketAccessDeniedError,
   SocketOperationNotSupportedError,
   SocketClosedError,
@@ -354,6 +356,20 @@ describe('sockets-kinds: datagram sockets', () => {
       expect(short!.buffer.toString()).to.equal('peek');
       expect(short!.truncated).to.equal(true);
       expect(await b.receiveFrom({ dontWait: true }), 'consumed').to.equal(null);
+    });
+
+    it('outOfBand both ways on a TCP pair: the urgent byte is read apart from the stream', async () => {
+      const server = cleanup.add((await makeSocket({ connect: 'passive', localHost: '127.0.0.1', localPort: 0 })) as SocketStreamInternetPassive);
+      const accepting = server.acceptConnection({ timeout: 5000 });
+      const client = cleanup.add((await makeSocket({ remoteHost: '127.0.0.1', remotePort: server.localPort })) as SocketStreamInternetActive);
+      const conn = cleanup.add((await accepting)!);
+      expect(await client.sendTo(Buffer.from('normal'))).to.equal(6);
+      expect(await client.sendTo(Buffer.from('!'), { outOfBand: true })).to.equal(1);
+      const normal = await conn.receiveFrom({ size: 6, waitAll: true, timeout: 5000 });
+      expect(normal!.buffer.toString()).to.equal('normal');
+      const urgent = await conn.receiveFrom({ size: 1, outOfBand: true, timeout: 5000 });
+      expect(urgent!.bytes).to.equal(1);
+      expect(urgent!.buffer.toString()).to.equal('!');
     });
 
     it('receiveFrom into a caller buffer between start and end', async () => {

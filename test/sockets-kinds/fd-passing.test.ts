@@ -248,6 +248,16 @@ describe('sockets-kinds: fd passing', () => {
       expect(readFd(msg.fds[0]!).toString()).to.equal('no data');
     });
 
+    it('seqpacket: an fd sent without data is not a zero-length record (which would read as the end)', async () => {
+      const [a, b] = pair(cleanup, 'seqpacket');
+      await a.sendFileDescriptor(tempFileFd(cleanup, 'x'));
+      a.write(Buffer.from('after'));
+      // Read as a message stream (fds not taken are closed by the kernel): no premature end.
+      const first = await nextMessage(b);
+      expect(first.data.length).to.equal(1);
+      expect((await nextMessage(b)).data.toString()).to.equal('after');
+    });
+
     it('unix datagram sockets pass fds to an address: sendMessage({ remoteFilename })', async () => {
       const pb = cleanup.path(kindsPath('fdgb'));
       const pa = cleanup.path(kindsPath('fdga'));

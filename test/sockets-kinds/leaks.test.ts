@@ -13,6 +13,7 @@ import {
   SocketStreamLocalPassive,
   type SocketSeqpacketLocalActive,
   type SocketDatagramInternetActive,
+  type SocketDatagramLocalActive,
 } from '../../lib/sockets/index.js';
 import { KindsCleanup, kindsPath, openFdCount, nextMessage, loopTurn } from '../helpers/kinds.js';
 
@@ -90,6 +91,19 @@ describe('sockets-kinds: no fd leaks', () => {
       expect(msg.fds).to.have.length(1);
       expect(msg.truncated).to.equal(true);
       closeSync(msg.fds[0]!);
+    });
+  });
+
+  it('1000 fds sent to a socket read as a message stream (fds not asked for) leave nothing open', async () => {
+    const [a, b] = makeSocketPair({ type: 'datagram' }) as [SocketDatagramLocalActive, SocketDatagramLocalActive];
+    cleanup.add(a);
+    cleanup.add(b);
+    const [x, y] = makeSocketPair();
+    cleanup.add(x);
+    cleanup.add(y);
+    await noLeak(500, async (i) => {
+      await a.sendMessage({ data: `m${i}`, fds: [x, y] });
+      expect((await nextMessage(b)).data.toString()).to.equal(`m${i}`);
     });
   });
 

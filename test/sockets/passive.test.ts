@@ -149,6 +149,20 @@ describe('sockets: passive sockets', function () {
       expect(conn.encoding).to.equal('utf8');
     });
 
+    it("makeSocket's encoding and buffer sizes on a passive socket are the accepted sockets' defaults (IOLib's external format)", async function () {
+      const server = cleanup.add(await makeSocket({ connect: 'passive', localHost: '127.0.0.1', encoding: 'utf8', inputBufferSize: 2048, outputBufferSize: 1024 })) as SocketStreamInternetPassive;
+      cleanup.add(await netConnect('127.0.0.1', server.localPort!));
+      cleanup.add(await netConnect('127.0.0.1', server.localPort!));
+      const a = cleanup.add((await server.acceptConnection())!);
+      expect(a.encoding).to.equal('utf8');
+      expect(a.inputBufferSize).to.equal(2048);
+      expect(a.outputBufferSize).to.equal(1024);
+      const b = cleanup.add((await server.acceptConnection({ encoding: 'latin1', inputBufferSize: 100 }))!);
+      expect(b.encoding).to.equal('latin1');
+      expect(b.inputBufferSize).to.equal(100);
+      expect(b.outputBufferSize).to.equal(1024);
+    });
+
     it('rejects bad options (never throwing synchronously)', async function () {
       const server = await iolibServer(cleanup);
       expect((await rejectsNotThrows(() => server.acceptConnection({ wait: 'no' as unknown as boolean }), TypeError) as TypeError & { code: string }).code).to.equal('ERR_INVALID_ARG_TYPE');
