@@ -271,10 +271,13 @@ describe('multiplex: Poller', () => {
       const [a, b] = makeSocketPair({ type: 'stream' });
       cleanup.add({ close: () => Promise.all([a.close(), b.close()]) });
       const fd = b.fd;
-      const poller = cleanup.add(new Poller()).register(b, { read: false });
+      const poller = cleanup.add(new Poller()).register(b, { read: true });
       later(10, () => a.close());
       const [peerGone] = await poller.poll({ timeout: 5000 });
-      expect(peerGone).to.include({ fd, hangup: true, error: false });
+      expect(peerGone).to.include({ fd, read: true, hangup: true, error: false });
+      poller.modify(b, { read: false });
+      expect(await poller.poll({ timeout: 0 })).to.deep.equal([{ fd, target: b, read: false, write: false, error: false, hangup: true }],
+        'a registration without interest still reports a hang-up when poll() looks');
       const pending = poller.poll({ timeout: 5000 });
       await b.close();
       expect(await pending).to.deep.equal([{ fd, target: b, read: false, write: false, error: true, hangup: true }]);
