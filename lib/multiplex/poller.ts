@@ -117,6 +117,9 @@ interface PendingPoll {
  *   with `error` and `hangup` true at the next poll(), or within 50 ms while one waits, and on
  *   every poll until it is unregistered. A socket's close is reported at once.
  * - register/modify/unregister take effect at once, also on a poll that is waiting.
+ * - A registration with neither interest is not watched: its errors and hang-ups are reported
+ *   whenever poll() looks (when it starts, and when another registration wakes it), and its
+ *   fd's close ends a wait, but nothing else about it does.
  * - One poll() at a time: a second concurrent call rejects (ERR_INVALID_STATE).
  * - An idle Poller holds no watcher and does not keep the process alive; {@link close}
  *   releases everything (and closes nothing of the user's). Once closed, every method but

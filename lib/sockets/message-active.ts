@@ -5,7 +5,7 @@
  * @internal
  * @module
  */
-import { C, type RawSockaddr } from '../native.js';
+import { C, native, type RawSockaddr } from '../native.js';
 import { InetAddress } from '../address/index.js';
 import { invalidArgType } from '../internal/validate.js';
 import { ActiveSocketBase, type ActiveStreamOptions, type ConnectOptions } from './active.js';
@@ -32,6 +32,7 @@ const READ_MESSAGES = 2;
 const READ_RECORDS = 3;
 const STATUS_END = 1;
 const BATCH = 64;
+const MAX_BACKOFF_MS = 64;
 const RECORD = C.addrRecordSize!;
 
 type WriteCallback = (error?: Error | null) => void;
@@ -40,6 +41,8 @@ type Target = RawSockaddr | [number, Uint8Array, number, number] | undefined;
 /** Message-mode active sockets. */
 export class MessageActiveBase extends ActiveSocketBase {
   /** @internal */ _reading = false;
+  /** @internal ms to wait before retrying a send the peer had no room for. */
+  _sendBackoff = 0;
   /** @internal The peer of a connected socket, cached for messages read. */
   _peerName: InetName | LocalName | null = null;
   /** @internal Last sender seen, so a burst from one peer shares one address object. */
@@ -212,12 +215,18 @@ export class MessageActiveBase extends ActiveSocketBase {
       const restTargets = targets && (from === 0 ? targets : targets.slice(from));
       const r = h.sendBatch(rest, restTargets as (RawSockaddr | undefined)[] | undefined);
       if (r === -C.EAGAIN!) {
-        this._waitWritable('sendmsg').then(
-          () => this._sendFrom(bufs, targets, from, callback),
-          (err: Error) => callback(err),
-        );
+        const retry = () => this._sendFrom(bufs, targets, from, callback);
+        // An unconnected local datagram sender whose peer's queue is full stays writable
+        // itself, so a wait would answer at once: back off on a timer rather than spin.
+        if (native.pollFd(h.fd, C.POLLOUT!) & C.POLLOUT!) {
+          this._sendBackoff = Math.min(this._sendBackoff * 2 || 1, MAX_BACKOFF_MS);
+          setTimeout(retry, this._sendBackoff);
+          return;
+        }
+        this._waitWritable('sendmsg').then(retry, (err: Error) => callback(err));
         return;
       }
+      this._sendBackoff = 0;
       // ECONNREFUSED here is the ICMP answer to an earlier datagram of a connected socket, which
       // the kernel reports once (and has now cleared): it is not this write's failure, and it
       // must not destroy the stream, as it does not when a read hears it first.

@@ -267,7 +267,7 @@ describe('multiplex: Poller', () => {
       expect((await poller.poll({ timeout: 1000 }))[0]).to.include({ write: true, read: false });
     });
 
-    it('reports hangup when the peer closes, error and hangup when the socket itself closes', async () => {
+    it('reports hangup when the peer closes, also on a registration without interest', async () => {
       const [a, b] = makeSocketPair({ type: 'stream' });
       cleanup.add({ close: () => Promise.all([a.close(), b.close()]) });
       const fd = b.fd;
@@ -278,9 +278,18 @@ describe('multiplex: Poller', () => {
       poller.modify(b, { read: false });
       expect(await poller.poll({ timeout: 0 })).to.deep.equal([{ fd, target: b, read: false, write: false, error: false, hangup: true }],
         'a registration without interest still reports a hang-up when poll() looks');
+    });
+
+    it('reports error and hangup when a socket closes while a poll waits on it', async () => {
+      const [a, b] = makeSocketPair({ type: 'stream' });
+      cleanup.add({ close: () => Promise.all([a.close(), b.close()]) });
+      const fd = b.fd;
+      const poller = cleanup.add(new Poller()).register(b, { read: true });
       const pending = poller.poll({ timeout: 5000 });
       await b.close();
       expect(await pending).to.deep.equal([{ fd, target: b, read: false, write: false, error: true, hangup: true }]);
+      expect(() => poller.register(b)).to.throw(/already registered/);
+      poller.unregister(b);
     });
 
     it('refuses a closed socket and a socket another poller has', async () => {
