@@ -75,7 +75,14 @@ export class StreamActiveBase extends ActiveSocketBase {
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: WriteCallback): void {
-    this._send([chunk], callback);
+    // The common case stays free of allocations: the kernel takes the whole chunk at once.
+    const h = this._handle;
+    const n = h === null ? -C.EBADF! : h.write(chunk);
+    if (n === chunk.length) {
+      callback();
+      return;
+    }
+    this._afterSend([chunk], n, callback);
   }
 
   override _writev(chunks: { chunk: Buffer }[], callback: WriteCallback): void {
@@ -85,17 +92,17 @@ export class StreamActiveBase extends ActiveSocketBase {
   /** @internal Writes what the kernel takes now; queues the rest for writability. */
   _send(chunks: Buffer[], callback: WriteCallback): void {
     const h = this._handle;
-    if (!h || h.fd < 0) {
-      callback(failure(-C.EBADF!, 'write'));
-      return;
-    }
-    let n = chunks.length === 1 ? h.write(chunks[0]!) : h.writev(chunks);
+    const n = h === null ? -C.EBADF! : chunks.length === 1 ? h.write(chunks[0]!) : h.writev(chunks);
+    this._afterSend(chunks, n, callback);
+  }
+
+  /** @internal `n` is what write/writev answered (a closed handle answers -EBADF). */
+  _afterSend(chunks: Buffer[], n: number, callback: WriteCallback): void {
     if (n < 0 && n !== -C.EAGAIN!) {
       callback(failure(n, 'write'));
       return;
     }
-    if (n < 0) n = 0;
-    const rest = advance(chunks, n);
+    const rest = advance(chunks, n < 0 ? 0 : n);
     if (rest.length === 0) {
       callback();
       return;
