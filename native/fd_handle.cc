@@ -1,5 +1,6 @@
 #include "fd_handle.h"
 #include <cerrno>
+#include <cstdlib>
 #include <unistd.h>
 
 namespace iolib {
@@ -51,7 +52,9 @@ void FdHandle::CloseNow() {
     // libuv drops the fd from epoll and from the pending batch on stop, so the fd may be
     // closed at once; the handle memory lives until the close callback.
     uv_poll_stop(poll_);
-    uv_close(reinterpret_cast<uv_handle_t*>(poll_), [](uv_handle_t* h) { delete reinterpret_cast<uv_poll_t*>(h); });
+    // The close callback is libc's free, not a function of this addon: a worker's teardown
+    // unloads the addon before libuv runs the callbacks of handles closed during it.
+    uv_close(reinterpret_cast<uv_handle_t*>(poll_), reinterpret_cast<uv_close_cb>(free));
     poll_ = nullptr;
   }
   if (owned_) close(fd);  // never retried: on Linux the fd is gone even on EINTR
@@ -69,10 +72,11 @@ int FdHandle::Update() {
     if (!poll_) {
       uv_loop_t* loop;
       napi_get_uv_event_loop(Env(), &loop);
-      poll_ = new uv_poll_t;
+      poll_ = static_cast<uv_poll_t*>(malloc(sizeof(uv_poll_t)));
+      if (!poll_) return UV_ENOMEM;
       int err = uv_poll_init(loop, poll_, fd_);
       if (err) {
-        delete poll_;
+        free(poll_);
         poll_ = nullptr;
         return err;
       }
@@ -96,11 +100,14 @@ int FdHandle::Update() {
 }
 
 void FdHandle::CallJs(Napi::FunctionReference& fn, std::initializer_list<napi_value> args) {
-  Napi::Env env = Env();
-  fn.MakeCallback(owner_.Value(), args, nullptr);
-  if (env.IsExceptionPending()) {
-    Napi::Error err = env.GetAndClearPendingException();
-    napi_fatal_exception(env, err.Value());
+  napi_env env = Env();
+  napi_value result;
+  // Fails without an exception while a worker terminates (JS can no longer run): nothing to do.
+  napi_make_callback(env, nullptr, owner_.Value(), fn.Value(), args.size(), args.begin(), &result);
+  bool pending = false;
+  if (napi_is_exception_pending(env, &pending) == napi_ok && pending) {
+    napi_value err;
+    if (napi_get_and_clear_last_exception(env, &err) == napi_ok) napi_fatal_exception(env, err);
   }
 }
 

@@ -1,0 +1,44 @@
+import { expect } from 'chai';
+import { once } from 'node:events';
+import { readdirSync, readlinkSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+
+function socketFds(): number {
+  let n = 0;
+  for (const f of readdirSync('/proc/self/fd')) {
+    try {
+      if (readlinkSync(`/proc/self/fd/${f}`).startsWith('socket:')) n++;
+    } catch {
+      // closed while listing
+    }
+  }
+  return n;
+}
+
+const library = fileURLToPath(new URL('../../lib/sockets/index.js', import.meta.url));
+
+describe('worker threads', () => {
+  it('sockets work in a worker, and terminating it mid-read closes them without a crash', async () => {
+    const before = socketFds();
+    const code = `
+      const { parentPort } = require('node:worker_threads');
+      import(${JSON.stringify(library)}).then(async ({ makeSocket }) => {
+        const server = await makeSocket({ connect: 'passive', localHost: '127.0.0.1', localPort: 0 });
+        const accepted = server.acceptConnection();
+        const client = await makeSocket({ remoteHost: '127.0.0.1', remotePort: server.localPort });
+        const conn = await accepted;
+        conn.on('data', (d) => parentPort.postMessage(String(d)));
+        client.on('data', () => {});
+        client.write('from the worker');
+      });`;
+    const worker = new Worker(code, { eval: true });
+    const [message] = await once(worker, 'message');
+    expect(message).to.equal('from the worker');
+    expect(socketFds()).to.equal(before + 3);
+    const exited = once(worker, 'exit');
+    await worker.terminate();
+    await exited;
+    expect(socketFds()).to.equal(before);
+  });
+});
