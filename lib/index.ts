@@ -6,3 +6,4 @@
 export * from './sockets/index.js';
 export * from './address/index.js';
 export * from './dns/index.js';
+export * from './multiplex/index.js';

@@ -130,9 +130,11 @@ export class EventBase {
       oneShot,
       timer: timeout === undefined ? null : new Timer(() => this.#timedOut(h), timeout, false),
     };
-    if (h.timer) this.#fdTimers.add(h.timer, performance.now() + timeout!);
     entry[event] = h;
-    this.#interrupt();
+    if (h.timer) {
+      this.#fdTimers.add(h.timer, performance.now() + timeout!);
+      this.#interrupt();
+    }
   }
 
   /**

@@ -48,7 +48,7 @@ export interface PollOptions {
 }
 
 /** Resolves `interest` (see {@link PollInterest}) to both flags. */
-export function interestOf(interest: unknown, name: string): { read: boolean; write: boolean } {
+function interestOf(interest: unknown, name: string): { read: boolean; write: boolean } {
   if (interest === undefined) return { read: true, write: false };
   validateObject(interest, name);
   const { read, write } = interest as PollInterest;
@@ -109,7 +109,8 @@ interface PendingPoll {
  *   ready; otherwise the fds are watched (libuv, epoll) until one is, or the timeout.
  * - Any pollable fd: sockets, pipes, FIFOs, ttys, eventfd, and this library's sockets (whose
  *   own watcher is shared, never duplicated). A user's fd is watched through a private
- *   duplicate (see registry.ts); a regular file is always ready, as poll(2) says.
+ *   duplicate (see registry.ts); watching makes the open file non-blocking (libuv sets
+ *   O_NONBLOCK, which the user's fd shares). A regular file is always ready, as poll(2) says.
  * - An fd has at most one registration in the process (across Pollers and EventBases):
  *   registering it again is a TypeError (ERR_INVALID_ARG_VALUE); an fd that is not open is a
  *   SyscallError (EBADF); a closed socket is a SocketClosedError.
@@ -121,9 +122,10 @@ interface PendingPoll {
  *   whenever poll() looks (when it starts, and when another registration wakes it), and its
  *   fd's close ends a wait, but nothing else about it does.
  * - One poll() at a time: a second concurrent call rejects (ERR_INVALID_STATE).
- * - An idle Poller holds no watcher and does not keep the process alive; {@link close}
- *   releases everything (and closes nothing of the user's). Once closed, every method but
- *   close() fails with {@link PollerClosedError}.
+ * - An idle Poller holds no watcher and does not keep the process alive, but each
+ *   registration of a user fd holds a duplicate of it until it is unregistered or the poller
+ *   closed: {@link close} (or `using`) releases everything and closes nothing of the user's.
+ *   Once closed, every method but close() fails with {@link PollerClosedError}.
  */
 export class Poller {
   readonly #regs = new Map<FdTarget, Registration>();

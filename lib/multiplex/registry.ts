@@ -8,7 +8,9 @@
  *   the watcher is then (re)started, so it must never watch a number the user may close.
  *   Closing the user's fd is noticed by comparing the fd's identity (device and inode, from
  *   fstat) with the duplicate's: when the number is closed or names another file, the
- *   source is gone, its duplicate is closed at once and every subscriber is woken.
+ *   source is gone, its duplicate is closed at once and every subscriber is woken. Until
+ *   then the duplicate keeps the file open (a pipe's other end sees no EOF yet): unregister
+ *   before closing.
  * - One of this library's sockets is watched through its own watcher (its `_observer`
  *   slot), never a second one; the socket reports its own close.
  * - A source is watched (its libuv watcher started) only while a subscriber waits on it, with
@@ -28,13 +30,13 @@ import { SocketClosedError, SyscallError } from '../errors.js';
 import { invalidArgType, invalidArgValue, validateInteger } from '../internal/validate.js';
 import { syscallError } from './errors.js';
 
-/** poll(2) and libuv event bits. */
-export const { POLLIN, POLLOUT, POLLERR, POLLHUP, POLLNVAL, UV_READABLE, UV_WRITABLE } = C as Record<string, number> as {
-  POLLIN: number; POLLOUT: number; POLLERR: number; POLLHUP: number; POLLNVAL: number; UV_READABLE: number; UV_WRITABLE: number;
-};
+/** poll(2) event bits. */
+export const POLLIN = C.POLLIN!, POLLOUT = C.POLLOUT!, POLLERR = C.POLLERR!, POLLHUP = C.POLLHUP!, POLLNVAL = C.POLLNVAL!;
+/** libuv event bits. */
+export const UV_READABLE = C.UV_READABLE!, UV_WRITABLE = C.UV_WRITABLE!;
 
 /** How often (ms) a user fd that something waits on is checked for having been closed. */
-export const CLOSE_CHECK_INTERVAL = 50;
+const CLOSE_CHECK_INTERVAL = 50;
 
 /** What the multiplexer watches: an fd number or one of this library's sockets. */
 export type FdTarget = number | Socket;
@@ -84,7 +86,10 @@ export abstract class Source {
     return r < 0 ? POLLERR : r;
   }
 
-  /** Starts (or changes) `sub`'s wait for libuv `events` (UV_READABLE | UV_WRITABLE; 0: errors only). */
+  /**
+   * Starts (or changes) `sub`'s wait for libuv `events` (UV_READABLE | UV_WRITABLE). With 0
+   * nothing is watched, but `sub` still hears of the fd's close.
+   */
   wait(sub: Subscriber, events: number): void {
     this.waiting.set(sub, events);
     this.update();

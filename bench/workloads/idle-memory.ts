@@ -1,0 +1,173 @@
+/**
+ * Memory per idle connection: K connected loopback pairs (BENCH_IDLE_PAIRS, default 2000,
+ * lowered to fit the fd limit; 2K sockets: client ends and accepted ends), each socket reading
+ * (a 'data' listener, as an application holding a connection has), nothing sent. Full GC, then
+ * process.memoryUsage() against a baseline taken (after a full GC) just before opening them;
+ * bytes per socket. Two rows: RSS and V8 heapUsed; the ratio is node bytes / iolib bytes.
+ *
+ * Each run happens in a fresh child process (`node --expose-gc idle-memory.js iolib|node`;
+ * both ends of every connection in that child): RSS measured in the long-lived benchmark
+ * process is meaningless, since pages freed by earlier runs stay mapped and the next run grows
+ * into them (measured: iolib 0 B/socket in one run, 1300 in the next). The child opens and
+ * closes 64 pairs first, so code loading and first-use allocations are not in the figure.
+ */
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import net from 'node:net';
+import { makeSocket, type SocketStreamInternetActive, type SocketStreamInternetPassive } from '../../lib/sockets/index.js';
+import { LOOPBACK, envInt, fdLimit, inBatches, nodeClose, nodeConnect, nodeDestroyAll, nodeListen, openFds, type Workload } from '../workload.js';
+import { fullGc } from '../gc.js';
+
+const noop = () => {};
+
+/** Pairs to open: the asked number, or what the fd limit leaves room for. */
+export function idlePairs(): number {
+  const room = Math.floor((fdLimit() - openFds() - 64) / 2);
+  return Math.max(1, Math.min(envInt('BENCH_IDLE_PAIRS', 2000), room));
+}
+
+interface PerSocket {
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  sockets: number;
+}
+
+/** Baseline, open (via `open`, which keeps what it opened), measure, close (via `close`). Same for both libraries. */
+async function measure(pairs: number, open: (pairs: number) => Promise<void>, close: () => Promise<void>): Promise<PerSocket> {
+  await fullGc(4);
+  const before = process.memoryUsage();
+  let after: NodeJS.MemoryUsage;
+  try {
+    await open(pairs);
+    await fullGc(4);
+    after = process.memoryUsage();
+  } finally {
+    await close();
+  }
+  const sockets = 2 * pairs;
+  return {
+    rss: (after.rss - before.rss) / sockets,
+    heapUsed: (after.heapUsed - before.heapUsed) / sockets,
+    heapTotal: (after.heapTotal - before.heapTotal) / sockets,
+    external: (after.external - before.external) / sockets,
+    sockets,
+  };
+}
+
+async function measureIolib(pairs: number): Promise<PerSocket> {
+  let server: SocketStreamInternetPassive | undefined;
+  const sockets: SocketStreamInternetActive[] = [];
+  return measure(
+    pairs,
+    async (pairs) => {
+      server = (await makeSocket({ connect: 'passive', localHost: LOOPBACK, localPort: 0, backlog: 1024 })) as SocketStreamInternetPassive;
+      const port = server.localPort!;
+      const srv = server;
+      const accepting = (async () => {
+        for (let i = 0; i < pairs; i++) {
+          const conn = (await srv.acceptConnection())!;
+          conn.on('data', noop);
+          sockets.push(conn);
+        }
+      })();
+      await inBatches(pairs, 64, async () => {
+        const s = (await makeSocket({ remoteHost: LOOPBACK, remotePort: port })) as SocketStreamInternetActive;
+        s.on('data', noop);
+        sockets.push(s);
+      });
+      await accepting;
+    },
+    async () => {
+      await Promise.all(sockets.map((s) => s.close({ abort: true })));
+      sockets.length = 0;
+      await server?.close();
+    },
+  );
+}
+
+async function measureNode(pairs: number): Promise<PerSocket> {
+  const server = net.createServer();
+  const sockets: net.Socket[] = [];
+  return measure(
+    pairs,
+    async (pairs) => {
+      let accepted = 0;
+      const allAccepted = new Promise<void>((resolve) => {
+        server.on('connection', (conn) => {
+          conn.on('data', noop);
+          sockets.push(conn);
+          if (++accepted === pairs) resolve();
+        });
+      });
+      const port = await nodeListen(server, 1024);
+      await inBatches(pairs, 64, async () => {
+        const s = await nodeConnect(port);
+        s.on('data', noop);
+        sockets.push(s);
+      });
+      await allAccepted;
+    },
+    async () => {
+      await nodeDestroyAll(sockets);
+      sockets.length = 0;
+      if (server.listening) await nodeClose(server);
+    },
+  );
+}
+
+const THIS_FILE = fileURLToPath(import.meta.url);
+
+/** Runs one measurement in a fresh `node --expose-gc` child; answers its figures. */
+function inChild(library: 'iolib' | 'node'): Promise<PerSocket> {
+  return new Promise((resolvePromise, reject) => {
+    execFile(process.execPath, ['--expose-gc', THIS_FILE, library], { timeout: 50_000 }, (err, stdout, stderr) => {
+      if (err) {
+        reject(new Error(`idle-memory child (${library}) failed: ${err.message}\n${stderr}`));
+        return;
+      }
+      try {
+        resolvePromise(JSON.parse(stdout.trim().split('\n').pop()!) as PerSocket);
+      } catch {
+        reject(new Error(`idle-memory child (${library}) printed no result: ${stdout}\n${stderr}`));
+      }
+    });
+  });
+}
+
+/** The child's side: warm up with 64 pairs, then measure K pairs; prints one JSON line. */
+async function childMain(library: string): Promise<void> {
+  const run = library === 'iolib' ? measureIolib : library === 'node' ? measureNode : undefined;
+  if (!run) throw new Error(`idle-memory child: unknown library ${library}`);
+  await run(64);
+  const r = await run(idlePairs());
+  process.stdout.write(`${JSON.stringify(r)}\n`);
+}
+
+function idleWorkload(name: string, metric: 'rss' | 'heapUsed', target: number): Workload {
+  const w: Workload = {
+    name,
+    unit: 'B/socket',
+    higherIsBetter: false,
+    target,
+    description: `${metric} per idle connected loopback TCP socket (K pairs, both ends counted, reading, after a full GC); ratio = node / iolib`,
+    async runIolib() {
+      const r = await inChild('iolib');
+      w.details = { ...r };
+      return r[metric];
+    },
+    async runNode() {
+      const r = await inChild('node');
+      w.details = { ...r };
+      return r[metric];
+    },
+  };
+  return w;
+}
+
+export const idleMemoryRss = idleWorkload('idle-memory-rss', 'rss', 1.25);
+export const idleMemoryHeap = idleWorkload('idle-memory-heap', 'heapUsed', 1.25);
+
+if (process.argv[1] && resolve(process.argv[1]) === THIS_FILE) await childMain(process.argv[2] ?? '');

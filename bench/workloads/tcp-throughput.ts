@@ -1,0 +1,80 @@
+/**
+ * TCP bulk throughput: one loopback connection, the client writes BENCH_TCP_MIB MiB (default
+ * 768) in 64 KiB writes, honouring backpressure (write() until false, then 'drain'); the
+ * server counts bytes in 'data' events. Timed from the first write to the last byte received.
+ */
+import net from 'node:net';
+import type { Duplex } from 'node:stream';
+import { makeSocket, type SocketStreamInternetActive, type SocketStreamInternetPassive } from '../../lib/sockets/index.js';
+import { LOOPBACK, envInt, nodeClose, nodeConnect, nodeDestroyAll, nodeListen, type Workload } from '../workload.js';
+
+const CHUNK = 64 * 1024;
+const totalBytes = () => envInt('BENCH_TCP_MIB', 768) * 1024 * 1024;
+const payload = Buffer.alloc(CHUNK, 0x61);
+
+/** Pumps `total` bytes from `writer` to `reader`; answers MiB/s. The same code drives both libraries. */
+function transfer(writer: Duplex, reader: Duplex, total: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let received = 0;
+    let sent = 0;
+    writer.once('error', reject);
+    reader.once('error', reject);
+    const t0 = performance.now();
+    reader.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      if (received >= total) {
+        const seconds = (performance.now() - t0) / 1000;
+        reader.removeAllListeners('data');
+        writer.off('error', reject);
+        reader.off('error', reject);
+        resolve(total / (1024 * 1024) / seconds);
+      }
+    });
+    const pump = () => {
+      while (sent < total) {
+        sent += CHUNK;
+        if (!writer.write(payload)) {
+          writer.once('drain', pump);
+          return;
+        }
+      }
+    };
+    pump();
+  });
+}
+
+export const tcpThroughput: Workload = {
+  name: 'tcp-throughput',
+  unit: 'MiB/s',
+  higherIsBetter: true,
+  target: 1.3,
+  description: 'one loopback TCP connection, 64 KiB writes with backpressure, MiB/s from first write to last byte read',
+
+  async runIolib() {
+    const server = (await makeSocket({ connect: 'passive', localHost: LOOPBACK, localPort: 0 })) as SocketStreamInternetPassive;
+    const accepting = server.acceptConnection();
+    const client = (await makeSocket({ remoteHost: LOOPBACK, remotePort: server.localPort! })) as SocketStreamInternetActive;
+    const conn = (await accepting)!;
+    try {
+      return await transfer(client, conn, totalBytes());
+    } finally {
+      await Promise.all([client.close({ abort: true }), conn.close({ abort: true })]);
+      await server.close();
+    }
+  },
+
+  async runNode() {
+    const server = net.createServer();
+    const accepted = new Promise<net.Socket>((resolve) => server.once('connection', resolve));
+    const port = await nodeListen(server);
+    const client = await nodeConnect(port);
+    const conn = await accepted;
+    try {
+      return await transfer(client, conn, totalBytes());
+    } finally {
+      await nodeDestroyAll([client, conn]);
+      await nodeClose(server);
+    }
+  },
+};
+

@@ -1,0 +1,132 @@
+/**
+ * UDP receive rate under a burst: a receiver bound on loopback with a large receive buffer
+ * (4 MiB asked: SO_RCVBUF is capped by net.core.rmem_max) and a sender connected to it, both in
+ * this process. Each burst, the sender sends B 64-byte datagrams synchronously (B sized to fit
+ * the receive buffer, so nothing is dropped); then the receiver drains them through its
+ * 'message' / 'data' events. Only the drain is timed (from the end of the burst to the last
+ * datagram received), so the receive side is the whole of what is measured. Bursts repeat for
+ * the time window; answer: datagrams received per second of drain.
+ */
+import dgram from 'node:dgram';
+import { makeSocket, type SocketDatagramInternetActive } from '../../lib/sockets/index.js';
+import { LOOPBACK, envInt, nextTurn, sleep, windowMs, type Workload } from '../workload.js';
+
+const SIZE = 64;
+const payload = Buffer.alloc(SIZE, 0x63);
+const RCVBUF = () => envInt('BENCH_UDP_RCVBUF', 4 * 1024 * 1024);
+/** Kernel memory one 64-byte datagram takes in a loopback receive queue (skb truesize, measured: ~832). */
+const TRUESIZE = 1024;
+
+interface Ends {
+  /** Sends `n` datagrams now (synchronously, as far as the library allows). */
+  burst(n: number): void;
+  /** Installs the receive counter. */
+  onReceive(fn: () => void): void;
+  /** The receive buffer the kernel granted (getsockopt: twice what was asked). */
+  rcvbuf: number;
+}
+
+/** The measuring loop, the same for both libraries. */
+async function drainBursts(ends: Ends, ms: number): Promise<{ rate: number; received: number; dropped: number; bursts: number; burstSize: number; sendRate: number }> {
+  let burstSize = Math.max(64, Math.min(envInt('BENCH_UDP_BURST', 4096), Math.floor((ends.rcvbuf * 0.6) / TRUESIZE)));
+  let count = 0;
+  let expected = 0;
+  let wake: ((t: number) => void) | null = null;
+  ends.onReceive(() => {
+    if (++count === expected && wake) wake(performance.now());
+  });
+  let drainMs = 0;
+  let sendMs = 0;
+  let received = 0;
+  let dropped = 0;
+  let bursts = 0;
+  const start = performance.now();
+  while (performance.now() - start < ms) {
+    count = 0;
+    expected = burstSize;
+    const done = new Promise<number>((resolve) => (wake = resolve));
+    const s0 = performance.now();
+    ends.burst(burstSize);
+    const t0 = performance.now();
+    sendMs += t0 - s0;
+    // A burst that lost datagrams never reaches `expected`: give up on it after a quiet spell
+    // and leave it out of the timing.
+    let last = -1;
+    const t1 = await Promise.race([
+      done,
+      (async () => {
+        for (;;) {
+          await sleep(50);
+          if (count === last) return -1;
+          last = count;
+        }
+      })(),
+    ]);
+    wake = null;
+    bursts++;
+    if (t1 < 0) {
+      dropped += burstSize - count;
+      burstSize = Math.max(64, burstSize >> 1);
+      continue;
+    }
+    drainMs += t1 - t0;
+    received += count;
+    await nextTurn();
+  }
+  if (received === 0) throw new Error('udp-receive: every burst lost datagrams');
+  return { rate: received / (drainMs / 1000), received, dropped, bursts, burstSize, sendRate: (bursts * burstSize) / (sendMs / 1000) };
+}
+
+export const udpReceive: Workload = {
+  name: 'udp-receive',
+  unit: 'dgram/s',
+  higherIsBetter: true,
+  target: 3.5,
+  description: 'loopback UDP, 64-byte datagrams sent in bursts that fit a large receive buffer; only the receiver draining each burst is timed',
+
+  async runIolib() {
+    const rx = (await makeSocket({ type: 'datagram', localHost: LOOPBACK, localPort: 0 })) as SocketDatagramInternetActive;
+    let tx: SocketDatagramInternetActive | undefined;
+    try {
+      rx.setOption('receiveBuffer', RCVBUF());
+      tx = (await makeSocket({ type: 'datagram', remoteHost: LOOPBACK, remotePort: rx.localPort! })) as SocketDatagramInternetActive;
+      tx.setOption('sendBuffer', RCVBUF());
+      const sender = tx;
+      const r = await drainBursts({
+        burst(n) {
+          for (let i = 0; i < n; i++) sender.write(payload);
+        },
+        onReceive(fn) {
+          rx.on('data', fn);
+        },
+        rcvbuf: rx.getOption('receiveBuffer') as number,
+      }, windowMs());
+      udpReceive.details = { ...r };
+      return r.rate;
+    } finally {
+      await Promise.all([rx.close(), tx?.close()]);
+    }
+  },
+
+  async runNode() {
+    const rx = dgram.createSocket({ type: 'udp4', recvBufferSize: RCVBUF() });
+    const tx = dgram.createSocket({ type: 'udp4', sendBufferSize: RCVBUF() });
+    try {
+      await new Promise<void>((resolve) => rx.bind(0, LOOPBACK, resolve));
+      await new Promise<void>((resolve) => tx.connect(rx.address().port, LOOPBACK, resolve));
+      const r = await drainBursts({
+        burst(n) {
+          for (let i = 0; i < n; i++) tx.send(payload);
+        },
+        onReceive(fn) {
+          rx.on('message', fn);
+        },
+        rcvbuf: rx.getRecvBufferSize(),
+      }, windowMs());
+      udpReceive.details = { ...r };
+      return r.rate;
+    } finally {
+      await Promise.all([new Promise<void>((resolve) => rx.close(() => resolve())), new Promise<void>((resolve) => tx.close(() => resolve()))]);
+    }
+  },
+};
