@@ -10,6 +10,12 @@
  * process is meaningless, since pages freed by earlier runs stay mapped and the next run grows
  * into them (measured: iolib 0 B/socket in one run, 1300 in the next). The child opens and
  * closes 64 pairs first, so code loading and first-use allocations are not in the figure.
+ *
+ * The child runs with the young generation pinned at its initial size (--max-semi-space-size=1,
+ * i.e. 1 MiB semi-spaces): otherwise V8 grows new space from 2 to 32 MiB while the connections
+ * are made and keeps it after the GC, and that growth (a reaction to the allocation rate of
+ * the setup, not memory the sockets hold) was ~3.8 KiB of the ~4 KiB RSS per socket measured
+ * for either library. Set BENCH_IDLE_SEMI_MB to change it (0: V8's default sizing).
  */
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
@@ -123,7 +129,9 @@ const THIS_FILE = fileURLToPath(import.meta.url);
 /** Runs one measurement in a fresh `node --expose-gc` child; answers its figures. */
 function inChild(library: 'iolib' | 'node'): Promise<PerSocket> {
   return new Promise((resolvePromise, reject) => {
-    execFile(process.execPath, ['--expose-gc', THIS_FILE, library], { timeout: 50_000 }, (err, stdout, stderr) => {
+    const semi = process.env.BENCH_IDLE_SEMI_MB ?? '1';
+    const flags = ['--expose-gc', ...(semi === '0' ? [] : [`--max-semi-space-size=${semi}`])];
+    execFile(process.execPath, [...flags, THIS_FILE, library], { timeout: 50_000 }, (err, stdout, stderr) => {
       if (err) {
         reject(new Error(`idle-memory child (${library}) failed: ${err.message}\n${stderr}`));
         return;

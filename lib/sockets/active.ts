@@ -15,7 +15,7 @@ import { check, failure } from './syscall.js';
 import { inetAddressFromBytes, decodeLocalPath, localSockaddr } from './sockaddr.js';
 import { resolveHost, resolvePort, type HostDesignator, type PortDesignator } from './resolve.js';
 
-/** Options of {@link ActiveSocketBase.connect}. */
+/** Options of `connect`. */
 export interface ConnectOptions {
   port?: PortDesignator;
   /** Local sockets: connect to a name in the abstract namespace. */
@@ -25,7 +25,7 @@ export interface ConnectOptions {
   signal?: AbortSignal;
 }
 
-/** Options of {@link ActiveSocketBase.sendTo}. */
+/** Options of `sendTo`. */
 export interface SendToOptions {
   start?: number;
   end?: number;
@@ -42,7 +42,7 @@ export interface SendToOptions {
   signal?: AbortSignal;
 }
 
-/** Options of {@link ActiveSocketBase.receiveFrom}. */
+/** Options of `receiveFrom`. */
 export interface ReceiveFromOptions {
   buffer?: Buffer;
   start?: number;
@@ -56,7 +56,7 @@ export interface ReceiveFromOptions {
   signal?: AbortSignal;
 }
 
-/** What {@link ActiveSocketBase.receiveFrom} resolves with. */
+/** What `receiveFrom` resolves with. */
 export interface ReceiveFromResult {
   buffer: Buffer;
   bytes: number;

@@ -24,7 +24,7 @@ export interface SocketKind {
   readonly protocol: string;
 }
 
-/** Options of {@link SocketCore.bindAddress}. */
+/** Options of `bindAddress`. */
 export interface BindOptions {
   port?: PortDesignator;
   reuseAddress?: boolean;

@@ -12,7 +12,7 @@ import { check, failure } from './syscall.js';
 import { streamSizes, type ActiveStreamOptions } from './active.js';
 import type { InetAddress } from '../address/index.js';
 
-/** Options of {@link PassiveSocketBase.acceptConnection}. */
+/** Options of `acceptConnection`. */
 export interface AcceptOptions extends ActiveStreamOptions {
   /** Wait for a connection (default true); false answers null at once when none is pending. */
   wait?: boolean;
