@@ -17,7 +17,7 @@ export interface RunRecord {
   ms: number;
   details?: Record<string, number>;
   error?: string;
-  /** Open fds after the run minus before it (0 when the run closed everything). */
+  /** Open socket fds after the run minus before it (0 when the run closed everything). */
   fdDelta: number;
 }
 
@@ -105,7 +105,7 @@ export function table(results: WorkloadResult[]): string {
     formatRatio(r.ratioOfMedians),
     formatRatio(r.medianOfRatios),
     `>= ${r.target}`,
-    Number.isFinite(r.medianOfRatios) ? (r.pass ? 'PASS' : 'FAIL') : 'ERROR',
+    Number.isFinite(r.medianOfRatios) ? (r.pass ? 'PASS' : 'FAIL') : r.runs.some((x) => x.error) ? 'ERROR' : '-',
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const left = new Set([0, 1, 7]);

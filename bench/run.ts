@@ -6,10 +6,12 @@
  * bench/results.svg.
  *
  * Environment: BENCH_ROUNDS, BENCH_WARMUP, BENCH_ONLY (comma-separated workload names or
- * prefixes), BENCH_WINDOW_MS (timed window of the time-based workloads, default 1000),
- * BENCH_OUT (directory for results.json / results.svg, default bench/ of the source tree),
- * and per workload BENCH_TCP_MIB, BENCH_CONNS, BENCH_UDP_BURST, BENCH_UDP_RCVBUF,
- * BENCH_ACCEPT_CONCURRENCY, BENCH_IDLE_PAIRS.
+ * prefixes), BENCH_LIB (iolib or node: run one side only, for profiling; no ratios then),
+ * BENCH_WINDOW_MS (timed window of the time-based workloads, default 1000), BENCH_OUT
+ * (directory for results.json / results.svg, default bench/ of the source tree), and per
+ * workload BENCH_TCP_MIB, BENCH_CONNS, BENCH_UDP_BURST, BENCH_UDP_RCVBUF,
+ * BENCH_ACCEPT_CONCURRENCY, BENCH_ACCEPT_CLIENTS, BENCH_IDLE_PAIRS, BENCH_IDLE_SEMI_MB
+ * (bench/README.md).
  */
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -59,6 +61,8 @@ async function main(): Promise<void> {
   const rounds = envInt('BENCH_ROUNDS', 5);
   const warmup = process.env.BENCH_WARMUP === '0' ? 0 : envInt('BENCH_WARMUP', 1);
   const workloads = selected();
+  const onlyLib = process.env.BENCH_LIB as Library | undefined;
+  if (onlyLib !== undefined && onlyLib !== 'iolib' && onlyLib !== 'node') throw new Error(`BENCH_LIB must be iolib or node, got ${onlyLib}`);
   const outDir = process.env.BENCH_OUT ?? fileURLToPath(new URL('../../bench/', import.meta.url));
   const started = new Date();
   const t0 = performance.now();
@@ -71,7 +75,8 @@ async function main(): Promise<void> {
   for (let round = -warmup; round < rounds; round++) {
     const label = round < 0 ? `warmup ${round + warmup + 1}/${warmup}` : `${round + 1}/${rounds}`;
     // Alternate which library goes first; round 0 starts with iolib.
-    const order: Library[] = (round + warmup) % 2 === 0 ? ['iolib', 'node'] : ['node', 'iolib'];
+    const both: Library[] = (round + warmup) % 2 === 0 ? ['iolib', 'node'] : ['node', 'iolib'];
+    const order = both.filter((l) => !onlyLib || l === onlyLib);
     for (const w of workloads) {
       for (const library of order) {
         progress(`[${label}] ${w.name} ${library} ...`);

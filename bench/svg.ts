@@ -10,9 +10,9 @@ const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
 const f = (x: number) => (Math.round(x * 10) / 10).toString();
 
 export function chart(results: WorkloadResult[], subtitle: string): string {
-  const W = 860;
+  const W = 960;
   const H = 460;
-  const m = { top: 64, right: 24, bottom: 96, left: 64 };
+  const m = { top: 64, right: 60, bottom: 96, left: 64 };
   const plotW = W - m.left - m.right;
   const plotH = H - m.top - m.bottom;
   const finite = (xs: number[]) => xs.filter((x) => Number.isFinite(x));
@@ -50,7 +50,10 @@ export function chart(results: WorkloadResult[], subtitle: string): string {
         out.push(`<line x1="${f(cx)}" x2="${f(cx)}" y1="${f(y(lo))}" y2="${f(y(hi))}" stroke="#333" stroke-width="1.2"/>`);
         for (const e of [lo, hi]) out.push(`<line x1="${f(cx - 6)}" x2="${f(cx + 6)}" y1="${f(y(e))}" y2="${f(y(e))}" stroke="#333" stroke-width="1.2"/>`);
       }
-      out.push(`<text x="${f(cx)}" y="${f(y(v) - 6)}" text-anchor="${rr.length > 1 ? 'start' : 'middle'}" dx="${rr.length > 1 ? f(barW / 2 - 10) : 0}" font-weight="600" fill="#222">${v.toFixed(2)}</text>`);
+      // The value: inside the bar at its foot (the whisker is at its top) when the bar is tall
+      // enough, else just above it.
+      const inside = y(0) - y(v) >= 22;
+      out.push(`<text x="${f(cx)}" y="${f(inside ? y(0) - 7 : y(v) - 5)}" text-anchor="middle" font-weight="600" fill="${inside ? '#ffffff' : '#222'}">${v.toFixed(2)}</text>`);
     } else {
       out.push(`<text x="${f(cx)}" y="${f(y(0) - 6)}" text-anchor="middle" fill="#a00">error</text>`);
     }
@@ -66,7 +69,7 @@ export function chart(results: WorkloadResult[], subtitle: string): string {
   // Parity line on top of the bars.
   const one = f(y(1));
   out.push(`<line x1="${m.left}" x2="${W - m.right}" y1="${one}" y2="${one}" stroke="#222" stroke-width="1.2" stroke-dasharray="6 4"/>`);
-  out.push(`<text x="${W - m.right}" y="${one}" dy="-4" text-anchor="end" fill="#222" font-size="10">1.0 = parity</text>`);
+  out.push(`<text x="${W - m.right + 4}" y="${one}" dy="4" fill="#222" font-size="10">parity</text>`);
   // Legend.
   const ly = H - 22;
   const legend: [string, string][] = [['#3a9d5d', 'meets target'], ['#e0a030', 'better than node, below target'], ['#d0553f', 'worse than node']];

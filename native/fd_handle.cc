@@ -64,38 +64,61 @@ void FdHandle::CloseNow() {
   }
 }
 
+// While the watcher works for someone it keeps the owner (and so this handle) alive and the
+// loop running; otherwise neither.
+void FdHandle::Hold() {
+  if (poll_) uv_ref(reinterpret_cast<uv_handle_t*>(poll_));
+  if (!strong_) {
+    strong_ = true;
+    owner_.Ref();
+  }
+}
+
+void FdHandle::Release() {
+  if (poll_) uv_unref(reinterpret_cast<uv_handle_t*>(poll_));
+  if (strong_) {
+    strong_ = false;
+    owner_.Unref();
+  }
+}
+
+void FdHandle::StopWatcher() {
+  if (poll_) uv_poll_stop(poll_);
+  active_ = 0;
+  lingering_ = false;
+}
+
 int FdHandle::Update() {
   if (fd_ < 0) return -EBADF;
   int want = notify_ | (readMode_ != kNone ? UV_READABLE : 0);
-  if (want == active_) return 0;
-  if (want) {
-    if (!poll_) {
-      uv_loop_t* loop;
-      napi_get_uv_event_loop(Env(), &loop);
-      poll_ = static_cast<uv_poll_t*>(malloc(sizeof(uv_poll_t)));
-      if (!poll_) return UV_ENOMEM;
-      int err = uv_poll_init(loop, poll_, fd_);
-      if (err) {
-        free(poll_);
-        poll_ = nullptr;
-        return err;
-      }
-      poll_->data = this;
+  if (want == 0) {
+    if (active_ == 0 || lingering_) return 0;
+    // The stop waits for the next event nobody wants: a wait that follows at once (the next
+    // accept, the first read after a connect) then costs no epoll_ctl at all.
+    lingering_ = true;
+    Release();
+    return 0;
+  }
+  if (!poll_) {
+    uv_loop_t* loop;
+    napi_get_uv_event_loop(Env(), &loop);
+    poll_ = static_cast<uv_poll_t*>(malloc(sizeof(uv_poll_t)));
+    if (!poll_) return UV_ENOMEM;
+    int err = uv_poll_init(loop, poll_, fd_);
+    if (err) {
+      free(poll_);
+      poll_ = nullptr;
+      return err;
     }
+    poll_->data = this;
+  }
+  if (want != active_) {
     int err = uv_poll_start(poll_, want, OnPoll);
     if (err) return err;
-    if (!strong_) {
-      strong_ = true;
-      owner_.Ref();
-    }
-  } else {
-    uv_poll_stop(poll_);
-    if (strong_) {
-      strong_ = false;
-      owner_.Unref();
-    }
+    active_ = want;
   }
-  active_ = want;
+  lingering_ = false;
+  Hold();
   return 0;
 }
 
@@ -116,8 +139,9 @@ void FdHandle::OnPoll(uv_poll_t* poll, int status, int events) {
   Napi::Env env = self->Env();
   Napi::HandleScope scope(env);
   Napi::Object keep = self->Value();  // alive for the whole callback, whatever JS does
-  (void)keep;
+  if (keep.IsEmpty()) return;         // a lingering watcher's owner is being collected
   if (status < 0) {
+    self->lingering_ = false;
     // libuv reports POLLERR (a pending socket error: a reset, a refused connect, an ICMP
     // error) as UV_EBADF and has already stopped the handle. Note that, let an active read
     // pick the socket error up (read/recvmmsg return it and clear it), tell JS, then restart
@@ -131,10 +155,11 @@ void FdHandle::OnPoll(uv_poll_t* poll, int status, int events) {
     self->CallJs(self->envData_->onEvent, {Num(env, status)});
     if (self->fd_ < 0) return;
     self->Update();
-    if (self->active_ == 0 && self->strong_) {
-      self->strong_ = false;
-      self->owner_.Unref();
-    }
+    if (self->active_ == 0) self->Release();
+    return;
+  }
+  if (self->lingering_) {
+    self->StopWatcher();
     return;
   }
   if ((events & UV_READABLE) && self->readMode_ != kNone) {

@@ -24,6 +24,9 @@ class FdHandle : public Napi::ObjectWrap<FdHandle> {
   Napi::Value ReadStop(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
   int Update();
+  void Hold();
+  void Release();
+  void StopWatcher();
   static void OnPoll(uv_poll_t* poll, int status, int events);
   void CallJs(Napi::FunctionReference& fn, std::initializer_list<napi_value> args);
 
@@ -54,6 +57,7 @@ class FdHandle : public Napi::ObjectWrap<FdHandle> {
   int fd_ = -1;
   bool owned_ = true;
   bool strong_ = false;     // owner_ held strongly while the watcher runs
+  bool lingering_ = false;  // started, but nobody wants events: stops at the next one
   uv_poll_t* poll_ = nullptr;
   int notify_ = 0;          // events JS asked to be told about
   int active_ = 0;          // events the watcher was started with

@@ -4,6 +4,9 @@
  * this process) connect 64 at a time, wait for the server's FIN, close, and connect again.
  * Accepts counted over a time window.
  *
+ * BENCH_ACCEPT_CLIENTS=node makes node:net the client in both runs instead, so only the
+ * listening side differs (the shared client cost then dilutes the ratio).
+ *
  * Closing: node `socket.destroy()` and iolib `close({ abort: true })`, both a plain close(2)
  * with nothing unsent. The server closes first, so TIME_WAIT stays on the listener's side
  * (a new listener port each run) and client ports are not used up.
@@ -13,6 +16,17 @@ import { makeSocket, type SocketStreamInternetActive, type SocketStreamInternetP
 import { LOOPBACK, envInt, nodeClose, nodeListen, windowMs, type Workload } from '../workload.js';
 
 const width = () => envInt('BENCH_ACCEPT_CONCURRENCY', 64);
+const nodeClients = () => process.env.BENCH_ACCEPT_CLIENTS === 'node';
+
+/** One node:net client: connect, wait for the server's FIN, close. */
+function nodeConnectOnce(port: number, c: Counters): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const s = net.connect({ port, host: LOOPBACK });
+    s.once('end', () => s.destroy());
+    s.once('error', () => c.errors++);
+    s.once('close', () => resolve());
+  });
+}
 
 interface Counters {
   accepted: number;
@@ -39,7 +53,9 @@ export const acceptRate: Workload = {
   unit: 'conn/s',
   higherIsBetter: true,
   target: 1.3,
-  description: 'loopback listener accepting and closing at once; 64 concurrent clients of the same library reconnecting; accepts/s over a time window',
+  get description() {
+    return `loopback listener accepting and closing at once; 64 concurrent ${nodeClients() ? 'node:net clients (both runs)' : 'clients of the same library'} reconnecting; accepts/s over a time window`;
+  },
 
   async runIolib() {
     const ms = windowMs();
@@ -52,7 +68,7 @@ export const acceptRate: Workload = {
         void conn.close({ abort: true });
       }
     })();
-    const connectOnce = async () => {
+    const connectOnce = nodeClients() ? () => nodeConnectOnce(port, c) : async () => {
       const s = (await makeSocket({ remoteHost: LOOPBACK, remotePort: port })) as SocketStreamInternetActive;
       await new Promise<void>((resolve) => {
         s.once('end', resolve);
@@ -81,13 +97,7 @@ export const acceptRate: Workload = {
       conn.destroy();
     });
     const port = await nodeListen(server, 1024);
-    const connectOnce = () =>
-      new Promise<void>((resolve) => {
-        const s = net.connect({ port, host: LOOPBACK });
-        s.once('end', () => s.destroy());
-        s.once('error', () => c.errors++);
-        s.once('close', () => resolve());
-      });
+    const connectOnce = () => nodeConnectOnce(port, c);
     const t0 = performance.now();
     c.end = t0 + ms;
     try {

@@ -213,10 +213,13 @@ export function SocketCore<TBase extends Ctor<NodeJS.EventEmitter>>(Base: TBase)
     /** @internal Closes the fd now; every pending wait fails with SocketClosedError. */
     _closeHandle(): void {
       const h = this._handle;
-      if (h && h.fd >= 0) h.close();
-      const err = new SocketClosedError('close');
-      this._readWaits?.failAll(err);
-      this._writeWaits?.failAll(err);
+      if (h) h.close();
+      // Made only when someone waits: an error's stack trace costs more than the close(2).
+      if (this._readWaits?.size || this._writeWaits?.size) {
+        const err = new SocketClosedError('close');
+        this._readWaits?.failAll(err);
+        this._writeWaits?.failAll(err);
+      }
       this._observer?.onEvents(UV_DISCONNECT!);
     }
 
