@@ -136,12 +136,20 @@ void FdHandle::CallJs(Napi::FunctionReference& fn, std::initializer_list<napi_va
 
 void FdHandle::OnPoll(uv_poll_t* poll, int status, int events) {
   auto* self = static_cast<FdHandle*>(poll->data);
+  if (self->lingering_) {
+    // Nobody wants events any more: stop now (on an error libuv already has).
+    if (status < 0) {
+      self->active_ = 0;
+      self->lingering_ = false;
+    } else {
+      self->StopWatcher();
+    }
+    return;
+  }
+  // Not lingering, so the owner is held strongly, and it holds this handle's object.
   Napi::Env env = self->Env();
   Napi::HandleScope scope(env);
-  Napi::Object keep = self->Value();  // alive for the whole callback, whatever JS does
-  if (keep.IsEmpty()) return;         // a lingering watcher's owner is being collected
   if (status < 0) {
-    self->lingering_ = false;
     // libuv reports POLLERR (a pending socket error: a reset, a refused connect, an ICMP
     // error) as UV_EBADF and has already stopped the handle. Note that, let an active read
     // pick the socket error up (read/recvmmsg return it and clear it), tell JS, then restart
@@ -156,10 +164,6 @@ void FdHandle::OnPoll(uv_poll_t* poll, int status, int events) {
     if (self->fd_ < 0) return;
     self->Update();
     if (self->active_ == 0) self->Release();
-    return;
-  }
-  if (self->lingering_) {
-    self->StopWatcher();
     return;
   }
   if ((events & UV_READABLE) && self->readMode_ != kNone) {

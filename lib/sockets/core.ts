@@ -186,8 +186,12 @@ export function SocketCore<TBase extends Ctor<NodeJS.EventEmitter>>(Base: TBase)
       const h = this._handle;
       if (!h || h.fd < 0) return;
       let mask = this._observer ? this._observer.interest : 0;
+      // Empty queues are dropped: a connect's wait must not cost every connection its memory.
       if (this._readWaits?.size) mask |= UV_READABLE!;
-      if (this._writeWaits?.size || this._writesPending()) mask |= UV_WRITABLE!;
+      else this._readWaits = null;
+      if (this._writeWaits?.size) mask |= UV_WRITABLE!;
+      else this._writeWaits = null;
+      if (this._writesPending()) mask |= UV_WRITABLE!;
       const r = h.setNotify(mask);
       if (r < 0) {
         const err = failure(r, 'poll');

@@ -153,8 +153,17 @@ function checkFamily(host: InetAddress, ipv6: boolean | undefined, name: string)
   if (ipv6 === false && host instanceof Ipv6Address) throw invalidArgValue(name, host.toString(), 'is an IPv6 address but ipv6 is false');
 }
 
+const KINDS = new Map<string, SocketKind>();
+
+/** The shared, frozen description of a kind of socket. */
 function kindOf(family: 'internet' | 'local', ipv6: boolean, type: SocketTypeName, protocol: string): SocketKind {
-  return Object.freeze({ addressFamily: family, ipv6, type, protocol });
+  const key = `${family} ${ipv6} ${type} ${protocol}`;
+  let kind = KINDS.get(key);
+  if (!kind) {
+    kind = Object.freeze({ addressFamily: family, ipv6, type, protocol });
+    KINDS.set(key, kind);
+  }
+  return kind;
 }
 
 const INET_PROTOCOL: Record<SocketTypeName, string> = { stream: 'tcp', datagram: 'udp', seqpacket: 'default', raw: 'raw' };

@@ -47,7 +47,7 @@ export class MessageActiveBase extends ActiveSocketBase {
   _peerName: InetName | LocalName | null = null;
   /** @internal Last sender seen, so a burst from one peer shares one address object. */
   _lastHost: InetAddress | null = null;
-  /** @internal */ _lastHostKey = '';
+  /** @internal */ _lastHostKey: Buffer | null = null;
   /** @internal Raw sockets: the address connected to (getpeername answers ENOTCONN for them). */
   _rawPeer: InetName | null = null;
 
@@ -148,10 +148,9 @@ export class MessageActiveBase extends ActiveSocketBase {
     const family = rec[at]!;
     const n = rec[at + 1]!;
     if (family === 4 || family === 6) {
-      const key = rec.toString('latin1', at + 4, at + 8 + n);
-      if (key !== this._lastHostKey || !this._lastHost) {
+      if (!this._lastHost || !sameRecordHost(rec, at, n, this._lastHostKey)) {
+        this._lastHostKey = Buffer.from(rec.subarray(at, at + 8 + n));
         this._lastHost = inetAddressFromBytes(rec.subarray(at + 8, at + 8 + n), rec.readUInt32LE(at + 4));
-        this._lastHostKey = key;
       }
       msg.host = this._lastHost;
       msg.port = rec.readUInt16BE(at + 2);
@@ -178,7 +177,9 @@ export class MessageActiveBase extends ActiveSocketBase {
   }
 
   override _write(chunk: MessageChunk, _encoding: BufferEncoding, callback: WriteCallback): void {
-    this._writeBatch([chunk], callback);
+    // Completing on the next tick lets the writes made meanwhile gather in the stream's buffer
+    // and leave together through _writev: one sendmmsg.
+    this._writeBatch([chunk], (err) => process.nextTick(callback, err));
   }
 
   override _writev(chunks: { chunk: MessageChunk }[], callback: WriteCallback): void {
@@ -316,3 +317,10 @@ export class MessageActiveBase extends ActiveSocketBase {
 }
 
 class NeedsResolve extends Error {}
+
+/** Whether an address record (family, length, scope, address; not the port) is `last`'s. */
+function sameRecordHost(rec: Buffer, at: number, n: number, last: Buffer | null): boolean {
+  if (last === null || last[1] !== n || last[0] !== rec[at]) return false;
+  for (let i = 4; i < 8 + n; i++) if (last[i] !== rec[at + i]) return false;
+  return true;
+}
