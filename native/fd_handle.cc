@@ -5,6 +5,8 @@
 
 namespace iolib {
 
+static constexpr int kReadBudget = 16;  // byte chunks per wakeup, as libuv reads
+
 Napi::Function FdHandle::Define(Napi::Env env) {
   return DefineClass(env, "FdHandle", {
     InstanceAccessor<&FdHandle::GetFd>("fd"),
@@ -167,8 +169,14 @@ void FdHandle::OnPoll(uv_poll_t* poll, int status, int events) {
     return;
   }
   if ((events & UV_READABLE) && self->readMode_ != kNone) {
-    if (self->readMode_ == kBytes) self->ReadBytes(env);
-    else self->ReadMessages(env);
+    if (self->readMode_ == kBytes) {
+      // A full chunk means more may be queued: take up to a budget of chunks in this wakeup,
+      // as long as JS still wants them.
+      for (int i = 0; i < kReadBudget && self->ReadBytes(env) && self->fd_ >= 0 && self->readMode_ == kBytes; i++) {
+      }
+    } else {
+      self->ReadMessages(env);
+    }
     if (self->fd_ < 0) return;
   }
   int ev = events & (self->notify_ | UV_DISCONNECT);

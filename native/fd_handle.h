@@ -31,7 +31,7 @@ class FdHandle : public Napi::ObjectWrap<FdHandle> {
   void CallJs(Napi::FunctionReference& fn, std::initializer_list<napi_value> args);
 
   // fd_io.cc: batched reads and writes.
-  void ReadBytes(Napi::Env env);
+  bool ReadBytes(Napi::Env env);
   void ReadMessages(Napi::Env env);
   Napi::Value Write(const Napi::CallbackInfo& info);
   Napi::Value Writev(const Napi::CallbackInfo& info);

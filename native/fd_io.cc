@@ -19,13 +19,14 @@ static constexpr int kStatusEnd = 1;  // onRead status: the peer ended the strea
 static constexpr size_t kPoolSize = 256 * 1024;
 
 // Reads until chunk_ bytes, a short read (the kernel is drained), EOF or an error, straight into
-// the pool, then hands JS the pool and the region read: one call, no copy.
-void FdHandle::ReadBytes(Napi::Env env) {
+// the pool, then hands JS the pool and the region read: one call, no copy. True when a full
+// chunk came, so more may be waiting.
+bool FdHandle::ReadBytes(Napi::Env env) {
   EnvData* d = envData_;
   if (d->poolSize - d->poolUsed < chunk_) {
     size_t size = chunk_ > kPoolSize ? chunk_ : kPoolSize;
     Napi::Buffer<char> fresh = Napi::Buffer<char>::New(env, size);
-    if (env.IsExceptionPending()) return;  // out of memory: JS sees it as an uncaught error
+    if (env.IsExceptionPending()) return false;  // out of memory: JS sees it as an uncaught error
     d->pool = Napi::Persistent(fresh);
     d->poolData = fresh.Data();
     d->poolSize = size;
@@ -50,11 +51,12 @@ void FdHandle::ReadBytes(Napi::Env env) {
       break;
     }
   }
-  if (total == 0 && status == 0) return;
+  if (total == 0 && status == 0) return false;
   size_t offset = d->poolUsed;
   d->poolUsed += (total + 7) & ~static_cast<size_t>(7);
   if (d->poolUsed > d->poolSize) d->poolUsed = d->poolSize;
   CallJs(d->onRead, {d->pool.Value(), Num(env, static_cast<double>(offset)), Num(env, static_cast<double>(total)), Num(env, status)});
+  return total == chunk_ && status == 0;
 }
 
 // Receives up to batch_ messages (recvmmsg where the kernel has it), then hands JS one Buffer
