@@ -51,20 +51,18 @@ bool OptString(const Napi::CallbackInfo& info, size_t at, std::string* out) {
 
 }  // namespace
 
-// getservbyname(name, protocol?) -> [name, port, protocol, aliases] | null | -errno
-static Napi::Value GetServByName(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  if (!info[0].IsString()) return Fail(env, EINVAL);
-  std::string name = info[0].As<Napi::String>().Utf8Value();
-  std::string proto;
-  bool hasProto = OptString(info, 1, &proto);
-  servent entry;
-  servent* result = nullptr;
+
+// Runs a reentrant (`_r`) database look-up with a buffer that grows on ERANGE. Returns the entry
+// converted by `toJs`, null when there is none, or -errno.
+template <typename Entry, typename Lookup, typename ToJs>
+static Napi::Value LookupR(Napi::Env env, Lookup lookup, ToJs toJs) {
+  Entry entry;
+  Entry* result = nullptr;
   std::vector<char> buf(kStartBuffer);
   int err;
   for (;;) {
     result = nullptr;
-    err = getservbyname_r(name.c_str(), hasProto ? proto.c_str() : nullptr, &entry, buf.data(), buf.size(), &result);
+    err = lookup(&entry, buf.data(), buf.size(), &result);
     if (err == ERANGE && buf.size() < kMaxBuffer) {
       buf.resize(buf.size() * 2);
       continue;
@@ -74,7 +72,19 @@ static Napi::Value GetServByName(const Napi::CallbackInfo& info) {
   if (err == ENOENT) err = 0;
   if (err) return Fail(env, err);
   if (!result) return env.Null();
-  return ServentToJs(env, result);
+  return toJs(env, result);
+}
+
+// getservbyname(name, protocol?) -> [name, port, protocol, aliases] | null | -errno
+static Napi::Value GetServByName(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsString()) return Fail(env, EINVAL);
+  std::string name = info[0].As<Napi::String>().Utf8Value();
+  std::string proto;
+  bool hasProto = OptString(info, 1, &proto);
+  return LookupR<servent>(env, [&](servent* entry, char* buf, size_t size, servent** result) {
+    return getservbyname_r(name.c_str(), hasProto ? proto.c_str() : nullptr, entry, buf, size, result);
+  }, ServentToJs);
 }
 
 // getservbyport(port, protocol?) -> [name, port, protocol, aliases] | null | -errno
@@ -85,23 +95,9 @@ static Napi::Value GetServByPort(const Napi::CallbackInfo& info) {
   if (port < 0 || port > 65535) return Fail(env, EINVAL);
   std::string proto;
   bool hasProto = OptString(info, 1, &proto);
-  servent entry;
-  servent* result = nullptr;
-  std::vector<char> buf(kStartBuffer);
-  int err;
-  for (;;) {
-    result = nullptr;
-    err = getservbyport_r(htons(static_cast<uint16_t>(port)), hasProto ? proto.c_str() : nullptr, &entry, buf.data(), buf.size(), &result);
-    if (err == ERANGE && buf.size() < kMaxBuffer) {
-      buf.resize(buf.size() * 2);
-      continue;
-    }
-    break;
-  }
-  if (err == ENOENT) err = 0;
-  if (err) return Fail(env, err);
-  if (!result) return env.Null();
-  return ServentToJs(env, result);
+  return LookupR<servent>(env, [&](servent* entry, char* buf, size_t size, servent** result) {
+    return getservbyport_r(htons(static_cast<uint16_t>(port)), hasProto ? proto.c_str() : nullptr, entry, buf, size, result);
+  }, ServentToJs);
 }
 
 // getprotobyname(name) -> [name, number, aliases] | null | -errno
@@ -109,23 +105,9 @@ static Napi::Value GetProtoByName(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!info[0].IsString()) return Fail(env, EINVAL);
   std::string name = info[0].As<Napi::String>().Utf8Value();
-  protoent entry;
-  protoent* result = nullptr;
-  std::vector<char> buf(kStartBuffer);
-  int err;
-  for (;;) {
-    result = nullptr;
-    err = getprotobyname_r(name.c_str(), &entry, buf.data(), buf.size(), &result);
-    if (err == ERANGE && buf.size() < kMaxBuffer) {
-      buf.resize(buf.size() * 2);
-      continue;
-    }
-    break;
-  }
-  if (err == ENOENT) err = 0;
-  if (err) return Fail(env, err);
-  if (!result) return env.Null();
-  return ProtoentToJs(env, result);
+  return LookupR<protoent>(env, [&](protoent* entry, char* buf, size_t size, protoent** result) {
+    return getprotobyname_r(name.c_str(), entry, buf, size, result);
+  }, ProtoentToJs);
 }
 
 // getprotobynumber(number) -> [name, number, aliases] | null | -errno
@@ -133,23 +115,9 @@ static Napi::Value GetProtoByNumber(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!info[0].IsNumber()) return Fail(env, EINVAL);
   int number = info[0].As<Napi::Number>().Int32Value();
-  protoent entry;
-  protoent* result = nullptr;
-  std::vector<char> buf(kStartBuffer);
-  int err;
-  for (;;) {
-    result = nullptr;
-    err = getprotobynumber_r(number, &entry, buf.data(), buf.size(), &result);
-    if (err == ERANGE && buf.size() < kMaxBuffer) {
-      buf.resize(buf.size() * 2);
-      continue;
-    }
-    break;
-  }
-  if (err == ENOENT) err = 0;
-  if (err) return Fail(env, err);
-  if (!result) return env.Null();
-  return ProtoentToJs(env, result);
+  return LookupR<protoent>(env, [&](protoent* entry, char* buf, size_t size, protoent** result) {
+    return getprotobynumber_r(number, entry, buf, size, result);
+  }, ProtoentToJs);
 }
 
 void InitDatabases(Napi::Env env, Napi::Object exports) {

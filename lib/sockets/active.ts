@@ -143,6 +143,29 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
     if (options.encoding !== undefined) this.setEncoding(options.encoding);
   }
 
+  /** @internal The native watcher reads for the stream. */
+  _reading = false;
+
+  /** @internal Starts the watcher's reads (mode, messages per batch) unless running or closed. */
+  _startReading(mode: number, batch: number, wantAddresses: boolean, syscall: string): void {
+    if (this._reading) return;
+    const h = this._handle;
+    if (!h || h.fd < 0) return;
+    const r = h.readStart(mode, this._inputBufferSize, batch, wantAddresses);
+    if (r < 0) {
+      this.destroy(failure(r, syscall));
+      return;
+    }
+    this._reading = true;
+  }
+
+  /** @internal Stops the watcher's reads: the readable buffer is full or the stream ended. */
+  _stopReading(): void {
+    if (!this._reading) return;
+    this._reading = false;
+    this._handle?.readStop();
+  }
+
   /** Bytes per read (and the readable high-water mark of byte streams). */
   get inputBufferSize(): number {
     return this._inputBufferSize;

@@ -40,7 +40,6 @@ type Target = RawSockaddr | [number, Uint8Array, number, number] | undefined;
 
 /** Message-mode active sockets. */
 export class MessageActiveBase extends ActiveSocketBase {
-  /** @internal */ _reading = false;
   /** @internal ms to wait before retrying a send the peer had no room for. */
   _sendBackoff = 0;
   /** @internal The peer of a connected socket, cached for messages read. */
@@ -96,24 +95,8 @@ export class MessageActiveBase extends ActiveSocketBase {
   }
 
   override _read(): void {
-    if (this._reading) return;
-    const h = this._handle;
-    if (!h || h.fd < 0) return;
     const mode = this._kind.type === 'seqpacket' ? READ_RECORDS : READ_MESSAGES;
-    const wantAddresses = this._peerName === null;
-    const r = h.readStart(mode, this._inputBufferSize, BATCH, wantAddresses);
-    if (r < 0) {
-      this.destroy(failure(r, 'recvmsg'));
-      return;
-    }
-    this._reading = true;
-  }
-
-  /** @internal */
-  _stopReading(): void {
-    if (!this._reading) return;
-    this._reading = false;
-    this._handle?.readStop();
+    this._startReading(mode, BATCH, this._peerName === null, 'recvmsg');
   }
 
   /** @internal A batch of messages from the native watcher. */

@@ -20,7 +20,6 @@ export class StreamActiveBase extends ActiveSocketBase {
   /** @internal Chunks not yet taken by the kernel, from `_pendingIndex`/`_pendingOffset`. */
   _pending: Buffer[] | null = null;
   /** @internal */ _pendingCallback: WriteCallback | null = null;
-  /** @internal */ _reading = false;
   /** @internal Reading was asked for before the socket was connected: start on connect. */
   _readDeferred = false;
 
@@ -30,22 +29,7 @@ export class StreamActiveBase extends ActiveSocketBase {
   }
 
   override _read(): void {
-    if (this._reading) return;
-    const h = this._handle;
-    if (!h || h.fd < 0) return;
-    const r = h.readStart(READ_BYTES, this._inputBufferSize);
-    if (r < 0) {
-      this.destroy(failure(r, 'read'));
-      return;
-    }
-    this._reading = true;
-  }
-
-  /** @internal Stops the watcher's reads: the readable buffer is full or the stream ended. */
-  _stopReading(): void {
-    if (!this._reading) return;
-    this._reading = false;
-    this._handle?.readStop();
+    this._startReading(READ_BYTES, 0, false, 'read');
   }
 
   /** @internal A batch from the native watcher. */
