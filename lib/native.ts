@@ -56,6 +56,8 @@ export interface Native {
   adoptFd(fd: number): number;
   dupFd(fd: number): number;
   closeFd(fd: number): number;
+  /** Whether an open iolib handle already owns `fd`. */
+  fdOwned(fd: number): boolean;
   pollFd(fd: number, events: number): number;
   errnoName(errno: number): string | undefined;
   errnoMessage(errno: number): string;

@@ -92,6 +92,16 @@ static Napi::Value CloseFd(const Napi::CallbackInfo& info) {
   return Num(info.Env(), close(info[0].As<Napi::Number>().Int32Value()) < 0 ? -errno : 0);
 }
 
+// fdOwned(fd) -> whether an open handle of this environment owns `fd` (adopting it twice would
+// close it twice).
+static Napi::Value FdOwned(const Napi::CallbackInfo& info) {
+  int fd = info[0].As<Napi::Number>().Int32Value();
+  for (FdHandle* h : GetEnvData(info.Env())->handles) {
+    if (h->fd() == fd && h->owned()) return Napi::Boolean::New(info.Env(), true);
+  }
+  return Napi::Boolean::New(info.Env(), false);
+}
+
 #define CHECK_OPEN() \
   if (fd_ < 0) return Fail(info.Env(), EBADF)
 
@@ -243,6 +253,7 @@ void InitFdCalls(Napi::Env env, Napi::Object exports) {
   exports.Set("adoptFd", Napi::Function::New(env, AdoptFd, "adoptFd"));
   exports.Set("dupFd", Napi::Function::New(env, DupFd, "dupFd"));
   exports.Set("closeFd", Napi::Function::New(env, CloseFd, "closeFd"));
+  exports.Set("fdOwned", Napi::Function::New(env, FdOwned, "fdOwned"));
 }
 
 }  // namespace iolib

@@ -13,6 +13,7 @@ class FdHandle : public Napi::ObjectWrap<FdHandle> {
   // Closes without calling into JS: stop the watcher, close the fd, free the watcher later.
   void CloseNow();
   int fd() const { return fd_; }
+  bool owned() const { return owned_; }
 
  private:
   enum ReadMode { kNone = 0, kBytes = 1, kMessages = 2, kRecords = 3 };

@@ -369,6 +369,7 @@ export function makeSocketFromFd(fd: number, options: FromFdOptions = {}): AnySo
   validateObject(options, 'options');
   if (options.connect !== undefined) validateOneOf(options.connect, 'options.connect', ['active', 'passive']);
   streamSizes(options);
+  if (native.fdOwned(fd)) throw invalidArgValue('fd', fd, 'is already owned by an iolib socket');
   const probe = new native.FdHandle(fd, {}, false);
   let domain: number, typeNumber: number, listening: boolean, protocolNumber: number;
   try {

@@ -306,4 +306,21 @@ print(b.recv(100).decode(), flush=True)
       if (fdOpen(fd)) closeSync(fd);
     });
   });
+
+  it('refuses an fd one of our sockets already owns, which keeps working', async () => {
+    const [a, b] = makeSocketPair() as [Local, Local];
+    cleanup.add(a);
+    cleanup.add(b);
+    let err: unknown;
+    try {
+      makeSocketFromFd(a.fd);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).to.be.instanceOf(TypeError).with.property('code', 'ERR_INVALID_ARG_VALUE');
+    expect((err as Error).message).to.match(/already owned/);
+    a.write('still mine');
+    const [chunk] = await once(b, 'data');
+    expect(String(chunk)).to.equal('still mine');
+  });
 });
