@@ -8,6 +8,7 @@
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import net from 'node:net';
+import { makeSocket, type SocketStreamInternetActive, type SocketStreamInternetPassive } from '../lib/sockets/index.js';
 
 export interface Workload {
   /** Short id: the BENCH_ONLY value and the table's row. */
@@ -117,6 +118,40 @@ export function nodeDestroyAll(sockets: net.Socket[]): Promise<void> {
       s.destroy();
     }))),
   ).then(() => undefined);
+}
+
+/**
+ * One iolib loopback TCP connection (client, accepted end), TCP_NODELAY on both when asked;
+ * runs `use` and closes everything whatever happens.
+ */
+export async function withIolibPair<R>(noDelay: boolean, use: (client: SocketStreamInternetActive, conn: SocketStreamInternetActive) => Promise<R>): Promise<R> {
+  const server = (await makeSocket({ connect: 'passive', localHost: LOOPBACK, localPort: 0 })) as SocketStreamInternetPassive;
+  const accepting = server.acceptConnection();
+  const client = (await makeSocket({ remoteHost: LOOPBACK, remotePort: server.localPort!, nodelay: noDelay })) as SocketStreamInternetActive;
+  const conn = (await accepting)!;
+  if (noDelay) conn.setOption('tcpNodelay', true);
+  try {
+    return await use(client, conn);
+  } finally {
+    await Promise.all([client.close({ abort: true }), conn.close({ abort: true })]);
+    await server.close();
+  }
+}
+
+/** The same with node:net. */
+export async function withNodePair<R>(noDelay: boolean, use: (client: net.Socket, conn: net.Socket) => Promise<R>): Promise<R> {
+  const server = net.createServer();
+  const accepted = new Promise<net.Socket>((resolve) => server.once('connection', resolve));
+  const port = await nodeListen(server);
+  const client = await nodeConnect(port, noDelay);
+  const conn = await accepted;
+  if (noDelay) conn.setNoDelay(true);
+  try {
+    return await use(client, conn);
+  } finally {
+    await nodeDestroyAll([client, conn]);
+    await nodeClose(server);
+  }
 }
 
 /** Runs `make(i)` for i in [0, n) with at most `width` in flight; answers the results in order. */

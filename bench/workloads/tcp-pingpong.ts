@@ -3,10 +3,8 @@
  * byte, the server echoes it from its 'data' handler, the client writes the next byte when the
  * echo arrives. Round trips per second over a fixed time window.
  */
-import net from 'node:net';
 import type { Duplex } from 'node:stream';
-import { makeSocket, type SocketStreamInternetActive, type SocketStreamInternetPassive } from '../../lib/sockets/index.js';
-import { LOOPBACK, nodeClose, nodeConnect, nodeDestroyAll, nodeListen, windowMs, type Workload } from '../workload.js';
+import { windowMs, withIolibPair, withNodePair, type Workload } from '../workload.js';
 
 const ONE = Buffer.from([0x2a]);
 
@@ -43,32 +41,11 @@ export const tcpPingpong: Workload = {
   target: 1.25,
   description: 'one loopback TCP connection, TCP_NODELAY both ends, 1-byte message echoed back, round trips/s over a time window',
 
-  async runIolib() {
-    const server = (await makeSocket({ connect: 'passive', localHost: LOOPBACK, localPort: 0 })) as SocketStreamInternetPassive;
-    const accepting = server.acceptConnection();
-    const client = (await makeSocket({ remoteHost: LOOPBACK, remotePort: server.localPort!, nodelay: true })) as SocketStreamInternetActive;
-    const conn = (await accepting)!;
-    conn.setOption('tcpNodelay', true);
-    try {
-      return await pingPong(client, conn, windowMs());
-    } finally {
-      await Promise.all([client.close({ abort: true }), conn.close({ abort: true })]);
-      await server.close();
-    }
+  runIolib() {
+    return withIolibPair(true, (client, conn) => pingPong(client, conn, windowMs()));
   },
 
-  async runNode() {
-    const server = net.createServer();
-    const accepted = new Promise<net.Socket>((resolve) => server.once('connection', resolve));
-    const port = await nodeListen(server);
-    const client = await nodeConnect(port, true);
-    const conn = await accepted;
-    conn.setNoDelay(true);
-    try {
-      return await pingPong(client, conn, windowMs());
-    } finally {
-      await nodeDestroyAll([client, conn]);
-      await nodeClose(server);
-    }
+  runNode() {
+    return withNodePair(true, (client, conn) => pingPong(client, conn, windowMs()));
   },
 };

@@ -3,10 +3,8 @@
  * 768) in 64 KiB writes, honouring backpressure (write() until false, then 'drain'); the
  * server counts bytes in 'data' events. Timed from the first write to the last byte received.
  */
-import net from 'node:net';
 import type { Duplex } from 'node:stream';
-import { makeSocket, type SocketStreamInternetActive, type SocketStreamInternetPassive } from '../../lib/sockets/index.js';
-import { LOOPBACK, envInt, nodeClose, nodeConnect, nodeDestroyAll, nodeListen, type Workload } from '../workload.js';
+import { envInt, withIolibPair, withNodePair, type Workload } from '../workload.js';
 
 const CHUNK = 64 * 1024;
 const totalBytes = () => envInt('BENCH_TCP_MIB', 768) * 1024 * 1024;
@@ -50,31 +48,12 @@ export const tcpThroughput: Workload = {
   target: 1.3,
   description: 'one loopback TCP connection, 64 KiB writes with backpressure, MiB/s from first write to last byte read',
 
-  async runIolib() {
-    const server = (await makeSocket({ connect: 'passive', localHost: LOOPBACK, localPort: 0 })) as SocketStreamInternetPassive;
-    const accepting = server.acceptConnection();
-    const client = (await makeSocket({ remoteHost: LOOPBACK, remotePort: server.localPort! })) as SocketStreamInternetActive;
-    const conn = (await accepting)!;
-    try {
-      return await transfer(client, conn, totalBytes());
-    } finally {
-      await Promise.all([client.close({ abort: true }), conn.close({ abort: true })]);
-      await server.close();
-    }
+  runIolib() {
+    return withIolibPair(false, (client, conn) => transfer(client, conn, totalBytes()));
   },
 
-  async runNode() {
-    const server = net.createServer();
-    const accepted = new Promise<net.Socket>((resolve) => server.once('connection', resolve));
-    const port = await nodeListen(server);
-    const client = await nodeConnect(port);
-    const conn = await accepted;
-    try {
-      return await transfer(client, conn, totalBytes());
-    } finally {
-      await nodeDestroyAll([client, conn]);
-      await nodeClose(server);
-    }
+  runNode() {
+    return withNodePair(false, (client, conn) => transfer(client, conn, totalBytes()));
   },
 };
 
