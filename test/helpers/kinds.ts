@@ -11,7 +11,7 @@ import { readdirSync, readlinkSync, rmSync } from 'node:fs';
 import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 import { expect } from 'chai';
 
 type Closable =
@@ -293,4 +293,38 @@ export async function expectTypeError(fn: () => unknown, pattern?: RegExp): Prom
   expect(err, 'a TypeError').to.be.instanceOf(TypeError);
   if (pattern) expect((err as Error).message).to.match(pattern);
   return err as TypeError;
+}
+
+/**
+ * Sends `count` seqPayload messages through `write`, honouring write() === false, while the
+ * receiver collects them in flowing mode; resolves with what arrived. Fails if the stream
+ * stalls for 3 s.
+ */
+export async function burst(sender: Duplex, receiver: Duplex, count: number, chunkOf: (i: number) => unknown): Promise<ReadMessage[]> {
+  const got: ReadMessage[] = [];
+  let stall: NodeJS.Timeout | undefined;
+  const arrived = new Promise<void>((resolve, reject) => {
+    const arm = () => {
+      clearTimeout(stall);
+      stall = setTimeout(() => reject(new Error(`stalled after ${got.length} of ${count} messages`)), 3000);
+    };
+    arm();
+    receiver.on('data', (m: ReadMessage) => {
+      got.push(m);
+      arm();
+      if (got.length === count) resolve();
+    });
+    receiver.once('error', reject);
+  });
+  try {
+    for (let i = 0; i < count; i++) {
+      if (!sender.write(chunkOf(i))) await once(sender, 'drain');
+    }
+    await arrived;
+  } finally {
+    clearTimeout(stall);
+    receiver.removeAllListeners('data');
+    receiver.pause();
+  }
+  return got;
 }

@@ -3,18 +3,10 @@ import { performance } from 'node:perf_hooks';
 import { expect } from 'chai';
 import { EventBase, Poller, PollerClosedError, SyscallError, Timer, type IoHandlerEvent } from '../../lib/multiplex/index.js';
 import { makeSocketPair } from '../../lib/sockets/index.js';
-import { Cleanup, fdCount, later, makeFifo, makeFifoRdwr } from './helpers.js';
+import { cleanupEachTest, later, makeFifo, makeFifoRdwr } from './helpers.js';
 
 describe('multiplex: EventBase', () => {
-  const cleanup = new Cleanup();
-  let fdsBefore = 0;
-  beforeEach(() => {
-    fdsBefore = fdCount();
-  });
-  afterEach(async () => {
-    await cleanup.run();
-    expect(fdCount()).to.equal(fdsBefore, 'fds left behind');
-  });
+  const cleanup = cleanupEachTest();
 
   describe('I/O handlers', () => {
     it('calls a read handler when data is there, as often as it stays there, and not after removal', async () => {

@@ -2,6 +2,7 @@
  * Helpers for the multiplexer tests: real FIFOs and pipes, fd counting, and a cleanup list.
  * Nothing here fakes the library under test.
  */
+import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
 import { closeSync, constants, mkdtempSync, openSync, readdirSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -72,6 +73,23 @@ export class Cleanup {
     for (const fd of this.fds) closeSync(fd);
     this.fds.clear();
   }
+}
+
+/**
+ * A Cleanup run after each test of the calling suite, which also fails the test if it left an
+ * fd open.
+ */
+export function cleanupEachTest(): Cleanup {
+  const cleanup = new Cleanup();
+  let fdsBefore = 0;
+  beforeEach(() => {
+    fdsBefore = fdCount();
+  });
+  afterEach(async () => {
+    await cleanup.run();
+    expect(fdCount()).to.equal(fdsBefore, 'fds left behind');
+  });
+  return cleanup;
 }
 
 /** Runs `fn` after `ms` ms: makes something happen while a wait is pending. */

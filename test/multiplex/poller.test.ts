@@ -5,7 +5,7 @@ import {
   AbortError, EventBase, Poller, PollerClosedError, SocketClosedError, SyscallError, type PollEvent,
 } from '../../lib/multiplex/index.js';
 import { makeSocketPair } from '../../lib/sockets/index.js';
-import { Cleanup, fdCount, later, makeFifo, makeFifoRdwr } from './helpers.js';
+import { cleanupEachTest, fdCount, later, makeFifo, makeFifoRdwr } from './helpers.js';
 
 const quiet = { error: false, hangup: false };
 
@@ -33,15 +33,7 @@ function fill(fd: number): void {
 }
 
 describe('multiplex: Poller', () => {
-  const cleanup = new Cleanup();
-  let fdsBefore = 0;
-  beforeEach(() => {
-    fdsBefore = fdCount();
-  });
-  afterEach(async () => {
-    await cleanup.run();
-    expect(fdCount()).to.equal(fdsBefore, 'fds left behind');
-  });
+  const cleanup = cleanupEachTest();
 
   describe('readiness', () => {
     it('reports nothing when no data is there, and honours the timeout', async () => {

@@ -5,22 +5,14 @@ import {
   AbortError, Poller, PollTimeoutError, SocketClosedError, SyscallError, isFdReady, waitUntilFdReady,
 } from '../../lib/multiplex/index.js';
 import { makeSocketPair } from '../../lib/sockets/index.js';
-import { Cleanup, fdCount, later, makeFifo, makeFifoRdwr } from './helpers.js';
+import { cleanupEachTest, fdCount, later, makeFifo, makeFifoRdwr } from './helpers.js';
 
 async function rejection(p: Promise<unknown>): Promise<unknown> {
   return p.then(() => null, (e: unknown) => e);
 }
 
 describe('multiplex: waitUntilFdReady and isFdReady', () => {
-  const cleanup = new Cleanup();
-  let fdsBefore = 0;
-  beforeEach(() => {
-    fdsBefore = fdCount();
-  });
-  afterEach(async () => {
-    await cleanup.run();
-    expect(fdCount()).to.equal(fdsBefore, 'fds left behind');
-  });
+  const cleanup = cleanupEachTest();
 
   describe('waitUntilFdReady', () => {
     it('resolves when data arrives, with only the requested side', async () => {

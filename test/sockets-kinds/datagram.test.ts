@@ -24,8 +24,19 @@ import {
   AbortError,
 } from '../../lib/sockets/index.js';
 import {
-  KindsCleanup, kindsPath, abstractName, nextMessage, readMessages, startPython, pythonOk, requirePython,
-  requireUdp6, seqPayload, expectSeqPayload, loopTurn, type ReadMessage,
+  abstractName,
+  burst,
+  expectSeqPayload,
+  KindsCleanup,
+  kindsPath,
+  loopTurn,
+  nextMessage,
+  pythonOk,
+  readMessages,
+  requirePython,
+  requireUdp6,
+  seqPayload,
+  startPython,
 } from '../helpers/kinds.js';
 
 type Udp = SocketDatagramInternetActive;
@@ -57,40 +68,6 @@ async function freeUdpPort(): Promise<number> {
 /** Writes one chunk and waits for its callback (so a failure shows up here). */
 function send(s: Duplex, chunk: unknown): Promise<void> {
   return new Promise((resolve, reject) => s.write(chunk, (err) => (err ? reject(err) : resolve())));
-}
-
-/**
- * Sends `count` seqPayload messages through `write`, honouring write() === false, while the
- * receiver collects them in flowing mode; resolves with what arrived. Fails if the stream
- * stalls for 3 s.
- */
-async function burst(sender: Duplex, receiver: Duplex, count: number, chunkOf: (i: number) => unknown): Promise<ReadMessage[]> {
-  const got: ReadMessage[] = [];
-  let stall: NodeJS.Timeout | undefined;
-  const arrived = new Promise<void>((resolve, reject) => {
-    const arm = () => {
-      clearTimeout(stall);
-      stall = setTimeout(() => reject(new Error(`stalled after ${got.length} of ${count} messages`)), 3000);
-    };
-    arm();
-    receiver.on('data', (m: ReadMessage) => {
-      got.push(m);
-      arm();
-      if (got.length === count) resolve();
-    });
-    receiver.once('error', reject);
-  });
-  try {
-    for (let i = 0; i < count; i++) {
-      if (!sender.write(chunkOf(i))) await once(sender, 'drain');
-    }
-    await arrived;
-  } finally {
-    clearTimeout(stall);
-    receiver.removeAllListeners('data');
-    receiver.pause();
-  }
-  return got;
 }
 
 describe('sockets-kinds: datagram sockets', () => {

@@ -3,10 +3,8 @@
  * records in order, the end of the records, and python3 as a foreign peer.
  */
 import { expect } from 'chai';
-import { once } from 'node:events';
 import { existsSync, lstatSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import type { Duplex } from 'node:stream';
 import {
   makeSocket,
   makeSocketPair,
@@ -19,41 +17,21 @@ import {
   SocketAddressInUseError,
 } from '../../lib/sockets/index.js';
 import {
-  KindsCleanup, kindsPath, abstractName, nextMessage, nextOrEnd, readMessages, startPython, pythonOk, requirePython,
-  seqPayload, expectSeqPayload, type ReadMessage,
+  abstractName,
+  burst,
+  expectSeqPayload,
+  KindsCleanup,
+  kindsPath,
+  nextMessage,
+  nextOrEnd,
+  pythonOk,
+  readMessages,
+  requirePython,
+  seqPayload,
+  startPython,
 } from '../helpers/kinds.js';
 
 type Seq = SocketSeqpacketLocalActive;
-
-/** Collects `count` records in flowing mode while the sender honours backpressure. */
-async function burst(sender: Duplex, receiver: Duplex, count: number, chunkOf: (i: number) => unknown): Promise<ReadMessage[]> {
-  const got: ReadMessage[] = [];
-  let stall: NodeJS.Timeout | undefined;
-  const arrived = new Promise<void>((resolve, reject) => {
-    const arm = () => {
-      clearTimeout(stall);
-      stall = setTimeout(() => reject(new Error(`stalled after ${got.length} of ${count} records`)), 3000);
-    };
-    arm();
-    receiver.on('data', (m: ReadMessage) => {
-      got.push(m);
-      arm();
-      if (got.length === count) resolve();
-    });
-    receiver.once('error', reject);
-  });
-  try {
-    for (let i = 0; i < count; i++) {
-      if (!sender.write(chunkOf(i))) await once(sender, 'drain');
-    }
-    await arrived;
-  } finally {
-    clearTimeout(stall);
-    receiver.removeAllListeners('data');
-    receiver.pause();
-  }
-  return got;
-}
 
 async function listen(cleanup: KindsCleanup, path: string, extra: Record<string, unknown> = {}): Promise<SocketSeqpacketLocalPassive> {
   if (!extra.abstract) cleanup.path(path);
