@@ -401,7 +401,25 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
     return this._closing;
   }
 
+  /** @internal Whether end() sends the peer an end (shutdown of the write side). */
+  _endShutsDown(): boolean {
+    return true;
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    const h = this._handle;
+    if (this._endShutsDown() && h && h.fd >= 0 && !this._closeWithoutShutdown) {
+      const r = h.shutdown(C.SHUT_WR!);
+      if (r < 0 && r !== -C.ENOTCONN!) {
+        callback(failure(r, 'shutdown'));
+        return;
+      }
+    }
+    callback();
+  }
+
   override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {
+    this._reading = false;
     this._closeHandle();
     callback(err);
   }

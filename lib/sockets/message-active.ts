@@ -280,22 +280,9 @@ export class MessageActiveBase extends ActiveSocketBase {
     );
   }
 
-  override _final(callback: WriteCallback): void {
-    // A seqpacket peer sees the end of the records; datagrams have no end to send.
-    const h = this._handle;
-    if (this._kind.type === 'seqpacket' && h && h.fd >= 0 && !this._closeWithoutShutdown) {
-      const r = h.shutdown(C.SHUT_WR!);
-      if (r < 0 && r !== -C.ENOTCONN!) {
-        callback(failure(r, 'shutdown'));
-        return;
-      }
-    }
-    callback();
-  }
-
-  override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {
-    this._reading = false;
-    super._destroy(err, callback);
+  /** A seqpacket peer sees the end of the records; datagrams have no end to send. */
+  override _endShutsDown(): boolean {
+    return this._kind.type === 'seqpacket';
   }
 }
 

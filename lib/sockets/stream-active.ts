@@ -112,20 +112,7 @@ export class StreamActiveBase extends ActiveSocketBase {
     });
   }
 
-  override _final(callback: WriteCallback): void {
-    const h = this._handle;
-    if (h && h.fd >= 0 && !this._closeWithoutShutdown) {
-      const r = h.shutdown(C.SHUT_WR!);
-      if (r < 0 && r !== -C.ENOTCONN!) {
-        callback(failure(r, 'shutdown'));
-        return;
-      }
-    }
-    callback();
-  }
-
   override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {
-    this._reading = false;
     const pending = this._pendingCallback;
     this._pending = null;
     this._pendingCallback = null;
