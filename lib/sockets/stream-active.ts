@@ -15,6 +15,20 @@ const STATUS_END = 1;
 
 type WriteCallback = (error?: Error | null) => void;
 
+/** The documented-by-use state flags of Node's streams that the fast paths read. */
+interface ReadableStateFlags {
+  readingMore: boolean;
+}
+interface WritableStateFlags {
+  length: number;
+  writing: boolean;
+  corked: number;
+  ending: boolean;
+  destroyed: boolean;
+  errored: Error | null;
+  constructed: boolean;
+}
+
 /** Byte-stream active sockets. */
 export class StreamActiveBase extends ActiveSocketBase {
   /** @internal Chunks not yet taken by the kernel, from `_pendingIndex`/`_pendingOffset`. */
@@ -34,7 +48,12 @@ export class StreamActiveBase extends ActiveSocketBase {
 
   /** @internal A batch from the native watcher. */
   _onNativeRead(data: Buffer | null, status: number): void {
-    if (data && !this.push(data)) this._stopReading();
+    if (data) {
+      // The watcher goes on reading by itself, so the stream's own read-ahead (a nextTick
+      // after every push, then read(0) and _read()) has nothing to do: mark it scheduled.
+      (this as unknown as { _readableState: ReadableStateFlags })._readableState.readingMore = true;
+      if (!this.push(data)) this._stopReading();
+    }
     if (status === STATUS_END) {
       this._stopReading();
       this.push(null);
@@ -56,6 +75,23 @@ export class StreamActiveBase extends ActiveSocketBase {
       this._readDeferred = false;
       this._read();
     }
+  }
+
+  /**
+   * Hands a Buffer to the kernel at once when the stream has nothing queued; only what the
+   * kernel does not take goes through the Writable machinery (which costs a nextTick per write).
+   */
+  override write(chunk: unknown, encoding?: BufferEncoding | WriteCallback, callback?: WriteCallback): boolean {
+    if (encoding === undefined && callback === undefined && chunk instanceof Buffer && this._handle !== null) {
+      const ws = (this as unknown as { _writableState: WritableStateFlags })._writableState;
+      if (ws.length === 0 && !ws.writing && !ws.corked && !ws.ending && !ws.destroyed && !ws.errored && ws.constructed) {
+        const n = this._handle.write(chunk);
+        if (n === chunk.length) return true;
+        // The rest, or the whole chunk after an error, takes the stream's path, which reports it.
+        if (n > 0) chunk = chunk.subarray(n);
+      }
+    }
+    return super.write(chunk, encoding as BufferEncoding, callback);
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: WriteCallback): void {
