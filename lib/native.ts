@@ -43,7 +43,12 @@ export interface FdHandle {
 export interface NativeCallbacks {
   /** Bytes read are `pool[offset, offset + length)`, a region no later read reuses. */
   onRead(this: any, pool: Buffer, offset: number, length: number, status: number): void;
-  onMessages(this: any, data: Buffer, meta: Buffer, addresses: Buffer | undefined, count: number, status: number): void;
+  /**
+   * A datagram batch: payloads back to back in `pool` from `offset`; `info` holds (length,
+   * flags) uint32 pairs, then, with `withAddresses`, one sender record per message. `info` is
+   * reused by the next batch.
+   */
+  onMessages(this: any, pool: Buffer, offset: number, info: Buffer, count: number, status: number, withAddresses: boolean): void;
   onEvent(this: any, events: number): void;
 }
 

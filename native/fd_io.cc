@@ -21,17 +21,31 @@ static constexpr size_t kPoolSize = 256 * 1024;
 // Reads until chunk_ bytes, a short read (the kernel is drained), EOF or an error, straight into
 // the pool, then hands JS the pool and the region read: one call, no copy. True when a full
 // chunk came, so more may be waiting.
+bool EnvData::PoolRoom(Napi::Env env, size_t size) {
+  if (poolSize - poolUsed >= size) return true;
+  size_t fresh = size > kPoolSize ? size : kPoolSize;
+  Napi::Buffer<char> b = Napi::Buffer<char>::New(env, fresh);
+  if (env.IsExceptionPending()) return false;  // out of memory: JS sees it as an uncaught error
+  pool = Napi::Persistent(b);
+  poolData = b.Data();
+  poolSize = fresh;
+  poolUsed = 0;
+  return true;
+}
+
+uint32_t* EnvData::Info(Napi::Env env, size_t words) {
+  if (infoWords >= words) return infoData;
+  Napi::Buffer<uint32_t> b = Napi::Buffer<uint32_t>::New(env, words);
+  if (env.IsExceptionPending()) return nullptr;
+  info = Napi::Persistent(b);
+  infoData = b.Data();
+  infoWords = words;
+  return infoData;
+}
+
 bool FdHandle::ReadBytes(Napi::Env env) {
   EnvData* d = envData_;
-  if (d->poolSize - d->poolUsed < chunk_) {
-    size_t size = chunk_ > kPoolSize ? chunk_ : kPoolSize;
-    Napi::Buffer<char> fresh = Napi::Buffer<char>::New(env, size);
-    if (env.IsExceptionPending()) return false;  // out of memory: JS sees it as an uncaught error
-    d->pool = Napi::Persistent(fresh);
-    d->poolData = fresh.Data();
-    d->poolSize = size;
-    d->poolUsed = 0;
-  }
+  if (!d->PoolRoom(env, chunk_)) return false;
   char* buf = d->poolData + d->poolUsed;
   size_t total = 0;
   int status = 0;
@@ -59,9 +73,8 @@ bool FdHandle::ReadBytes(Napi::Env env) {
   return total == chunk_ && status == 0;
 }
 
-// Receives up to batch_ messages (recvmmsg where the kernel has it), then hands JS one Buffer
-// of the payloads back to back, an info Buffer of (length, flags) uint32 pairs and, when asked,
-// one packed address record per message.
+// Receives up to batch_ messages (recvmmsg where the kernel has it), then hands JS the pool
+// region of the payloads and the info Buffer: one call a batch.
 void FdHandle::ReadMessages(Napi::Env env) {
   const unsigned batch = batch_;
   const size_t slot = chunk_;
@@ -112,29 +125,29 @@ void FdHandle::ReadMessages(Napi::Env env) {
       }
     }
   }
+  // Payloads go to the pool back to back (JS slices them without a copy); lengths, flags and
+  // sender records go to the shared info Buffer: 2 words a message, then a record each.
+  EnvData* d = envData_;
   size_t total = 0;
   for (int i = 0; i < count; i++) total += msgs[i].msg_len < slot ? msgs[i].msg_len : slot;
-  Napi::Buffer<char> data = Napi::Buffer<char>::New(env, total);
-  Napi::Buffer<uint32_t> meta = Napi::Buffer<uint32_t>::New(env, 2 * (count ? count : 1));
-  napi_value names = env.Undefined();
-  uint8_t* rec = nullptr;
-  if (wantAddrs_ && count) {
-    Napi::Buffer<uint8_t> b = Napi::Buffer<uint8_t>::New(env, count * kAddrRecord);
-    rec = b.Data();
-    names = b;
-  }
-  size_t off = 0;
+  static_assert(kAddrRecord % 4 == 0, "records are read as 32-bit words");
+  uint32_t* info = d->Info(env, 2 * static_cast<size_t>(batch) + (wantAddrs_ ? batch * kAddrRecord / 4 : 0));
+  if (!info || !d->PoolRoom(env, total)) return;
+  size_t offset = d->poolUsed;
+  char* out = d->poolData + offset;
+  uint8_t* rec = reinterpret_cast<uint8_t*>(info + 2 * count);
   for (int i = 0; i < count; i++) {
     size_t len = msgs[i].msg_len < slot ? msgs[i].msg_len : slot;
-    memcpy(data.Data() + off, area + i * slot, len);
-    off += len;
-    meta.Data()[2 * i] = static_cast<uint32_t>(len);
-    meta.Data()[2 * i + 1] = static_cast<uint32_t>(msgs[i].msg_hdr.msg_flags);
-    if (rec) PackSockaddr(&addrs[i], msgs[i].msg_hdr.msg_namelen, rec + i * kAddrRecord);
+    memcpy(out, area + i * slot, len);
+    out += len;
+    info[2 * i] = static_cast<uint32_t>(len);
+    info[2 * i + 1] = static_cast<uint32_t>(msgs[i].msg_hdr.msg_flags);
+    if (wantAddrs_) PackSockaddr(&addrs[i], msgs[i].msg_hdr.msg_namelen, rec + i * kAddrRecord);
   }
-  CallJs(envData_->onMessages, {data, meta, names, Num(env, count), Num(env, status)});
+  d->poolUsed += (total + 7) & ~static_cast<size_t>(7);
+  if (d->poolUsed > d->poolSize) d->poolUsed = d->poolSize;
+  CallJs(d->onMessages, {d->pool.Value(), Num(env, static_cast<double>(offset)), d->info.Value(), Num(env, count), Num(env, status), Napi::Boolean::New(env, wantAddrs_)});
 }
-
 Napi::Value FdHandle::Write(const Napi::CallbackInfo& info) {
   if (fd_ < 0) return Fail(info.Env(), EBADF);
   Napi::Uint8Array buf = info[0].As<Napi::Uint8Array>();

@@ -36,9 +36,18 @@ struct EnvData {
   char* poolData = nullptr;
   size_t poolSize = 0;
   size_t poolUsed = 0;
+  // Per-message lengths, flags and sender records of a datagram batch: JS reads them during the
+  // call, so one Buffer serves every batch.
+  Napi::Reference<Napi::Buffer<uint32_t>> info;
+  uint32_t* infoData = nullptr;
+  size_t infoWords = 0;
   std::vector<mmsghdr> msgs;            // recvmmsg headers, reused across wakeups
   std::vector<iovec> iovs;
   std::unordered_set<FdHandle*> handles;
+  // Room for `size` more bytes in the pool (a new pool when the current one is short); false
+  // with a JS exception pending when out of memory.
+  bool PoolRoom(Napi::Env env, size_t size);
+  uint32_t* Info(Napi::Env env, size_t words);
   char* Scratch(size_t size) {
     if (scratch.size() < size) scratch.resize(size);
     return scratch.data();

@@ -159,6 +159,15 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
     this._reading = true;
   }
 
+  /**
+   * @internal Called before pushing what the watcher read: the watcher goes on reading by
+   * itself, so the stream's own read-ahead (a nextTick after a push, then read(0) and _read())
+   * has nothing to do. Marking it as scheduled skips it.
+   */
+  _skipReadAhead(): void {
+    (this as unknown as { _readableState: { readingMore: boolean } })._readableState.readingMore = true;
+  }
+
   /** @internal Stops the watcher's reads: the readable buffer is full or the stream ended. */
   _stopReading(): void {
     if (!this._reading) return;

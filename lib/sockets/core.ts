@@ -257,8 +257,8 @@ native.setCallbacks({
   onRead(pool, offset, length, status) {
     this._onNativeRead(length > 0 ? pool.subarray(offset, offset + length) : null, status);
   },
-  onMessages(data, meta, addresses, count, status) {
-    this._onNativeMessages(data, meta, addresses, count, status);
+  onMessages(pool, offset, info, count, status, withAddresses) {
+    this._onNativeMessages(pool, offset, info, count, status, withAddresses);
   },
   onEvent(events) {
     this._onNativeEvent(events);

@@ -33,7 +33,8 @@ const READ_RECORDS = 3;
 const STATUS_END = 1;
 const BATCH = 64;
 const MAX_BACKOFF_MS = 64;
-const RECORD = C.addrRecordSize!;
+const RECORD_WORDS = C.addrRecordSize! / 4;
+const MSG_TRUNC = C.MSG_TRUNC!;
 
 type WriteCallback = (error?: Error | null) => void;
 type Target = RawSockaddr | [number, Uint8Array, number, number] | undefined;
@@ -46,7 +47,8 @@ export class MessageActiveBase extends ActiveSocketBase {
   _peerName: InetName | LocalName | null = null;
   /** @internal Last sender seen, so a burst from one peer shares one address object. */
   _lastHost: InetAddress | null = null;
-  /** @internal */ _lastHostKey: Buffer | null = null;
+  /** @internal Its record: family and length, scope, address words. */
+  _lastHostKey: Uint32Array | null = null;
   /** @internal Raw sockets: the address connected to (getpeername answers ENOTCONN for them). */
   _rawPeer: InetName | null = null;
 
@@ -99,18 +101,19 @@ export class MessageActiveBase extends ActiveSocketBase {
     this._startReading(mode, BATCH, this._peerName === null, 'recvmsg');
   }
 
-  /** @internal A batch of messages from the native watcher. */
-  _onNativeMessages(data: Buffer, meta: Buffer, addresses: Buffer | undefined, count: number, status: number): void {
-    let off = 0;
+  /** @internal A batch of messages from the native watcher (see NativeCallbacks.onMessages). */
+  _onNativeMessages(pool: Buffer, offset: number, info: Buffer, count: number, status: number, withAddresses: boolean): void {
+    const words = wordsOf(info);
+    const memory = pool.buffer;
+    let at = pool.byteOffset + offset;
     let more = true;
+    if (count > 0) this._skipReadAhead();
     for (let i = 0; i < count; i++) {
-      const len = meta.readUInt32LE(8 * i);
-      const flags = meta.readUInt32LE(8 * i + 4);
-      const msg: Message = { data: data.subarray(off, off + len) };
-      off += len;
-      if (addresses) this._senderInto(msg, addresses, i * RECORD);
-      else this._peerInto(msg);
-      if (flags & C.MSG_TRUNC!) msg.truncated = true;
+      const len = words[2 * i]!;
+      const data = Buffer.from(memory, at, len);
+      at += len;
+      const msg = withAddresses ? this._messageFrom(data, info, words, 2 * count + RECORD_WORDS * i) : this._peerMessage(data);
+      if (words[2 * i + 1]! & MSG_TRUNC) msg.truncated = true;
       more = this.push(msg);
     }
     if (!more) this._stopReading();
@@ -126,37 +129,41 @@ export class MessageActiveBase extends ActiveSocketBase {
     }
   }
 
-  /** @internal Decodes a packed sender record into `msg`. */
-  _senderInto(msg: Message, rec: Buffer, at: number): void {
-    const family = rec[at]!;
-    const n = rec[at + 1]!;
-    if (family === 4 || family === 6) {
-      if (!this._lastHost || !sameRecordHost(rec, at, n, this._lastHostKey)) {
-        this._lastHostKey = Buffer.from(rec.subarray(at, at + 8 + n));
-        this._lastHost = inetAddressFromBytes(rec.subarray(at + 8, at + 8 + n), rec.readUInt32LE(at + 4));
-      }
-      msg.host = this._lastHost;
-      msg.port = rec.readUInt16BE(at + 2);
-    } else if (family === 1) {
-      const name = decodeLocalPath(rec.subarray(at + 8, at + 8 + n));
-      msg.filename = name.filename;
-      if (name.abstract) msg.abstract = true;
-    } else if (this._peerName) {
-      this._peerInto(msg);
+  /** @internal A message with its sender, from the packed record at word `w` of `info`. */
+  _messageFrom(data: Buffer, info: Buffer, words: Uint32Array, w: number): Message {
+    const at = 4 * w;
+    const family = info[at]!;
+    if (family === 4 || family === 6) return { data, host: this._senderHost(info, words, w), port: (info[at + 2]! << 8) | info[at + 3]! };
+    if (family === 1) {
+      const name = decodeLocalPath(info.subarray(at + 8, at + 8 + info[at + 1]!));
+      return name.abstract ? { data, filename: name.filename, abstract: true } : { data, filename: name.filename };
     }
+    return this._peerMessage(data);
   }
 
-  /** @internal Fills in the connected peer's address. */
-  _peerInto(msg: Message): void {
-    const peer = this._peerName;
-    if (!peer) return;
-    if ('host' in peer) {
-      msg.host = peer.host;
-      msg.port = peer.port;
-    } else if (peer.filename) {
-      msg.filename = peer.filename;
-      if (peer.abstract) msg.abstract = true;
+  /** @internal The sender's address: a burst from one peer shares one InetAddress. */
+  _senderHost(info: Buffer, words: Uint32Array, w: number): InetAddress {
+    const at = 4 * w;
+    const n = info[at + 1]!;
+    const head = info[at]! | (n << 8);
+    const key = this._lastHostKey;
+    if (key !== null && key[0] === head && key[1] === words[w + 1] && key[2] === words[w + 2] && (n === 4 || (key[3] === words[w + 3] && key[4] === words[w + 4] && key[5] === words[w + 5]))) {
+      return this._lastHost!;
     }
+    const fresh = new Uint32Array(6);
+    fresh[0] = head;
+    for (let i = 1; i < 2 + n / 4; i++) fresh[i] = words[w + i]!;
+    this._lastHostKey = fresh;
+    return (this._lastHost = inetAddressFromBytes(info.subarray(at + 8, at + 8 + n), words[w + 1]!));
+  }
+
+  /** @internal A message from the connected peer. */
+  _peerMessage(data: Buffer): Message {
+    const peer = this._peerName;
+    if (peer === null) return { data };
+    if ('host' in peer) return { data, host: peer.host, port: peer.port };
+    if (!peer.filename) return { data };
+    return peer.abstract ? { data, filename: peer.filename, abstract: true } : { data, filename: peer.filename };
   }
 
   override _write(chunk: MessageChunk, _encoding: BufferEncoding, callback: WriteCallback): void {
@@ -288,9 +295,13 @@ export class MessageActiveBase extends ActiveSocketBase {
 
 class NeedsResolve extends Error {}
 
-/** Whether an address record (family, length, scope, address; not the port) is `last`'s. */
-function sameRecordHost(rec: Buffer, at: number, n: number, last: Buffer | null): boolean {
-  if (last === null || last[1] !== n || last[0] !== rec[at]) return false;
-  for (let i = 4; i < 8 + n; i++) if (last[i] !== rec[at + i]) return false;
-  return true;
+/** A Uint32Array over the native info Buffer, which serves every batch until it grows. */
+let infoBuffer: Buffer | null = null;
+let infoWords: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
+function wordsOf(info: Buffer): Uint32Array<ArrayBufferLike> {
+  if (info !== infoBuffer) {
+    infoBuffer = info;
+    infoWords = new Uint32Array(info.buffer, info.byteOffset, info.length >>> 2);
+  }
+  return infoWords;
 }

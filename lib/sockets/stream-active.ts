@@ -15,10 +15,7 @@ const STATUS_END = 1;
 
 type WriteCallback = (error?: Error | null) => void;
 
-/** The documented-by-use state flags of Node's streams that the fast paths read. */
-interface ReadableStateFlags {
-  readingMore: boolean;
-}
+/** The flags of Node's writable state that the direct write path reads. */
 interface WritableStateFlags {
   length: number;
   writing: boolean;
@@ -49,9 +46,7 @@ export class StreamActiveBase extends ActiveSocketBase {
   /** @internal A batch from the native watcher. */
   _onNativeRead(data: Buffer | null, status: number): void {
     if (data) {
-      // The watcher goes on reading by itself, so the stream's own read-ahead (a nextTick
-      // after every push, then read(0) and _read()) has nothing to do: mark it scheduled.
-      (this as unknown as { _readableState: ReadableStateFlags })._readableState.readingMore = true;
+      this._skipReadAhead();
       if (!this.push(data)) this._stopReading();
     }
     if (status === STATUS_END) {
