@@ -14,6 +14,8 @@ export type RawSockaddr = [family: number, bytes: Buffer, port: number, scopeId:
 /** One owned (or borrowed) fd and its single libuv poll watcher. Negative results are -errno. */
 export interface FdHandle {
   readonly fd: number;
+  /** Who the callbacks are for (the constructor's second argument). */
+  readonly owner: any;
   /** Events (UV_READABLE | UV_WRITABLE | UV_DISCONNECT) reported to onEvent. */
   setNotify(mask: number): number;
   /** mode 1: bytes (onRead); 2: messages, 3: records with end-of-stream (onMessages). */
@@ -39,17 +41,17 @@ export interface FdHandle {
   sendBatch(bufs: Uint8Array[], addresses?: (RawSockaddr | undefined)[]): number;
 }
 
-/** The shared callbacks native code calls with `this` = the handle's owner. */
+/** The shared callbacks native code calls with `this` = the handle (forward to `this.owner`). */
 export interface NativeCallbacks {
   /** Bytes read are `pool[offset, offset + length)`, a region no later read reuses. */
-  onRead(this: any, pool: Buffer, offset: number, length: number, status: number): void;
+  onRead(this: FdHandle, pool: Buffer, offset: number, length: number, status: number): void;
   /**
    * A datagram batch: payloads back to back in `pool` from `offset`; `info` holds (length,
    * flags) uint32 pairs, then, with `withAddresses`, one sender record per message. `info` is
    * reused by the next batch.
    */
-  onMessages(this: any, pool: Buffer, offset: number, info: Buffer, count: number, status: number, withAddresses: boolean): void;
-  onEvent(this: any, events: number): void;
+  onMessages(this: FdHandle, pool: Buffer, offset: number, info: Buffer, count: number, status: number, withAddresses: boolean): void;
+  onEvent(this: FdHandle, events: number): void;
 }
 
 /** The addon's exports. */

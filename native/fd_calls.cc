@@ -96,7 +96,7 @@ static Napi::Value CloseFd(const Napi::CallbackInfo& info) {
 // close it twice).
 static Napi::Value FdOwned(const Napi::CallbackInfo& info) {
   int fd = info[0].As<Napi::Number>().Int32Value();
-  for (FdHandle* h : GetEnvData(info.Env())->handles) {
+  for (FdHandle* h = GetEnvData(info.Env())->handles; h; h = h->next()) {
     if (h->fd() == fd && h->owned()) return Napi::Boolean::New(info.Env(), true);
   }
   return Napi::Boolean::New(info.Env(), false);

@@ -35,10 +35,15 @@ Napi::Function FdHandle::Define(Napi::Env env) {
 
 FdHandle::FdHandle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<FdHandle>(info) {
   fd_ = info[0].As<Napi::Number>().Int32Value();
-  owner_ = Napi::Reference<Napi::Object>::New(info[1].As<Napi::Object>(), 0);
+  // The owner rides on the handle's object as a plain property (the slot napi_wrap's property
+  // array already has room for): callbacks go to the handle and JS forwards them, so a socket
+  // costs one reference, not two.
+  info.This().As<Napi::Object>().Set("owner", info[1]);
   owned_ = info.Length() < 3 || info[2].ToBoolean();
   envData_ = GetEnvData(info.Env());
-  envData_->handles.insert(this);
+  next_ = envData_->handles;
+  if (next_) next_->prev_ = this;
+  envData_->handles = this;
 }
 
 FdHandle::~FdHandle() { CloseNow(); }
@@ -49,7 +54,10 @@ void FdHandle::CloseNow() {
   fd_ = -1;  // first: no later call can reach this fd number again
   notify_ = active_ = 0;
   readMode_ = kNone;
-  envData_->handles.erase(this);
+  if (prev_) prev_->next_ = next_;
+  else envData_->handles = next_;
+  if (next_) next_->prev_ = prev_;
+  prev_ = next_ = nullptr;
   if (poll_) {
     // libuv drops the fd from epoll and from the pending batch on stop, so the fd may be
     // closed at once; the handle memory lives until the close callback.
@@ -62,17 +70,17 @@ void FdHandle::CloseNow() {
   if (owned_) close(fd);  // never retried: on Linux the fd is gone even on EINTR
   if (strong_) {
     strong_ = false;
-    owner_.Unref();
+    Unref();
   }
 }
 
-// While the watcher works for someone it keeps the owner (and so this handle) alive and the
+// While the watcher works for someone it keeps this handle (and so its owner) alive and the
 // loop running; otherwise neither.
 void FdHandle::Hold() {
   if (poll_) uv_ref(reinterpret_cast<uv_handle_t*>(poll_));
   if (!strong_) {
     strong_ = true;
-    owner_.Ref();
+    Ref();
   }
 }
 
@@ -80,7 +88,7 @@ void FdHandle::Release() {
   if (poll_) uv_unref(reinterpret_cast<uv_handle_t*>(poll_));
   if (strong_) {
     strong_ = false;
-    owner_.Unref();
+    Unref();
   }
 }
 
@@ -128,7 +136,7 @@ void FdHandle::CallJs(Napi::FunctionReference& fn, std::initializer_list<napi_va
   napi_env env = Env();
   napi_value result;
   // Fails without an exception while a worker terminates (JS can no longer run): nothing to do.
-  napi_make_callback(env, nullptr, owner_.Value(), fn.Value(), args.size(), args.begin(), &result);
+  napi_make_callback(env, nullptr, Value(), fn.Value(), args.size(), args.begin(), &result);
   bool pending = false;
   if (napi_is_exception_pending(env, &pending) == napi_ok && pending) {
     napi_value err;
@@ -148,7 +156,7 @@ void FdHandle::OnPoll(uv_poll_t* poll, int status, int events) {
     }
     return;
   }
-  // Not lingering, so the owner is held strongly, and it holds this handle's object.
+  // Not lingering, so this handle's object (and through it the owner) is held strongly.
   Napi::Env env = self->Env();
   Napi::HandleScope scope(env);
   if (status < 0) {
@@ -216,8 +224,7 @@ Napi::Value FdHandle::Close(const Napi::CallbackInfo& info) {
 
 static void CleanupEnv(void* arg) {
   auto* data = static_cast<EnvData*>(arg);
-  std::vector<FdHandle*> open(data->handles.begin(), data->handles.end());
-  for (FdHandle* h : open) h->CloseNow();
+  while (data->handles) data->handles->CloseNow();
 }
 
 void InitFdHandle(Napi::Env env, Napi::Object exports) {

@@ -14,6 +14,7 @@ class FdHandle : public Napi::ObjectWrap<FdHandle> {
   void CloseNow();
   int fd() const { return fd_; }
   bool owned() const { return owned_; }
+  FdHandle* next() const { return next_; }
 
  private:
   enum ReadMode { kNone = 0, kBytes = 1, kMessages = 2, kRecords = 3 };
@@ -57,7 +58,7 @@ class FdHandle : public Napi::ObjectWrap<FdHandle> {
 
   int fd_ = -1;
   bool owned_ = true;
-  bool strong_ = false;     // owner_ held strongly while the watcher runs
+  bool strong_ = false;     // this handle's object held strongly while the watcher runs
   bool lingering_ = false;  // started, but nobody wants events: stops at the next one
   uv_poll_t* poll_ = nullptr;
   int notify_ = 0;          // events JS asked to be told about
@@ -67,7 +68,8 @@ class FdHandle : public Napi::ObjectWrap<FdHandle> {
   unsigned batch_ = 32;     // messages per recvmmsg
   bool wantAddrs_ = false;
   EnvData* envData_;
-  Napi::ObjectReference owner_;
+  FdHandle* prev_ = nullptr;  // EnvData::handles
+  FdHandle* next_ = nullptr;
 };
 
 }  // namespace iolib

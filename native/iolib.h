@@ -8,7 +8,6 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <cstdint>
-#include <unordered_set>
 #include <vector>
 
 #ifndef __linux__
@@ -43,7 +42,7 @@ struct EnvData {
   size_t infoWords = 0;
   std::vector<mmsghdr> msgs;            // recvmmsg headers, reused across wakeups
   std::vector<iovec> iovs;
-  std::unordered_set<FdHandle*> handles;
+  FdHandle* handles = nullptr;          // open handles: an intrusive list, no allocation each
   // Room for `size` more bytes in the pool (a new pool when the current one is short); false
   // with a JS exception pending when out of memory.
   bool PoolRoom(Napi::Env env, size_t size);

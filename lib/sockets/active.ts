@@ -126,7 +126,12 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
    * @internal Set by close(): flush pending writes but do not shutdown(2) the write side, so a
    * copy of the socket held elsewhere (a passed or inherited fd) keeps working, as close(2) does.
    */
-  _closeWithoutShutdown = false;
+  get _closeWithoutShutdown(): boolean {
+    return this._extra !== null && this._extra.closeWithoutShutdown;
+  }
+  set _closeWithoutShutdown(v: boolean) {
+    if (v || this._extra !== null) this._more().closeWithoutShutdown = v;
+  }
   /** @internal */ _outputBufferSize: number;
 
   /** @internal */

@@ -28,11 +28,27 @@ interface WritableStateFlags {
 
 /** Byte-stream active sockets. */
 export class StreamActiveBase extends ActiveSocketBase {
-  /** @internal Chunks not yet taken by the kernel, from `_pendingIndex`/`_pendingOffset`. */
-  _pending: Buffer[] | null = null;
-  /** @internal */ _pendingCallback: WriteCallback | null = null;
+  /** @internal Chunks not yet taken by the kernel. */
+  get _pending(): Buffer[] | null {
+    return this._extra === null ? null : this._extra.pending;
+  }
+  set _pending(v: Buffer[] | null) {
+    if (v !== null || this._extra !== null) this._more().pending = v;
+  }
+  /** @internal The callback of the write whose chunks are pending. */
+  get _pendingCallback(): WriteCallback | null {
+    return this._extra === null ? null : this._extra.pendingCallback;
+  }
+  set _pendingCallback(v: WriteCallback | null) {
+    if (v !== null || this._extra !== null) this._more().pendingCallback = v;
+  }
   /** @internal Reading was asked for before the socket was connected: start on connect. */
-  _readDeferred = false;
+  get _readDeferred(): boolean {
+    return this._extra !== null && this._extra.readDeferred;
+  }
+  set _readDeferred(v: boolean) {
+    if (v || this._extra !== null) this._more().readDeferred = v;
+  }
 
   /** @internal */
   constructor(options: ActiveStreamOptions) {
