@@ -10,7 +10,7 @@ import { PollTimeoutError, SocketClosedError, SocketError } from '../errors.js';
 import { invalidArgType, invalidArgValue, outOfRange, validateBoolean, validateObject, validateSignal, validateTimeout } from '../internal/validate.js';
 import { remaining } from '../internal/wait.js';
 import { InetAddress } from '../address/index.js';
-import { SocketCore } from './core.js';
+import { NO_PROFILE, SocketCore } from './core.js';
 import { check, failure } from './syscall.js';
 import { inetAddressFromBytes, decodeLocalPath, localSockaddr } from './sockaddr.js';
 import { resolveHost, resolvePort, type HostDesignator, type PortDesignator } from './resolve.js';
@@ -121,7 +121,6 @@ export function streamSizes(options: ActiveStreamOptions): { input: number; outp
 
 /** The base of every active socket: a Duplex over one fd. */
 export class ActiveSocketBase extends SocketCore(Duplex) {
-  /** @internal */ _inputBufferSize: number;
   /**
    * @internal Set by close(): flush pending writes but do not shutdown(2) the write side, so a
    * copy of the socket held elsewhere (a passed or inherited fd) keeps working, as close(2) does.
@@ -132,7 +131,6 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
   set _closeWithoutShutdown(v: boolean) {
     if (v || this._extra !== null) this._more().closeWithoutShutdown = v;
   }
-  /** @internal */ _outputBufferSize: number;
 
   /** @internal */
   constructor(objectMode: boolean, options: ActiveStreamOptions) {
@@ -143,8 +141,7 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
       readableHighWaterMark: objectMode ? 256 : sizes.input,
       writableHighWaterMark: objectMode ? 256 : sizes.output,
     });
-    this._inputBufferSize = sizes.input;
-    this._outputBufferSize = sizes.output;
+    this._profile = { kind: NO_PROFILE.kind, input: sizes.input, output: sizes.output };
     if (options.encoding !== undefined) this.setEncoding(options.encoding);
   }
 
@@ -180,13 +177,18 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
     this._handle?.readStop();
   }
 
+  /** @internal */
+  get _inputBufferSize(): number {
+    return this._profile.input;
+  }
+
   /** Bytes per read (and the readable high-water mark of byte streams). */
   get inputBufferSize(): number {
     return this._inputBufferSize;
   }
   /** The writable high-water mark of byte streams. */
   get outputBufferSize(): number {
-    return this._outputBufferSize;
+    return this._profile.output;
   }
   /** The readable side's encoding (IOLib's external-format), or null for Buffers. */
   get encoding(): BufferEncoding | null {

@@ -32,6 +32,28 @@ export interface BindOptions {
   abstract?: boolean;
 }
 
+/** A socket's kind with its read chunk and high-water marks (see `_profile`). */
+export interface SocketProfile {
+  readonly kind: SocketKind;
+  readonly input: number;
+  readonly output: number;
+}
+
+/** Before a socket has a kind; sizes are the defaults. */
+export const NO_PROFILE: SocketProfile = Object.freeze({ kind: undefined as unknown as SocketKind, input: 65536, output: 65536 });
+
+const profiles = new WeakMap<SocketKind, Map<number, SocketProfile>>();
+
+/** The shared profile of `kind` with these sizes (each at most 2^30). */
+export function profileFor(kind: SocketKind, input: number, output: number): SocketProfile {
+  let byKind = profiles.get(kind);
+  if (byKind === undefined) profiles.set(kind, (byKind = new Map()));
+  const key = input * 0x80000000 + output;
+  let p = byKind.get(key);
+  if (p === undefined) byKind.set(key, (p = Object.freeze({ kind, input, output })));
+  return p;
+}
+
 /** A socket's rarely used state (see `_extra`); one shape for every kind. */
 export interface SocketExtra {
   readWaits: WaitQueue | null;
@@ -62,7 +84,15 @@ const { UV_READABLE, UV_WRITABLE, UV_DISCONNECT } = C as Record<string, number>;
 export function SocketCore<TBase extends Ctor<NodeJS.EventEmitter>>(Base: TBase) {
   return class SocketCoreImpl extends Base {
     /** @internal */ _handle: FdHandle | null = null;
-    /** @internal */ _kind!: SocketKind;
+    /**
+     * @internal What sockets of one kind and buffer sizes share: one object for thousands of
+     * sockets, where three fields each would cost 24 bytes a socket.
+     */
+    _profile: SocketProfile = NO_PROFILE;
+    /** @internal */
+    get _kind(): SocketKind {
+      return this._profile.kind;
+    }
     /**
      * @internal The state most sockets never use, in one object made on first use: each field
      * an idle socket does not carry saves 8 bytes of it, thousands of times over.
@@ -115,7 +145,7 @@ export function SocketCore<TBase extends Ctor<NodeJS.EventEmitter>>(Base: TBase)
     /** @internal Takes ownership of `handle`. */
     _attach(handle: FdHandle, kind: SocketKind): void {
       this._handle = handle;
-      this._kind = kind;
+      this._profile = profileFor(kind, this._profile.input, this._profile.output);
     }
 
     /** The OS file descriptor; -1 once closed (IOLib's socket-os-fd). */
