@@ -1,0 +1,160 @@
+/**
+ * Issue 9's hot paths, checked for correctness rather than speed: byte streams hand a Buffer
+ * straight to the kernel when nothing is queued (and only the rest goes through the Writable
+ * machinery); datagram batches land in the shared pool with their lengths and senders in one
+ * reused info Buffer, and a burst from one sender shares one address object.
+ */
+import { expect } from 'chai';
+import { once } from 'node:events';
+import { createHash } from 'node:crypto';
+import { makeSocket, type SocketDatagramInternetActive } from '../../lib/sockets/index.js';
+import { Cleanup, iolibPair, payload, readExactly, sha256, until } from '../helpers/sockets.js';
+
+interface Msg {
+  data: Buffer;
+  host?: { toString(): string };
+  port?: number;
+}
+
+describe('sockets: fast paths', function () {
+  const cleanup = new Cleanup();
+  afterEach(() => cleanup.run());
+
+  describe('byte streams: direct writes', function () {
+    it('keeps order and content across direct writes, callbacks, strings, cork/uncork and a full kernel buffer', async function () {
+      const { client, conn } = await iolibPair(cleanup);
+      // A small send buffer makes direct writes come back partial, so the rest takes the
+      // stream's path while later writes queue behind it.
+      client.setOption('sendBuffer', 4096);
+      const parts: Buffer[] = [];
+      const sent = (b: Buffer) => (parts.push(b), b);
+      let callbacks = 0;
+      let sawFalse = false;
+      for (let i = 0; i < 400; i++) {
+        const chunk = payload(1 + ((i * 7919) % 50000));
+        switch (i % 5) {
+          case 0:
+            if (!client.write(sent(chunk))) sawFalse = true;
+            break;
+          case 1:
+            client.write(sent(chunk), () => callbacks++);
+            break;
+          case 2:
+            client.write(sent(Buffer.from(`text ${i};`)).toString('latin1'), 'latin1');
+            break;
+          case 3:
+            client.cork();
+            client.write(sent(chunk.subarray(0, 10)));
+            client.write(sent(chunk.subarray(10)));
+            process.nextTick(() => client.uncork());
+            break;
+          default:
+            client.write(sent(new Uint8Array(chunk) as Buffer));
+        }
+      }
+      const expected = Buffer.concat(parts);
+      const got = await readExactly(conn, expected.length);
+      expect(sha256(got)).to.equal(sha256(expected));
+      expect(sawFalse, 'backpressure was reported').to.equal(true);
+      await until(() => callbacks === 80, 5000, 'every write callback');
+    });
+
+    it('a direct write that completes still leaves write() returning true and no buffered bytes', async function () {
+      const { client, conn } = await iolibPair(cleanup);
+      const data = payload(1000);
+      expect(client.write(data)).to.equal(true);
+      expect(client.writableLength).to.equal(0);
+      expect(sha256(await readExactly(conn, 1000))).to.equal(sha256(data));
+    });
+
+    it('a direct write after end() fails as a stream write after end does', async function () {
+      const { client } = await iolibPair(cleanup);
+      client.end();
+      const err = once(client, 'error');
+      client.write(Buffer.from('late'));
+      const [e] = (await err) as [NodeJS.ErrnoException];
+      expect(e.code).to.equal('ERR_STREAM_WRITE_AFTER_END');
+    });
+
+    it('a direct write to a reset connection reports the error through the stream', async function () {
+      const { client, conn } = await iolibPair(cleanup);
+      conn.setOption('linger', { onoff: true, linger: 0 });
+      await conn.close();
+      const err = once(client, 'error');
+      // The first write may still be taken (the reset arrives with it); the next ones fail.
+      const timer = setInterval(() => client.write(Buffer.from('x')), 5);
+      try {
+        const [e] = (await err) as [NodeJS.ErrnoException];
+        expect(e.code).to.be.oneOf(['ECONNRESET', 'EPIPE']);
+      } finally {
+        clearInterval(timer);
+      }
+    });
+  });
+
+  describe('datagram batches', function () {
+    async function udp(host: string, options: Record<string, unknown> = {}): Promise<SocketDatagramInternetActive> {
+      return cleanup.add((await makeSocket({ type: 'datagram', localHost: host, localPort: 0, ...options })) as SocketDatagramInternetActive);
+    }
+
+    it('messages from interleaved senders each carry their own sender (address and port)', async function () {
+      const rx = await udp('127.0.0.1');
+      // Two ports on one address and a second address: the sender cache must tell them apart.
+      const senders = [await udp('127.0.0.1'), await udp('127.0.0.1'), await udp('127.0.0.2')];
+      const got: Msg[] = [];
+      rx.on('data', (m: Msg) => got.push(m));
+      const total = 600;
+      // Rounds of 60 written in one tick (so they share recvmmsg batches), each round received
+      // before the next is sent: the receive queue never overflows.
+      for (let i = 0; i < total; i++) {
+        const s = senders[i % 3]!;
+        s.write({ data: Buffer.from(`${i % 3}:${i}`), host: '127.0.0.1', port: rx.localPort! });
+        if (i % 60 === 59) await until(() => got.length === i + 1, 5000, `${i + 1} datagrams`);
+      }
+      const seen = new Set<number>();
+      for (const m of got) {
+        const [who, n] = m.data.toString().split(':').map(Number) as [number, number];
+        const s = senders[who]!;
+        expect(m.port, `datagram ${n}`).to.equal(s.localPort);
+        expect(m.host!.toString(), `datagram ${n}`).to.equal(s.localHost!.toString());
+        seen.add(n);
+      }
+      expect(seen.size).to.equal(total);
+    });
+
+    it('payloads of every size stay intact after later batches (pool regions are never reused)', async function () {
+      const rx = await udp('127.0.0.1');
+      const tx = cleanup.add((await makeSocket({ type: 'datagram', remoteHost: '127.0.0.1', remotePort: rx.localPort! })) as SocketDatagramInternetActive);
+      const kept: Buffer[] = [];
+      rx.on('data', (m: Msg) => kept.push(m.data));
+      // ~1.3 MiB in all: several pools' worth, so early messages outlive pool replacements.
+      const sizes = Array.from({ length: 300 }, (_, i) => (i * 4099) % 9000);
+      const sent = sizes.map((n, i) => Buffer.concat([Buffer.from([i & 0xff]), payload(n)]).subarray(0, n));
+      const want = createHash('sha256');
+      for (let i = 0; i < sent.length; i++) {
+        want.update(sent[i]!);
+        tx.write(sent[i]!);
+        if (i % 20 === 19) await until(() => kept.length === i + 1, 5000, `${i + 1} datagrams`);
+      }
+      const have = createHash('sha256');
+      for (const b of kept) have.update(b);
+      expect(kept.map((b) => b.length)).to.deep.equal(sizes);
+      expect(have.digest('hex')).to.equal(want.digest('hex'));
+    });
+
+    it('a connected socket labels every message with its peer', async function () {
+      const a = await udp('127.0.0.1');
+      const b = cleanup.add((await makeSocket({ type: 'datagram', localHost: '127.0.0.1', remoteHost: '127.0.0.1', remotePort: a.localPort! })) as SocketDatagramInternetActive);
+      await a.connect('127.0.0.1', { port: b.localPort! });
+      const got: Msg[] = [];
+      a.on('data', (m: Msg) => got.push(m));
+      for (let i = 0; i < 50; i++) b.write(Buffer.from([i]));
+      await until(() => got.length === 50, 5000, '50 datagrams');
+      expect(got.map((m) => m.data[0])).to.deep.equal(Array.from({ length: 50 }, (_, i) => i));
+      for (const m of got) {
+        expect(m.port).to.equal(b.localPort);
+        expect(m.host!.toString()).to.equal('127.0.0.1');
+      }
+    });
+  });
+});
