@@ -5,7 +5,7 @@
  * @module
  */
 import { Duplex } from 'node:stream';
-import { C } from '../native.js';
+import { C, native } from '../native.js';
 import { PollTimeoutError, SocketClosedError, SocketError } from '../errors.js';
 import { invalidArgType, invalidArgValue, outOfRange, validateBoolean, validateObject, validateSignal, validateTimeout } from '../internal/validate.js';
 import { remaining } from '../internal/wait.js';
@@ -276,7 +276,11 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
     const r = this._open('connect').connect(family, bytes, port, scopeId);
     if (r === 0) return this._onConnected();
     if (r !== -C.EINPROGRESS! && r !== -C.EAGAIN!) throw failure(r, 'connect');
-    await this._waitWritable('connect', remaining(deadline) ?? options.timeout, options.signal);
+    // On loopback the handshake is usually over when connect(2) returns: a zero-timeout
+    // poll(2) saves registering with epoll and a trip through the event loop.
+    if (!(native.pollFd(this._open('connect').fd, C.POLLOUT!) & (C.POLLOUT! | C.POLLERR! | C.POLLHUP!))) {
+      await this._waitWritable('connect', remaining(deadline) ?? options.timeout, options.signal);
+    }
     const err = this._pendingError('connect');
     if (err) throw err;
     this._onConnected();
