@@ -11,52 +11,59 @@ import { dirname, join } from 'node:path';
 /** A sockaddr as plain data: family 4 | 6 | 1 (local) | 0 (none), bytes, port, scope id. */
 export type RawSockaddr = [family: number, bytes: Buffer, port: number, scopeId: number];
 
-/** One owned (or borrowed) fd and its single libuv poll watcher. Negative results are -errno. */
-export interface FdHandle {
-  readonly fd: number;
-  /** Who the callbacks are for (the constructor's second argument). */
-  readonly owner: any;
+/**
+ * A handle: one owned (or borrowed) fd and its single libuv poll watcher, known to JS by this
+ * number (no object per socket). A closed handle's number names nothing: every call on it
+ * answers -EBADF.
+ */
+export type FdHandle = number;
+
+/** The handle calls. Negative results are -errno. */
+export interface HandleCalls {
+  /** A handle for `fd` whose callbacks go to `owner`; closed if `owner` is collected first. */
+  open(fd: number, owner: object, owned?: boolean): FdHandle;
+  fd(h: FdHandle): number;
   /** Events (UV_READABLE | UV_WRITABLE | UV_DISCONNECT) reported to onEvent. */
-  setNotify(mask: number): number;
+  setNotify(h: FdHandle, mask: number): number;
   /** mode 1: bytes (onRead); 2: messages, 3: records with end-of-stream (onMessages). */
-  readStart(mode: number, chunk: number, batch?: number, wantAddresses?: boolean): number;
-  readStop(): number;
-  close(): number;
-  write(buf: Uint8Array): number;
-  writev(chunks: Uint8Array[], from?: number): number;
-  bind(family: number, bytes: Uint8Array, port: number, scopeId: number): number;
+  readStart(h: FdHandle, mode: number, chunk: number, batch?: number, wantAddresses?: boolean): number;
+  readStop(h: FdHandle): number;
+  close(h: FdHandle): number;
+  write(h: FdHandle, buf: Uint8Array): number;
+  writev(h: FdHandle, chunks: Uint8Array[], from?: number): number;
+  bind(h: FdHandle, family: number, bytes: Uint8Array, port: number, scopeId: number): number;
   /** family 0 dissolves a datagram association (AF_UNSPEC). */
-  connect(family: number, bytes: Uint8Array, port: number, scopeId: number): number;
-  listen(backlog: number): number;
-  accept(): number;
-  shutdown(how: number): number;
-  getsockname(): RawSockaddr | number;
-  getpeername(): RawSockaddr | number;
-  getsockopt(level: number, name: number, size: number): Buffer | number;
-  setsockopt(level: number, name: number, value: Uint8Array): number;
-  sendto(buf: Uint8Array, start: number, end: number, flags: number, family?: number, bytes?: Uint8Array, port?: number, scopeId?: number): number;
-  recvfrom(buf: Uint8Array, start: number, end: number, flags: number): [bytes: number, family: number, addr: Buffer, port: number, scopeId: number, msgFlags: number] | number;
-  sendmsg(chunks: Uint8Array[], fds: number[], flags: number, family?: number, bytes?: Uint8Array, port?: number, scopeId?: number): number;
-  recvmsg(buf: Uint8Array, start: number, end: number, flags: number): [bytes: number, fds: number[], msgFlags: number, family: number, addr: Buffer, port: number, scopeId: number] | number;
-  sendBatch(bufs: Uint8Array[], addresses?: (RawSockaddr | undefined)[]): number;
+  connect(h: FdHandle, family: number, bytes: Uint8Array, port: number, scopeId: number): number;
+  listen(h: FdHandle, backlog: number): number;
+  accept(h: FdHandle): number;
+  shutdown(h: FdHandle, how: number): number;
+  getsockname(h: FdHandle): RawSockaddr | number;
+  getpeername(h: FdHandle): RawSockaddr | number;
+  getsockopt(h: FdHandle, level: number, name: number, size: number): Buffer | number;
+  setsockopt(h: FdHandle, level: number, name: number, value: Uint8Array): number;
+  sendto(h: FdHandle, buf: Uint8Array, start: number, end: number, flags: number, family?: number, bytes?: Uint8Array, port?: number, scopeId?: number): number;
+  recvfrom(h: FdHandle, buf: Uint8Array, start: number, end: number, flags: number): [bytes: number, family: number, addr: Buffer, port: number, scopeId: number, msgFlags: number] | number;
+  sendmsg(h: FdHandle, chunks: Uint8Array[], fds: number[], flags: number, family?: number, bytes?: Uint8Array, port?: number, scopeId?: number): number;
+  recvmsg(h: FdHandle, buf: Uint8Array, start: number, end: number, flags: number): [bytes: number, fds: number[], msgFlags: number, family: number, addr: Buffer, port: number, scopeId: number] | number;
+  sendBatch(h: FdHandle, bufs: Uint8Array[], addresses?: (RawSockaddr | undefined)[]): number;
 }
 
-/** The shared callbacks native code calls with `this` = the handle (forward to `this.owner`). */
+/** The shared callbacks native code calls with `this` = the handle's owner. */
 export interface NativeCallbacks {
   /** Bytes read are `pool[offset, offset + length)`, a region no later read reuses. */
-  onRead(this: FdHandle, pool: Buffer, offset: number, length: number, status: number): void;
+  onRead(this: any, pool: Buffer, offset: number, length: number, status: number): void;
   /**
    * A datagram batch: payloads back to back in `pool` from `offset`; `info` holds (length,
    * flags) uint32 pairs, then, with `withAddresses`, one sender record per message. `info` is
    * reused by the next batch.
    */
-  onMessages(this: FdHandle, pool: Buffer, offset: number, info: Buffer, count: number, status: number, withAddresses: boolean): void;
-  onEvent(this: FdHandle, events: number): void;
+  onMessages(this: any, pool: Buffer, offset: number, info: Buffer, count: number, status: number, withAddresses: boolean): void;
+  onEvent(this: any, events: number): void;
 }
 
 /** The addon's exports. */
 export interface Native {
-  FdHandle: new (fd: number, owner: object, owned?: boolean) => FdHandle;
+  handle: HandleCalls;
   setCallbacks(cbs: NativeCallbacks): void;
   socket(domain: number, type: number, protocol: number): number;
   socketpair(domain: number, type: number, protocol: number): [number, number] | number;
@@ -79,6 +86,9 @@ const root = here.includes(`${join('dist', 'lib')}`) ? join(here, '..', '..') : 
 
 /** The loaded addon. */
 export const native: Native = require('node-gyp-build')(root);
+
+/** The handle calls (`H.write(h, buf)`). */
+export const H = native.handle;
 
 /** The platform constants (AF_INET, SOL_SOCKET, ...). */
 export const C = native.constants;

@@ -96,26 +96,26 @@ static Napi::Value CloseFd(const Napi::CallbackInfo& info) {
 // close it twice).
 static Napi::Value FdOwned(const Napi::CallbackInfo& info) {
   int fd = info[0].As<Napi::Number>().Int32Value();
-  for (FdHandle* h = GetEnvData(info.Env())->handles; h; h = h->next()) {
-    if (h->fd() == fd && h->owned()) return Napi::Boolean::New(info.Env(), true);
+  for (FdHandle* h : GetEnvData(info.Env())->slots) {
+    if (h && h->fd == fd && h->owned) return Napi::Boolean::New(info.Env(), true);
   }
   return Napi::Boolean::New(info.Env(), false);
 }
 
 #define CHECK_OPEN() \
-  if (fd_ < 0) return Fail(info.Env(), EBADF)
+  if (fd < 0) return Fail(info.Env(), EBADF)
 
-Napi::Value FdHandle::Bind(const Napi::CallbackInfo& info) {
+Napi::Value FdHandle::Bind(const Args& info) {
   CHECK_OPEN();
   sockaddr_storage ss;
   socklen_t len;
   if (!SockaddrFromJs(info, 0, &ss, &len)) return Fail(info.Env(), EINVAL);
-  if (bind(fd_, reinterpret_cast<sockaddr*>(&ss), len) < 0) return Fail(info.Env(), errno);
+  if (bind(fd, reinterpret_cast<sockaddr*>(&ss), len) < 0) return Fail(info.Env(), errno);
   return Num(info.Env(), 0);
 }
 
 // connect(...) -> 0 | -errno; -EINPROGRESS means wait for writable, then read SO_ERROR.
-Napi::Value FdHandle::Connect(const Napi::CallbackInfo& info) {
+Napi::Value FdHandle::Connect(const Args& info) {
   CHECK_OPEN();
   sockaddr_storage ss;
   socklen_t len;
@@ -127,83 +127,83 @@ Napi::Value FdHandle::Connect(const Napi::CallbackInfo& info) {
     return Fail(info.Env(), EINVAL);
   }
   int r;
-  do r = connect(fd_, reinterpret_cast<sockaddr*>(&ss), len);
+  do r = connect(fd, reinterpret_cast<sockaddr*>(&ss), len);
   while (r < 0 && errno == EINTR);
   return Num(info.Env(), r < 0 ? -errno : 0);
 }
 
-Napi::Value FdHandle::Listen(const Napi::CallbackInfo& info) {
+Napi::Value FdHandle::Listen(const Args& info) {
   CHECK_OPEN();
-  if (listen(fd_, info[0].As<Napi::Number>().Int32Value()) < 0) return Fail(info.Env(), errno);
+  if (listen(fd, info[0].As<Napi::Number>().Int32Value()) < 0) return Fail(info.Env(), errno);
   return Num(info.Env(), 0);
 }
 
 // accept() -> fd | -errno (-EAGAIN when nothing is pending)
-Napi::Value FdHandle::Accept(const Napi::CallbackInfo& info) {
+Napi::Value FdHandle::Accept(const Args& info) {
   CHECK_OPEN();
-  int fd;
+  int conn;
 #ifdef __linux__
-  do fd = accept4(fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
-  while (fd < 0 && errno == EINTR);
-  if (fd < 0) return Fail(info.Env(), errno == EWOULDBLOCK ? EAGAIN : errno);
+  do conn = accept4(fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+  while (conn < 0 && errno == EINTR);
+  if (conn < 0) return Fail(info.Env(), errno == EWOULDBLOCK ? EAGAIN : errno);
 #else
-  do fd = accept(fd_, nullptr, nullptr);
-  while (fd < 0 && errno == EINTR);
-  if (fd < 0) return Fail(info.Env(), errno == EWOULDBLOCK ? EAGAIN : errno);
-  if (int err = Prepare(fd)) {
-    close(fd);
+  do conn = accept(fd, nullptr, nullptr);
+  while (conn < 0 && errno == EINTR);
+  if (conn < 0) return Fail(info.Env(), errno == EWOULDBLOCK ? EAGAIN : errno);
+  if (int err = Prepare(conn)) {
+    close(conn);
     return Fail(info.Env(), err);
   }
 #endif
-  return Num(info.Env(), fd);
+  return Num(info.Env(), conn);
 }
 
-Napi::Value FdHandle::Shutdown(const Napi::CallbackInfo& info) {
+Napi::Value FdHandle::Shutdown(const Args& info) {
   CHECK_OPEN();
-  if (shutdown(fd_, info[0].As<Napi::Number>().Int32Value()) < 0) return Fail(info.Env(), errno);
+  if (shutdown(fd, info[0].As<Napi::Number>().Int32Value()) < 0) return Fail(info.Env(), errno);
   return Num(info.Env(), 0);
 }
 
-Napi::Value FdHandle::GetSockName(const Napi::CallbackInfo& info) {
+Napi::Value FdHandle::GetSockName(const Args& info) {
   CHECK_OPEN();
   sockaddr_storage ss = {};
   socklen_t len = sizeof(ss);
-  if (getsockname(fd_, reinterpret_cast<sockaddr*>(&ss), &len) < 0) return Fail(info.Env(), errno);
+  if (getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len) < 0) return Fail(info.Env(), errno);
   return SockaddrToJs(info.Env(), &ss, len);
 }
 
-Napi::Value FdHandle::GetPeerName(const Napi::CallbackInfo& info) {
+Napi::Value FdHandle::GetPeerName(const Args& info) {
   CHECK_OPEN();
   sockaddr_storage ss = {};
   socklen_t len = sizeof(ss);
-  if (getpeername(fd_, reinterpret_cast<sockaddr*>(&ss), &len) < 0) return Fail(info.Env(), errno);
+  if (getpeername(fd, reinterpret_cast<sockaddr*>(&ss), &len) < 0) return Fail(info.Env(), errno);
   return SockaddrToJs(info.Env(), &ss, len);
 }
 
 // getsockopt(level, name, size) -> Buffer of the bytes the kernel wrote | -errno.
 // Values are encoded and decoded in TypeScript, which knows each option's type.
-Napi::Value FdHandle::GetSockOpt(const Napi::CallbackInfo& info) {
+Napi::Value FdHandle::GetSockOpt(const Args& info) {
   CHECK_OPEN();
   int level = info[0].As<Napi::Number>().Int32Value();
   int name = info[1].As<Napi::Number>().Int32Value();
   socklen_t len = info[2].As<Napi::Number>().Uint32Value();
   std::vector<char> buf(len ? len : 1);
-  if (getsockopt(fd_, level, name, buf.data(), &len) < 0) return Fail(info.Env(), errno);
+  if (getsockopt(fd, level, name, buf.data(), &len) < 0) return Fail(info.Env(), errno);
   return Napi::Buffer<char>::Copy(info.Env(), buf.data(), len);
 }
 
 // setsockopt(level, name, bytes) -> 0 | -errno
-Napi::Value FdHandle::SetSockOpt(const Napi::CallbackInfo& info) {
+Napi::Value FdHandle::SetSockOpt(const Args& info) {
   CHECK_OPEN();
   int level = info[0].As<Napi::Number>().Int32Value();
   int name = info[1].As<Napi::Number>().Int32Value();
   Napi::Uint8Array value = info[2].As<Napi::Uint8Array>();
-  if (setsockopt(fd_, level, name, value.Data(), static_cast<socklen_t>(value.ByteLength())) < 0) return Fail(info.Env(), errno);
+  if (setsockopt(fd, level, name, value.Data(), static_cast<socklen_t>(value.ByteLength())) < 0) return Fail(info.Env(), errno);
   return Num(info.Env(), 0);
 }
 
 // sendto(buffer, start, end, flags[, family, bytes, port, scope]) -> bytes | -errno
-Napi::Value FdHandle::SendTo(const Napi::CallbackInfo& info) {
+Napi::Value FdHandle::SendTo(const Args& info) {
   CHECK_OPEN();
   Napi::Uint8Array buf = info[0].As<Napi::Uint8Array>();
   size_t start = info[1].As<Napi::Number>().Uint32Value();
@@ -214,14 +214,14 @@ Napi::Value FdHandle::SendTo(const Napi::CallbackInfo& info) {
   socklen_t len = 0;
   if (info.Length() > 5 && !info[4].IsUndefined() && !SockaddrFromJs(info, 4, &ss, &len)) return Fail(info.Env(), EINVAL);
   ssize_t n;
-  do n = sendto(fd_, buf.Data() + start, end - start, flags, len ? reinterpret_cast<sockaddr*>(&ss) : nullptr, len);
+  do n = sendto(fd, buf.Data() + start, end - start, flags, len ? reinterpret_cast<sockaddr*>(&ss) : nullptr, len);
   while (n < 0 && errno == EINTR);
   if (n < 0) return Fail(info.Env(), errno == EWOULDBLOCK ? EAGAIN : errno);
   return Num(info.Env(), static_cast<double>(n));
 }
 
 // recvfrom(buffer, start, end, flags) -> [bytes, family, addrBytes, port, scope, msgFlags] | -errno
-Napi::Value FdHandle::RecvFrom(const Napi::CallbackInfo& info) {
+Napi::Value FdHandle::RecvFrom(const Args& info) {
   CHECK_OPEN();
   Napi::Uint8Array buf = info[0].As<Napi::Uint8Array>();
   size_t start = info[1].As<Napi::Number>().Uint32Value();
@@ -236,7 +236,7 @@ Napi::Value FdHandle::RecvFrom(const Napi::CallbackInfo& info) {
   msg.msg_iov = &iov;
   msg.msg_iovlen = 1;
   ssize_t n;
-  do n = recvmsg(fd_, &msg, flags);
+  do n = recvmsg(fd, &msg, flags);
   while (n < 0 && errno == EINTR);
   if (n < 0) return Fail(info.Env(), errno == EWOULDBLOCK ? EAGAIN : errno);
   Napi::Array name = SockaddrToJs(info.Env(), &ss, msg.msg_namelen).As<Napi::Array>();

@@ -1,142 +1,149 @@
 #include "fd_handle.h"
 #include <cerrno>
+#include <cstddef>
 #include <cstdlib>
+#include <new>
 #include <unistd.h>
 
 namespace iolib {
 
-static constexpr int kReadBudget = 16;  // byte chunks per wakeup, as libuv reads
+static_assert(offsetof(FdHandle, poll) == 0, "libuv's close callback frees the handle through its watcher");
 
-Napi::Function FdHandle::Define(Napi::Env env) {
-  return DefineClass(env, "FdHandle", {
-    InstanceAccessor<&FdHandle::GetFd>("fd"),
-    InstanceMethod<&FdHandle::SetNotify>("setNotify"),
-    InstanceMethod<&FdHandle::ReadStart>("readStart"),
-    InstanceMethod<&FdHandle::ReadStop>("readStop"),
-    InstanceMethod<&FdHandle::Close>("close"),
-    InstanceMethod<&FdHandle::Write>("write"),
-    InstanceMethod<&FdHandle::Writev>("writev"),
-    InstanceMethod<&FdHandle::Bind>("bind"),
-    InstanceMethod<&FdHandle::Connect>("connect"),
-    InstanceMethod<&FdHandle::Listen>("listen"),
-    InstanceMethod<&FdHandle::Accept>("accept"),
-    InstanceMethod<&FdHandle::Shutdown>("shutdown"),
-    InstanceMethod<&FdHandle::GetSockName>("getsockname"),
-    InstanceMethod<&FdHandle::GetPeerName>("getpeername"),
-    InstanceMethod<&FdHandle::GetSockOpt>("getsockopt"),
-    InstanceMethod<&FdHandle::SetSockOpt>("setsockopt"),
-    InstanceMethod<&FdHandle::SendTo>("sendto"),
-    InstanceMethod<&FdHandle::RecvFrom>("recvfrom"),
-    InstanceMethod<&FdHandle::SendMsg>("sendmsg"),
-    InstanceMethod<&FdHandle::RecvMsg>("recvmsg"),
-    InstanceMethod<&FdHandle::SendBatch>("sendBatch"),
-  });
+static constexpr int kReadBudget = 16;     // byte chunks per wakeup, as libuv reads
+static constexpr uint32_t kSlotBits = 24;  // ids: slot + generation * 2^24
+
+FdHandle* LookupHandle(EnvData* d, Napi::Value id) {
+  double v;
+  if (napi_get_value_double(id.Env(), id, &v) != napi_ok || !(v >= 0)) return nullptr;
+  uint64_t n = static_cast<uint64_t>(v);
+  uint32_t slot = static_cast<uint32_t>(n & ((1u << kSlotBits) - 1));
+  if (slot >= d->slots.size() || d->generations[slot] != (n >> kSlotBits)) return nullptr;
+  return d->slots[slot];
 }
 
-FdHandle::FdHandle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<FdHandle>(info) {
-  fd_ = info[0].As<Napi::Number>().Int32Value();
-  // The owner rides on the handle's object as a plain property (the slot napi_wrap's property
-  // array already has room for): callbacks go to the handle and JS forwards them, so a socket
-  // costs one reference, not two.
-  info.This().As<Napi::Object>().Set("owner", info[1]);
-  owned_ = info.Length() < 3 || info[2].ToBoolean();
-  envData_ = GetEnvData(info.Env());
-  next_ = envData_->handles;
-  if (next_) next_->prev_ = this;
-  envData_->handles = this;
+// The owner was collected with its handle still open (a socket dropped without close()).
+static void Finalize(napi_env env, void* data, void*) {
+  auto* h = static_cast<FdHandle*>(data);
+  napi_delete_reference(env, h->owner);
+  h->owner = nullptr;
+  h->CloseNow();
 }
 
-FdHandle::~FdHandle() { CloseNow(); }
+// open(fd, owner, owned = true) -> id. The handle calls back with `this` = owner.
+static Napi::Value Open(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  EnvData* d = GetEnvData(env);
+  void* memory = malloc(sizeof(FdHandle));
+  if (!memory) {
+    Napi::Error::New(env, "out of memory").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  auto* h = new (memory) FdHandle();
+  h->fd = info[0].As<Napi::Number>().Int32Value();
+  h->owned = info.Length() < 3 || info[2].ToBoolean();
+  h->env = env;
+  h->envData = d;
+  if (napi_add_finalizer(env, info[1], h, Finalize, nullptr, &h->owner) != napi_ok) {
+    free(h);
+    Napi::Error::New(env, "cannot watch the owner of a handle").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  uint32_t slot;
+  if (!d->freeSlots.empty()) {
+    slot = d->freeSlots.back();
+    d->freeSlots.pop_back();
+  } else {
+    slot = static_cast<uint32_t>(d->slots.size());
+    d->slots.push_back(nullptr);
+    d->generations.push_back(1);
+  }
+  d->slots[slot] = h;
+  h->slot = slot;
+  return Num(env, static_cast<double>(d->generations[slot]) * (1u << kSlotBits) + slot);
+}
 
 void FdHandle::CloseNow() {
-  if (fd_ < 0) return;
-  int fd = fd_;
-  fd_ = -1;  // first: no later call can reach this fd number again
-  notify_ = active_ = 0;
-  readMode_ = kNone;
-  if (prev_) prev_->next_ = next_;
-  else envData_->handles = next_;
-  if (next_) next_->prev_ = prev_;
-  prev_ = next_ = nullptr;
-  if (poll_) {
-    // uv_close stops the watcher at once (dropping the fd from epoll and from the pending
-    // batch), so the fd may be closed right after; the handle memory lives until the close
-    // callback. No uv_poll_stop first: each stop costs an epoll_ctl.
-    // The close callback is libc's free, not a function of this addon: a worker's teardown
-    // unloads the addon before libuv runs the callbacks of handles closed during it.
-    uv_close(reinterpret_cast<uv_handle_t*>(poll_), reinterpret_cast<uv_close_cb>(free));
-    poll_ = nullptr;
+  if (fd < 0) return;
+  int closing = fd;
+  fd = -1;  // first: no later call can reach this fd number again
+  notify = active = 0;
+  readMode = kNone;
+  EnvData* d = envData;
+  d->slots[slot] = nullptr;
+  d->generations[slot]++;  // ids of this handle now name nothing
+  d->freeSlots.push_back(slot);
+  if (owner) {
+    napi_delete_reference(env, owner);  // the finalizer will not run
+    owner = nullptr;
   }
-  if (owned_) close(fd);  // never retried: on Linux the fd is gone even on EINTR
-  if (strong_) {
-    strong_ = false;
-    Unref();
+  if (owned) close(closing);  // never retried: on Linux the fd is gone even on EINTR
+  if (polling) {
+    // uv_close stops the watcher at once (dropping the fd from epoll and from the pending
+    // batch); its callback frees the handle. No uv_poll_stop first: each stop costs an
+    // epoll_ctl.
+    uv_close(reinterpret_cast<uv_handle_t*>(&poll), reinterpret_cast<uv_close_cb>(free));
+  } else {
+    free(this);
   }
 }
 
-// While the watcher works for someone it keeps this handle (and so its owner) alive and the
-// loop running; otherwise neither.
+// While the watcher works for someone it keeps the owner alive and the loop running;
+// otherwise neither.
 void FdHandle::Hold() {
-  if (poll_) uv_ref(reinterpret_cast<uv_handle_t*>(poll_));
-  if (!strong_) {
-    strong_ = true;
-    Ref();
+  if (polling) uv_ref(reinterpret_cast<uv_handle_t*>(&poll));
+  if (!strong) {
+    strong = true;
+    napi_reference_ref(env, owner, nullptr);
   }
 }
 
 void FdHandle::Release() {
-  if (poll_) uv_unref(reinterpret_cast<uv_handle_t*>(poll_));
-  if (strong_) {
-    strong_ = false;
-    Unref();
+  if (polling) uv_unref(reinterpret_cast<uv_handle_t*>(&poll));
+  if (strong) {
+    strong = false;
+    napi_reference_unref(env, owner, nullptr);
   }
 }
 
 void FdHandle::StopWatcher() {
-  if (poll_) uv_poll_stop(poll_);
-  active_ = 0;
-  lingering_ = false;
+  if (polling) uv_poll_stop(&poll);
+  active = 0;
+  lingering = false;
 }
 
 int FdHandle::Update() {
-  if (fd_ < 0) return -EBADF;
-  int want = notify_ | (readMode_ != kNone ? UV_READABLE : 0);
+  if (fd < 0) return -EBADF;
+  int want = notify | (readMode != kNone ? UV_READABLE : 0);
   if (want == 0) {
-    if (active_ == 0 || lingering_) return 0;
+    if (active == 0 || lingering) return 0;
     // The stop waits for the next event nobody wants: a wait that follows at once (the next
     // accept, the first read after a connect) then costs no epoll_ctl at all.
-    lingering_ = true;
+    lingering = true;
     Release();
     return 0;
   }
-  if (!poll_) {
+  if (!polling) {
     uv_loop_t* loop;
-    napi_get_uv_event_loop(Env(), &loop);
-    poll_ = static_cast<uv_poll_t*>(malloc(sizeof(uv_poll_t)));
-    if (!poll_) return UV_ENOMEM;
-    int err = uv_poll_init(loop, poll_, fd_);
-    if (err) {
-      free(poll_);
-      poll_ = nullptr;
-      return err;
-    }
-    poll_->data = this;
-  }
-  if (want != active_) {
-    int err = uv_poll_start(poll_, want, OnPoll);
+    napi_get_uv_event_loop(env, &loop);
+    int err = uv_poll_init(loop, &poll, fd);
     if (err) return err;
-    active_ = want;
+    polling = true;
   }
-  lingering_ = false;
+  if (want != active) {
+    int err = uv_poll_start(&poll, want, OnPoll);
+    if (err) return err;
+    active = want;
+  }
+  lingering = false;
   Hold();
   return 0;
 }
 
 void FdHandle::CallJs(Napi::FunctionReference& fn, std::initializer_list<napi_value> args) {
-  napi_env env = Env();
-  napi_value result;
+  napi_value recv, result;
+  if (napi_get_reference_value(env, owner, &recv) != napi_ok || recv == nullptr) return;
   // Fails without an exception while a worker terminates (JS can no longer run): nothing to do.
-  napi_make_callback(env, nullptr, Value(), fn.Value(), args.size(), args.begin(), &result);
+  napi_make_callback(env, nullptr, recv, fn.Value(), args.size(), args.begin(), &result);
   bool pending = false;
   if (napi_is_exception_pending(env, &pending) == napi_ok && pending) {
     napi_value err;
@@ -145,93 +152,130 @@ void FdHandle::CallJs(Napi::FunctionReference& fn, std::initializer_list<napi_va
 }
 
 void FdHandle::OnPoll(uv_poll_t* poll, int status, int events) {
-  auto* self = static_cast<FdHandle*>(poll->data);
-  if (self->lingering_) {
+  // The watcher is the handle's first member. A handle closed during this call is freed only
+  // by the close callback, after this returns: `self->fd < 0` tells it.
+  auto* self = reinterpret_cast<FdHandle*>(poll);
+  if (self->lingering) {
     // Nobody wants events any more: stop now (on an error libuv already has).
     if (status < 0) {
-      self->active_ = 0;
-      self->lingering_ = false;
+      self->active = 0;
+      self->lingering = false;
     } else {
       self->StopWatcher();
     }
     return;
   }
-  // Not lingering, so this handle's object (and through it the owner) is held strongly.
-  Napi::Env env = self->Env();
+  // Not lingering, so the owner is held strongly.
+  Napi::Env env(self->env);
   Napi::HandleScope scope(env);
   if (status < 0) {
     // libuv reports POLLERR (a pending socket error: a reset, a refused connect, an ICMP
     // error) as UV_EBADF and has already stopped the handle. Note that, let an active read
     // pick the socket error up (read/recvmmsg return it and clear it), tell JS, then restart
     // the watcher for whatever is still wanted.
-    self->active_ = 0;
-    if (self->readMode_ != kNone) {
-      if (self->readMode_ == kBytes) self->ReadBytes(env);
+    self->active = 0;
+    if (self->readMode != kNone) {
+      if (self->readMode == kBytes) self->ReadBytes(env);
       else self->ReadMessages(env);
-      if (self->fd_ < 0) return;
+      if (self->fd < 0) return;
     }
-    self->CallJs(self->envData_->onEvent, {Num(env, status)});
-    if (self->fd_ < 0) return;
+    self->CallJs(self->envData->onEvent, {Num(env, status)});
+    if (self->fd < 0) return;
     self->Update();
-    if (self->active_ == 0) self->Release();
+    if (self->active == 0) self->Release();
     return;
   }
-  if ((events & UV_READABLE) && self->readMode_ != kNone) {
-    if (self->readMode_ == kBytes) {
+  if ((events & UV_READABLE) && self->readMode != kNone) {
+    if (self->readMode == kBytes) {
       // A full chunk means more may be queued: take up to a budget of chunks in this wakeup,
       // as long as JS still wants them.
-      for (int i = 0; i < kReadBudget && self->ReadBytes(env) && self->fd_ >= 0 && self->readMode_ == kBytes; i++) {
+      for (int i = 0; i < kReadBudget && self->ReadBytes(env) && self->fd >= 0 && self->readMode == kBytes; i++) {
       }
     } else {
       self->ReadMessages(env);
     }
-    if (self->fd_ < 0) return;
+    if (self->fd < 0) return;
   }
-  int ev = events & (self->notify_ | UV_DISCONNECT);
-  if (ev & self->notify_) self->CallJs(self->envData_->onEvent, {Num(env, ev)});
+  int ev = events & (self->notify | UV_DISCONNECT);
+  if (ev & self->notify) self->CallJs(self->envData->onEvent, {Num(env, ev)});
 }
 
-Napi::Value FdHandle::GetFd(const Napi::CallbackInfo& info) { return Num(info.Env(), fd_); }
+Napi::Value FdHandle::GetFd(const Args& info) { return Num(info.Env(), fd); }
 
-Napi::Value FdHandle::SetNotify(const Napi::CallbackInfo& info) {
-  notify_ = info[0].As<Napi::Number>().Int32Value() & (UV_READABLE | UV_WRITABLE | UV_DISCONNECT);
+Napi::Value FdHandle::SetNotify(const Args& info) {
+  notify = info[0].As<Napi::Number>().Int32Value() & (UV_READABLE | UV_WRITABLE | UV_DISCONNECT);
   return Num(info.Env(), Update());
 }
 
 // readStart(mode, chunk, batch, wantAddrs): mode 1 bytes, 2 messages, 3 records (seqpacket:
 // a zero-length read is the end).
-Napi::Value FdHandle::ReadStart(const Napi::CallbackInfo& info) {
+Napi::Value FdHandle::ReadStart(const Args& info) {
   int mode = info[0].As<Napi::Number>().Int32Value();
   if (mode < kBytes || mode > kRecords) return Fail(info.Env(), EINVAL);
-  readMode_ = static_cast<ReadMode>(mode);
-  if (info.Length() > 1) chunk_ = info[1].As<Napi::Number>().Uint32Value();
-  if (info.Length() > 2) batch_ = info[2].As<Napi::Number>().Uint32Value();
-  if (info.Length() > 3) wantAddrs_ = info[3].ToBoolean();
-  if (chunk_ == 0) chunk_ = 1;
-  if (batch_ == 0) batch_ = 1;
+  readMode = mode;
+  if (info.Length() > 1) chunk = info[1].As<Napi::Number>().Uint32Value();
+  if (info.Length() > 2) batch = info[2].As<Napi::Number>().Uint32Value();
+  if (info.Length() > 3) wantAddrs = info[3].ToBoolean();
+  if (chunk == 0) chunk = 1;
+  if (batch == 0) batch = 1;
   return Num(info.Env(), Update());
 }
 
-Napi::Value FdHandle::ReadStop(const Napi::CallbackInfo& info) {
-  readMode_ = kNone;
+Napi::Value FdHandle::ReadStop(const Args& info) {
+  readMode = kNone;
   return Num(info.Env(), Update());
 }
 
-Napi::Value FdHandle::Close(const Napi::CallbackInfo& info) {
-  CloseNow();
-  return Num(info.Env(), 0);
+Napi::Value FdHandle::Close(const Args& info) {
+  Napi::Env env = info.Env();
+  CloseNow();  // frees the handle unless its watcher still needs it
+  return Num(env, 0);
+}
+
+// handle.<method>(id, ...): the method of the handle `id` names; -EBADF when it names none.
+template <Napi::Value (FdHandle::*Method)(const Args&)>
+static Napi::Value Dispatch(const Napi::CallbackInfo& info) {
+  FdHandle* h = LookupHandle(GetEnvData(info.Env()), info[0]);
+  if (!h) return Fail(info.Env(), EBADF);
+  return (h->*Method)(Args(info));
 }
 
 static void CleanupEnv(void* arg) {
   auto* data = static_cast<EnvData*>(arg);
-  while (data->handles) data->handles->CloseNow();
+  for (FdHandle* h : data->slots) {
+    if (h) h->CloseNow();
+  }
 }
 
-void InitFdHandle(Napi::Env env, Napi::Object exports) {
-  Napi::Function ctor = FdHandle::Define(env);
-  GetEnvData(env)->handleCtor = Napi::Persistent(ctor);
-  exports.Set("FdHandle", ctor);
+void FdHandle::Init(Napi::Env env, Napi::Object exports) {
+  Napi::Object handle = Napi::Object::New(env);
+  auto method = [&](const char* name, Napi::Function fn) { handle.Set(name, fn); };
+  method("open", Napi::Function::New(env, Open, "open"));
+  method("fd", Napi::Function::New<Dispatch<&FdHandle::GetFd>>(env, "fd"));
+  method("setNotify", Napi::Function::New<Dispatch<&FdHandle::SetNotify>>(env, "setNotify"));
+  method("readStart", Napi::Function::New<Dispatch<&FdHandle::ReadStart>>(env, "readStart"));
+  method("readStop", Napi::Function::New<Dispatch<&FdHandle::ReadStop>>(env, "readStop"));
+  method("close", Napi::Function::New<Dispatch<&FdHandle::Close>>(env, "close"));
+  method("write", Napi::Function::New<Dispatch<&FdHandle::Write>>(env, "write"));
+  method("writev", Napi::Function::New<Dispatch<&FdHandle::Writev>>(env, "writev"));
+  method("bind", Napi::Function::New<Dispatch<&FdHandle::Bind>>(env, "bind"));
+  method("connect", Napi::Function::New<Dispatch<&FdHandle::Connect>>(env, "connect"));
+  method("listen", Napi::Function::New<Dispatch<&FdHandle::Listen>>(env, "listen"));
+  method("accept", Napi::Function::New<Dispatch<&FdHandle::Accept>>(env, "accept"));
+  method("shutdown", Napi::Function::New<Dispatch<&FdHandle::Shutdown>>(env, "shutdown"));
+  method("getsockname", Napi::Function::New<Dispatch<&FdHandle::GetSockName>>(env, "getsockname"));
+  method("getpeername", Napi::Function::New<Dispatch<&FdHandle::GetPeerName>>(env, "getpeername"));
+  method("getsockopt", Napi::Function::New<Dispatch<&FdHandle::GetSockOpt>>(env, "getsockopt"));
+  method("setsockopt", Napi::Function::New<Dispatch<&FdHandle::SetSockOpt>>(env, "setsockopt"));
+  method("sendto", Napi::Function::New<Dispatch<&FdHandle::SendTo>>(env, "sendto"));
+  method("recvfrom", Napi::Function::New<Dispatch<&FdHandle::RecvFrom>>(env, "recvfrom"));
+  method("sendmsg", Napi::Function::New<Dispatch<&FdHandle::SendMsg>>(env, "sendmsg"));
+  method("recvmsg", Napi::Function::New<Dispatch<&FdHandle::RecvMsg>>(env, "recvmsg"));
+  method("sendBatch", Napi::Function::New<Dispatch<&FdHandle::SendBatch>>(env, "sendBatch"));
+  exports.Set("handle", handle);
   napi_add_env_cleanup_hook(env, CleanupEnv, GetEnvData(env));
 }
+
+void InitFdHandle(Napi::Env env, Napi::Object exports) { FdHandle::Init(env, exports); }
 
 }  // namespace iolib

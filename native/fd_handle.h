@@ -1,75 +1,93 @@
 // FdHandle: one owned (or borrowed) file descriptor and its single uv_poll_t watcher.
+//
+// JS knows a handle by a number (a table slot and its generation), not by a wrapper object: an
+// idle socket then carries no object, property array or wrap for it. The owner (the socket) is
+// held by one napi reference, weak unless the watcher works for it, whose finalizer closes the
+// fd of a socket dropped without close().
 #pragma once
 #include "iolib.h"
 
 namespace iolib {
 
-class FdHandle : public Napi::ObjectWrap<FdHandle> {
+// A handle method's arguments past the handle id, numbered from 0.
+class Args {
  public:
-  static Napi::Function Define(Napi::Env env);
-  explicit FdHandle(const Napi::CallbackInfo& info);  // (fd, owner, owned = true)
-  ~FdHandle() override;
-
-  // Closes without calling into JS: stop the watcher, close the fd, free the watcher later.
-  void CloseNow();
-  int fd() const { return fd_; }
-  bool owned() const { return owned_; }
-  FdHandle* next() const { return next_; }
+  explicit Args(const Napi::CallbackInfo& info) : info_(info) {}
+  Napi::Value operator[](size_t i) const { return info_[i + 1]; }
+  size_t Length() const { return info_.Length() - 1; }
+  Napi::Env Env() const { return info_.Env(); }
 
  private:
+  const Napi::CallbackInfo& info_;
+};
+
+// Standard layout, malloc'd, with the watcher first: libuv's close callback (libc's free, since a
+// worker's teardown unloads this addon before the callbacks of handles it closed run) frees the
+// whole handle, so it lives exactly as long as libuv needs the watcher.
+struct FdHandle {
+  uv_poll_t poll;           // initialized on first watch (polling)
+  int fd = -1;
+  bool owned = true;
+  bool polling = false;     // poll initialized: freed by uv_close, not at once
+  bool strong = false;      // owner held strongly while the watcher works for it
+  bool lingering = false;   // started, but nobody wants events: stops at the next one
+  int notify = 0;           // events JS asked to be told about
+  int active = 0;           // events the watcher was started with
+  int readMode = 0;         // kNone, kBytes, kMessages, kRecords
+  size_t chunk = 65536;     // bytes per read, or the largest message
+  unsigned batch = 32;      // messages per recvmmsg
+  bool wantAddrs = false;
+  uint32_t slot = 0;
+  napi_env env = nullptr;
+  napi_ref owner = nullptr;
+  EnvData* envData = nullptr;
+
   enum ReadMode { kNone = 0, kBytes = 1, kMessages = 2, kRecords = 3 };
 
+  static void Init(Napi::Env env, Napi::Object exports);
+  // Closes without calling into JS: stop and close the watcher, close the fd, drop the owner.
+  // The handle may be freed on return.
+  void CloseNow();
+
   // fd_handle.cc: watcher and lifetime.
-  Napi::Value GetFd(const Napi::CallbackInfo& info);
-  Napi::Value SetNotify(const Napi::CallbackInfo& info);
-  Napi::Value ReadStart(const Napi::CallbackInfo& info);
-  Napi::Value ReadStop(const Napi::CallbackInfo& info);
-  Napi::Value Close(const Napi::CallbackInfo& info);
   int Update();
   void Hold();
   void Release();
   void StopWatcher();
   static void OnPoll(uv_poll_t* poll, int status, int events);
   void CallJs(Napi::FunctionReference& fn, std::initializer_list<napi_value> args);
+  Napi::Value GetFd(const Args& info);
+  Napi::Value SetNotify(const Args& info);
+  Napi::Value ReadStart(const Args& info);
+  Napi::Value ReadStop(const Args& info);
+  Napi::Value Close(const Args& info);
 
   // fd_io.cc: batched reads and writes.
   bool ReadBytes(Napi::Env env);
   void ReadMessages(Napi::Env env);
-  Napi::Value Write(const Napi::CallbackInfo& info);
-  Napi::Value Writev(const Napi::CallbackInfo& info);
+  Napi::Value Write(const Args& info);
+  Napi::Value Writev(const Args& info);
 
   // fd_calls.cc: one system call each.
-  Napi::Value Bind(const Napi::CallbackInfo& info);
-  Napi::Value Connect(const Napi::CallbackInfo& info);
-  Napi::Value Listen(const Napi::CallbackInfo& info);
-  Napi::Value Accept(const Napi::CallbackInfo& info);
-  Napi::Value Shutdown(const Napi::CallbackInfo& info);
-  Napi::Value GetSockName(const Napi::CallbackInfo& info);
-  Napi::Value GetPeerName(const Napi::CallbackInfo& info);
-  Napi::Value GetSockOpt(const Napi::CallbackInfo& info);
-  Napi::Value SetSockOpt(const Napi::CallbackInfo& info);
-  Napi::Value SendTo(const Napi::CallbackInfo& info);
-  Napi::Value RecvFrom(const Napi::CallbackInfo& info);
+  Napi::Value Bind(const Args& info);
+  Napi::Value Connect(const Args& info);
+  Napi::Value Listen(const Args& info);
+  Napi::Value Accept(const Args& info);
+  Napi::Value Shutdown(const Args& info);
+  Napi::Value GetSockName(const Args& info);
+  Napi::Value GetPeerName(const Args& info);
+  Napi::Value GetSockOpt(const Args& info);
+  Napi::Value SetSockOpt(const Args& info);
+  Napi::Value SendTo(const Args& info);
+  Napi::Value RecvFrom(const Args& info);
 
   // message.cc: ancillary data and datagram batches.
-  Napi::Value SendMsg(const Napi::CallbackInfo& info);
-  Napi::Value RecvMsg(const Napi::CallbackInfo& info);
-  Napi::Value SendBatch(const Napi::CallbackInfo& info);
-
-  int fd_ = -1;
-  bool owned_ = true;
-  bool strong_ = false;     // this handle's object held strongly while the watcher runs
-  bool lingering_ = false;  // started, but nobody wants events: stops at the next one
-  uv_poll_t* poll_ = nullptr;
-  int notify_ = 0;          // events JS asked to be told about
-  int active_ = 0;          // events the watcher was started with
-  ReadMode readMode_ = kNone;
-  size_t chunk_ = 65536;    // bytes per read, or the largest message
-  unsigned batch_ = 32;     // messages per recvmmsg
-  bool wantAddrs_ = false;
-  EnvData* envData_;
-  FdHandle* prev_ = nullptr;  // EnvData::handles
-  FdHandle* next_ = nullptr;
+  Napi::Value SendMsg(const Args& info);
+  Napi::Value RecvMsg(const Args& info);
+  Napi::Value SendBatch(const Args& info);
 };
+
+// The handle a JS id names in this environment, or null (closed, or never was).
+FdHandle* LookupHandle(EnvData* d, Napi::Value id);
 
 }  // namespace iolib

@@ -18,7 +18,7 @@ static constexpr int kStatusEnd = 1;  // onRead status: the peer ended the strea
 
 static constexpr size_t kPoolSize = 256 * 1024;
 
-// Reads until chunk_ bytes, a short read (the kernel is drained), EOF or an error, straight into
+// Reads until chunk bytes, a short read (the kernel is drained), EOF or an error, straight into
 // the pool, then hands JS the pool and the region read: one call, no copy. True when a full
 // chunk came, so more may be waiting.
 bool EnvData::PoolRoom(Napi::Env env, size_t size) {
@@ -44,14 +44,14 @@ uint32_t* EnvData::Info(Napi::Env env, size_t words) {
 }
 
 bool FdHandle::ReadBytes(Napi::Env env) {
-  EnvData* d = envData_;
-  if (!d->PoolRoom(env, chunk_)) return false;
+  EnvData* d = envData;
+  if (!d->PoolRoom(env, chunk)) return false;
   char* buf = d->poolData + d->poolUsed;
   size_t total = 0;
   int status = 0;
-  while (total < chunk_) {
-    size_t want = chunk_ - total;
-    ssize_t n = read(fd_, buf + total, want);
+  while (total < chunk) {
+    size_t want = chunk - total;
+    ssize_t n = read(fd, buf + total, want);
     if (n > 0) {
       total += static_cast<size_t>(n);
       if (static_cast<size_t>(n) < want) break;
@@ -70,28 +70,28 @@ bool FdHandle::ReadBytes(Napi::Env env) {
   d->poolUsed += (total + 7) & ~static_cast<size_t>(7);
   if (d->poolUsed > d->poolSize) d->poolUsed = d->poolSize;
   CallJs(d->onRead, {d->pool.Value(), Num(env, static_cast<double>(offset)), Num(env, static_cast<double>(total)), Num(env, status)});
-  return total == chunk_ && status == 0;
+  return total == chunk && status == 0;
 }
 
-// Receives up to batch_ messages (recvmmsg where the kernel has it), then hands JS the pool
+// Receives up to batch messages (recvmmsg where the kernel has it), then hands JS the pool
 // region of the payloads and the info Buffer: one call a batch.
 void FdHandle::ReadMessages(Napi::Env env) {
-  const unsigned batch = batch_;
-  const size_t slot = chunk_;
-  char* area = envData_->Scratch(batch * (slot + sizeof(sockaddr_storage)));
-  auto* addrs = reinterpret_cast<sockaddr_storage*>(area + batch * slot);
-  std::vector<mmsghdr>& msgs = envData_->msgs;
-  std::vector<iovec>& iovs = envData_->iovs;
-  if (msgs.size() < batch) {
-    msgs.resize(batch);
-    iovs.resize(batch);
+  const unsigned max = batch;
+  const size_t slot = chunk;
+  char* area = envData->Scratch(max * (slot + sizeof(sockaddr_storage)));
+  auto* addrs = reinterpret_cast<sockaddr_storage*>(area + max * slot);
+  std::vector<mmsghdr>& msgs = envData->msgs;
+  std::vector<iovec>& iovs = envData->iovs;
+  if (msgs.size() < max) {
+    msgs.resize(max);
+    iovs.resize(max);
   }
-  for (unsigned i = 0; i < batch; i++) {
+  for (unsigned i = 0; i < max; i++) {
     iovs[i] = {area + i * slot, slot};
     msgs[i].msg_hdr = {};
     msgs[i].msg_hdr.msg_iov = &iovs[i];
     msgs[i].msg_hdr.msg_iovlen = 1;
-    if (wantAddrs_) {
+    if (wantAddrs) {
       msgs[i].msg_hdr.msg_name = &addrs[i];
       msgs[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
     }
@@ -99,12 +99,12 @@ void FdHandle::ReadMessages(Napi::Env env) {
   int count = 0;
   int status = 0;
 #ifdef __linux__
-  do count = recvmmsg(fd_, msgs.data(), batch, MSG_DONTWAIT, nullptr);
+  do count = recvmmsg(fd, msgs.data(), max, MSG_DONTWAIT, nullptr);
   while (count < 0 && errno == EINTR);
 #else
-  for (; count < static_cast<int>(batch); count++) {
+  for (; count < static_cast<int>(max); count++) {
     ssize_t n;
-    do n = recvmsg(fd_, &msgs[count].msg_hdr, MSG_DONTWAIT);
+    do n = recvmsg(fd, &msgs[count].msg_hdr, MSG_DONTWAIT);
     while (n < 0 && errno == EINTR);
     if (n < 0) break;
     msgs[count].msg_len = static_cast<unsigned>(n);
@@ -116,7 +116,7 @@ void FdHandle::ReadMessages(Napi::Env env) {
     status = -errno;
     count = 0;
   }
-  if (readMode_ == kRecords) {
+  if (readMode == kRecords) {
     for (int i = 0; i < count; i++) {
       if (msgs[i].msg_len == 0) {
         count = i;
@@ -127,11 +127,11 @@ void FdHandle::ReadMessages(Napi::Env env) {
   }
   // Payloads go to the pool back to back (JS slices them without a copy); lengths, flags and
   // sender records go to the shared info Buffer: 2 words a message, then a record each.
-  EnvData* d = envData_;
+  EnvData* d = envData;
   size_t total = 0;
   for (int i = 0; i < count; i++) total += msgs[i].msg_len < slot ? msgs[i].msg_len : slot;
   static_assert(kAddrRecord % 4 == 0, "records are read as 32-bit words");
-  uint32_t* info = d->Info(env, 2 * static_cast<size_t>(batch) + (wantAddrs_ ? batch * kAddrRecord / 4 : 0));
+  uint32_t* info = d->Info(env, 2 * static_cast<size_t>(max) + (wantAddrs ? max * kAddrRecord / 4 : 0));
   if (!info || !d->PoolRoom(env, total)) return;
   size_t offset = d->poolUsed;
   char* out = d->poolData + offset;
@@ -142,25 +142,25 @@ void FdHandle::ReadMessages(Napi::Env env) {
     out += len;
     info[2 * i] = static_cast<uint32_t>(len);
     info[2 * i + 1] = static_cast<uint32_t>(msgs[i].msg_hdr.msg_flags);
-    if (wantAddrs_) PackSockaddr(&addrs[i], msgs[i].msg_hdr.msg_namelen, rec + i * kAddrRecord);
+    if (wantAddrs) PackSockaddr(&addrs[i], msgs[i].msg_hdr.msg_namelen, rec + i * kAddrRecord);
   }
   d->poolUsed += (total + 7) & ~static_cast<size_t>(7);
   if (d->poolUsed > d->poolSize) d->poolUsed = d->poolSize;
-  CallJs(d->onMessages, {d->pool.Value(), Num(env, static_cast<double>(offset)), d->info.Value(), Num(env, count), Num(env, status), Napi::Boolean::New(env, wantAddrs_)});
+  CallJs(d->onMessages, {d->pool.Value(), Num(env, static_cast<double>(offset)), d->info.Value(), Num(env, count), Num(env, status), Napi::Boolean::New(env, wantAddrs)});
 }
-Napi::Value FdHandle::Write(const Napi::CallbackInfo& info) {
-  if (fd_ < 0) return Fail(info.Env(), EBADF);
+Napi::Value FdHandle::Write(const Args& info) {
+  if (fd < 0) return Fail(info.Env(), EBADF);
   Napi::Uint8Array buf = info[0].As<Napi::Uint8Array>();
   ssize_t n;
-  do n = send(fd_, buf.Data(), buf.ByteLength(), IOLIB_SEND_FLAGS);
+  do n = send(fd, buf.Data(), buf.ByteLength(), IOLIB_SEND_FLAGS);
   while (n < 0 && errno == EINTR);
   if (n < 0) return Fail(info.Env(), errno == EWOULDBLOCK ? EAGAIN : errno);
   return Num(info.Env(), static_cast<double>(n));
 }
 
 // writev(chunks[, from]): sends chunks[from..] in one sendmsg; returns bytes sent.
-Napi::Value FdHandle::Writev(const Napi::CallbackInfo& info) {
-  if (fd_ < 0) return Fail(info.Env(), EBADF);
+Napi::Value FdHandle::Writev(const Args& info) {
+  if (fd < 0) return Fail(info.Env(), EBADF);
   Napi::Array chunks = info[0].As<Napi::Array>();
   uint32_t from = info.Length() > 1 ? info[1].As<Napi::Number>().Uint32Value() : 0;
   uint32_t n = chunks.Length();
@@ -176,7 +176,7 @@ Napi::Value FdHandle::Writev(const Napi::CallbackInfo& info) {
   msg.msg_iov = iov.data();
   msg.msg_iovlen = count;
   ssize_t sent;
-  do sent = sendmsg(fd_, &msg, IOLIB_SEND_FLAGS);
+  do sent = sendmsg(fd, &msg, IOLIB_SEND_FLAGS);
   while (sent < 0 && errno == EINTR);
   if (sent < 0) return Fail(info.Env(), errno == EWOULDBLOCK ? EAGAIN : errno);
   return Num(info.Env(), static_cast<double>(sent));

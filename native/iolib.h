@@ -20,14 +20,13 @@ struct mmsghdr {
 
 namespace iolib {
 
-class FdHandle;
+struct FdHandle;
 
 // Per-environment state (worker threads each get their own).
 struct EnvData {
   Napi::FunctionReference onRead;       // onRead.call(owner, pool, offset, length, status)
-  Napi::FunctionReference onMessages;   // onMessages.call(owner, data, info, addrs, count)
+  Napi::FunctionReference onMessages;   // onMessages.call(owner, pool, offset, info, count, status, withAddresses)
   Napi::FunctionReference onEvent;      // onEvent.call(owner, events|-errno)
-  Napi::FunctionReference handleCtor;
   std::vector<char> scratch;            // shared read buffer: one per env, not per socket
   // Byte reads land in a pool Buffer that JS slices without a copy; a region handed to JS is
   // never written again, and a new pool replaces a full one.
@@ -42,7 +41,10 @@ struct EnvData {
   size_t infoWords = 0;
   std::vector<mmsghdr> msgs;            // recvmmsg headers, reused across wakeups
   std::vector<iovec> iovs;
-  FdHandle* handles = nullptr;          // open handles: an intrusive list, no allocation each
+  // Open handles by slot; JS ids are slot + generation * 2^24, so a stale id names nothing.
+  std::vector<FdHandle*> slots;
+  std::vector<uint32_t> generations;
+  std::vector<uint32_t> freeSlots;
   // Room for `size` more bytes in the pool (a new pool when the current one is short); false
   // with a JS exception pending when out of memory.
   bool PoolRoom(Napi::Env env, size_t size);
@@ -62,8 +64,12 @@ inline Napi::Value Num(Napi::Env env, double v) { return Napi::Number::New(env, 
 // Sockaddr conversion. JS form: (family, address bytes, port, scopeId) where family is
 // 4 (AF_INET: 4 bytes), 6 (AF_INET6: 16 bytes) or 1 (AF_UNIX: path bytes; a leading NUL
 // byte means the abstract namespace).
-bool SockaddrFromJs(const Napi::CallbackInfo& info, size_t at, sockaddr_storage* ss, socklen_t* len);
 bool SockaddrFromValues(Napi::Value family, Napi::Value bytes, Napi::Value port, Napi::Value scope, sockaddr_storage* ss, socklen_t* len);
+// The four values from argument `at` on, of a CallbackInfo or a handle method's Args.
+template <class Info>
+bool SockaddrFromJs(const Info& info, size_t at, sockaddr_storage* ss, socklen_t* len) {
+  return SockaddrFromValues(info[at], info[at + 1], info[at + 2], info[at + 3], ss, len);
+}
 // Returns [family, Buffer, port, scopeId] (family 0 for AF_UNSPEC / unnamed).
 Napi::Value SockaddrToJs(Napi::Env env, const sockaddr_storage* ss, socklen_t len);
 // Packs an address into a fixed record (see kAddrRecord) for batched receives.

@@ -19,8 +19,8 @@ namespace iolib {
 static constexpr int kMaxFds = 253;  // Linux's SCM_MAX_FD
 
 // sendmsg(chunks, fds, flags[, family, bytes, port, scope]) -> bytes | -errno
-Napi::Value FdHandle::SendMsg(const Napi::CallbackInfo& info) {
-  if (fd_ < 0) return Fail(info.Env(), EBADF);
+Napi::Value FdHandle::SendMsg(const Args& info) {
+  if (fd < 0) return Fail(info.Env(), EBADF);
   Napi::Array chunks = info[0].As<Napi::Array>();
   Napi::Array fds = info[1].As<Napi::Array>();
   int flags = info[2].As<Napi::Number>().Int32Value() | IOLIB_SEND_FLAGS;
@@ -54,7 +54,7 @@ Napi::Value FdHandle::SendMsg(const Napi::CallbackInfo& info) {
     for (uint32_t i = 0; i < nfds; i++) out[i] = fds.Get(i).As<Napi::Number>().Int32Value();
   }
   ssize_t n;
-  do n = sendmsg(fd_, &msg, flags);
+  do n = sendmsg(fd, &msg, flags);
   while (n < 0 && errno == EINTR);
   if (n < 0) return Fail(info.Env(), errno == EWOULDBLOCK ? EAGAIN : errno);
   return Num(info.Env(), static_cast<double>(n));
@@ -64,9 +64,9 @@ Napi::Value FdHandle::SendMsg(const Napi::CallbackInfo& info) {
 //   [bytes, fds, msgFlags, family, addrBytes, port, scope] | -errno
 // Every fd the kernel passed is returned (close-on-exec); the caller closes those it does not
 // keep, so none leaks.
-Napi::Value FdHandle::RecvMsg(const Napi::CallbackInfo& info) {
+Napi::Value FdHandle::RecvMsg(const Args& info) {
   Napi::Env env = info.Env();
-  if (fd_ < 0) return Fail(env, EBADF);
+  if (fd < 0) return Fail(env, EBADF);
   Napi::Uint8Array buf = info[0].As<Napi::Uint8Array>();
   size_t start = info[1].As<Napi::Number>().Uint32Value();
   size_t end = info[2].As<Napi::Number>().Uint32Value();
@@ -83,7 +83,7 @@ Napi::Value FdHandle::RecvMsg(const Napi::CallbackInfo& info) {
   msg.msg_control = control.data();
   msg.msg_controllen = control.size();
   ssize_t n;
-  do n = recvmsg(fd_, &msg, flags);
+  do n = recvmsg(fd, &msg, flags);
   while (n < 0 && errno == EINTR);
   if (n < 0) return Fail(env, errno == EWOULDBLOCK ? EAGAIN : errno);
   Napi::Array fds = Napi::Array::New(env);
@@ -93,12 +93,12 @@ Napi::Value FdHandle::RecvMsg(const Napi::CallbackInfo& info) {
     size_t count = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
     const int* in = reinterpret_cast<const int*>(CMSG_DATA(cm));
     for (size_t i = 0; i < count; i++) {
-      int fd;
-      memcpy(&fd, in + i, sizeof(int));
+      int received;
+      memcpy(&received, in + i, sizeof(int));
 #if !defined(__linux__)
-      MakeNonblockCloexec(fd);  // no MSG_CMSG_CLOEXEC: set it now, before anyone can fork
+      MakeNonblockCloexec(received);  // no MSG_CMSG_CLOEXEC: set it now, before anyone can fork
 #endif
-      fds.Set(k++, Num(env, fd));
+      fds.Set(k++, Num(env, received));
     }
   }
   Napi::Array name = SockaddrToJs(env, &ss, msg.msg_namelen).As<Napi::Array>();
@@ -112,9 +112,9 @@ Napi::Value FdHandle::RecvMsg(const Napi::CallbackInfo& info) {
 
 // sendBatch(buffers, addresses?) -> messages sent | -errno. `addresses[i]` is
 // [family, bytes, port, scope] or undefined (the connected peer). sendmmsg where available.
-Napi::Value FdHandle::SendBatch(const Napi::CallbackInfo& info) {
+Napi::Value FdHandle::SendBatch(const Args& info) {
   Napi::Env env = info.Env();
-  if (fd_ < 0) return Fail(env, EBADF);
+  if (fd < 0) return Fail(env, EBADF);
   Napi::Array bufs = info[0].As<Napi::Array>();
   bool named = info.Length() > 1 && info[1].IsArray();
   Napi::Array addrs = named ? info[1].As<Napi::Array>() : Napi::Array();
@@ -142,14 +142,14 @@ Napi::Value FdHandle::SendBatch(const Napi::CallbackInfo& info) {
   }
 #ifdef __linux__
   int sent;
-  do sent = sendmmsg(fd_, msgs.data(), count, IOLIB_SEND_FLAGS);
+  do sent = sendmmsg(fd, msgs.data(), count, IOLIB_SEND_FLAGS);
   while (sent < 0 && errno == EINTR);
   if (sent < 0) return Fail(env, errno == EWOULDBLOCK ? EAGAIN : errno);
 #else
   int sent = 0;
   for (; sent < static_cast<int>(count); sent++) {
     ssize_t n;
-    do n = sendmsg(fd_, &msgs[sent].msg_hdr, IOLIB_SEND_FLAGS);
+    do n = sendmsg(fd, &msgs[sent].msg_hdr, IOLIB_SEND_FLAGS);
     while (n < 0 && errno == EINTR);
     if (n < 0) {
       if (sent == 0) return Fail(env, errno == EWOULDBLOCK ? EAGAIN : errno);

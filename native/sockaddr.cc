@@ -6,10 +6,6 @@
 
 namespace iolib {
 
-bool SockaddrFromJs(const Napi::CallbackInfo& info, size_t at, sockaddr_storage* ss, socklen_t* len) {
-  return SockaddrFromValues(info[at], info[at + 1], info[at + 2], info[at + 3], ss, len);
-}
-
 bool SockaddrFromValues(Napi::Value fam, Napi::Value addr, Napi::Value portv, Napi::Value scopev, sockaddr_storage* ss, socklen_t* len) {
   memset(ss, 0, sizeof(*ss));
   if (!fam.IsNumber() || !addr.IsTypedArray()) return false;

@@ -25,7 +25,7 @@ import { constants as osConstants } from 'node:os';
 import '../sockets/core.js';
 import type { ReadinessObserver } from '../sockets/core.js';
 import type { Socket } from '../sockets/kinds.js';
-import { C, native, type FdHandle } from '../native.js';
+import { H, C, native, type FdHandle } from '../native.js';
 import { SocketClosedError, SyscallError } from '../errors.js';
 import { invalidArgType, invalidArgValue, validateInteger } from '../internal/validate.js';
 import { syscallError } from './errors.js';
@@ -161,7 +161,7 @@ class FdSource extends Source {
       const st = fstatSync(dup);
       this.dev = st.dev;
       this.ino = st.ino;
-      this.handle = new native.FdHandle(dup, this, true);
+      this.handle = H.open(dup, this, true);
     } catch (err) {
       native.closeFd(dup);
       throw err;
@@ -176,7 +176,7 @@ class FdSource extends Source {
     }
     // On POLLERR libuv stops the watcher by itself: reset it, and restart it for whoever
     // still waits once the subscribers have seen the error.
-    this.handle.setNotify(0);
+    H.setNotify(this.handle, 0);
     this.wakeAll();
     this.update();
   }
@@ -187,11 +187,11 @@ class FdSource extends Source {
   }
 
   detach(): void {
-    this.handle.close();
+    H.close(this.handle);
   }
 
   protected pollFd(): number {
-    return this.handle.fd;
+    return H.fd(this.handle);
   }
 
   protected stillThere(): boolean {
@@ -205,7 +205,7 @@ class FdSource extends Source {
 
   protected watch(mask: number): void {
     if (this.broken) return;
-    if (this.handle.setNotify(mask) < 0) {
+    if (H.setNotify(this.handle, mask) < 0) {
       // epoll refuses the file (EPERM: a regular file or directory; poll(2) calls those
       // always ready) or the kernel is out of resources: report an error rather than wait
       // forever, once the caller has finished arming.

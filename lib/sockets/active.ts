@@ -5,7 +5,7 @@
  * @module
  */
 import { Duplex } from 'node:stream';
-import { C, native } from '../native.js';
+import { H, C, native } from '../native.js';
 import { PollTimeoutError, SocketClosedError, SocketError } from '../errors.js';
 import { invalidArgType, invalidArgValue, outOfRange, validateBoolean, validateObject, validateSignal, validateTimeout } from '../internal/validate.js';
 import { remaining } from '../internal/wait.js';
@@ -152,8 +152,8 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
   _startReading(mode: number, batch: number, wantAddresses: boolean, syscall: string): void {
     if (this._reading) return;
     const h = this._handle;
-    if (!h || h.fd < 0) return;
-    const r = h.readStart(mode, this._inputBufferSize, batch, wantAddresses);
+    if (!h || H.fd(h) < 0) return;
+    const r = H.readStart(h, mode, this._inputBufferSize, batch, wantAddresses);
     if (r < 0) {
       this.destroy(failure(r, syscall));
       return;
@@ -174,7 +174,7 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
   _stopReading(): void {
     if (!this._reading) return;
     this._reading = false;
-    this._handle?.readStop();
+    if (this._handle !== null) H.readStop(this._handle);
   }
 
   /** @internal */
@@ -273,12 +273,12 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
 
   /** @internal One connect(2), waiting for completion when it is in progress. */
   async _connectRaw(family: number, bytes: Uint8Array, port: number, scopeId: number, deadline: number | undefined, options: ConnectOptions): Promise<void> {
-    const r = this._open('connect').connect(family, bytes, port, scopeId);
+    const r = H.connect(this._open('connect'), family, bytes, port, scopeId);
     if (r === 0) return this._onConnected();
     if (r !== -C.EINPROGRESS! && r !== -C.EAGAIN!) throw failure(r, 'connect');
     // On loopback the handshake is usually over when connect(2) returns: a zero-timeout
     // poll(2) saves registering with epoll and a trip through the event loop.
-    if (!(native.pollFd(this._open('connect').fd, C.POLLOUT!) & (C.POLLOUT! | C.POLLERR! | C.POLLHUP!))) {
+    if (!(native.pollFd(H.fd(this._open('connect')), C.POLLOUT!) & (C.POLLOUT! | C.POLLERR! | C.POLLHUP!))) {
       await this._waitWritable('connect', remaining(deadline) ?? options.timeout, options.signal);
     }
     const err = this._pendingError('connect');
@@ -295,7 +295,7 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
     const read = options.read === true;
     const write = options.write === true;
     const how = read && write ? C.SHUT_RDWR! : read ? C.SHUT_RD! : write ? C.SHUT_WR! : C.SHUT_RDWR!;
-    check(this._open('shutdown').shutdown(how), 'shutdown');
+    check(H.shutdown(this._open('shutdown'), how), 'shutdown');
     return this;
   }
 
@@ -309,8 +309,8 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
     for (;;) {
       const h = this._open('send');
       const r = target
-        ? h.sendto(buffer, start, end, flags, target.family, target.bytes, target.port, target.scopeId)
-        : h.sendto(buffer, start, end, flags);
+        ? H.sendto(h, buffer, start, end, flags, target.family, target.bytes, target.port, target.scopeId)
+        : H.sendto(h, buffer, start, end, flags);
       if (r >= 0) return r;
       if (r !== -C.EAGAIN! || options.dontWait) throw failure(r, 'send');
       await this._waitWritable('send', options.timeout, options.signal);
@@ -359,7 +359,7 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
     const deadline = options.timeout === undefined ? undefined : Date.now() + options.timeout;
     let got = 0;
     for (;;) {
-      const r = this._open('recvfrom').recvfrom(buffer, start + got, end, flags);
+      const r = H.recvfrom(this._open('recvfrom'), buffer, start + got, end, flags);
       if (typeof r !== 'number' && gather && r[0] > 0 && start + got + r[0] < end) {
         got += r[0];
         continue;
@@ -428,8 +428,8 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
 
   override _final(callback: (error?: Error | null) => void): void {
     const h = this._handle;
-    if (this._endShutsDown() && h && h.fd >= 0 && !this._closeWithoutShutdown) {
-      const r = h.shutdown(C.SHUT_WR!);
+    if (this._endShutsDown() && h && H.fd(h) >= 0 && !this._closeWithoutShutdown) {
+      const r = H.shutdown(h, C.SHUT_WR!);
       if (r < 0 && r !== -C.ENOTCONN!) {
         callback(failure(r, 'shutdown'));
         return;

@@ -5,7 +5,7 @@
  * @internal
  * @module
  */
-import { C, native, type FdHandle } from '../native.js';
+import { H, C, native, type FdHandle } from '../native.js';
 import { SocketClosedError, socketErrorFor } from '../errors.js';
 import { invalidArgType, validateObject } from '../internal/validate.js';
 import { WaitQueue } from '../internal/wait.js';
@@ -150,7 +150,8 @@ export function SocketCore<TBase extends Ctor<NodeJS.EventEmitter>>(Base: TBase)
 
     /** The OS file descriptor; -1 once closed (IOLib's socket-os-fd). */
     get fd(): number {
-      return this._handle ? this._handle.fd : -1;
+      const fd = this._handle === null ? -1 : H.fd(this._handle);
+      return fd < 0 ? -1 : fd;
     }
     /** 'internet' or 'local'. */
     get addressFamily(): 'internet' | 'local' {
@@ -171,33 +172,33 @@ export function SocketCore<TBase extends Ctor<NodeJS.EventEmitter>>(Base: TBase)
 
     /** True until the socket is closed. */
     isOpen(): boolean {
-      return this._handle !== null && this._handle.fd >= 0;
+      return this._handle !== null && H.fd(this._handle) >= 0;
     }
 
     /** @internal The open handle, or a SocketClosedError for `syscall`. */
     _open(syscall: string): FdHandle {
       const h = this._handle;
-      if (!h || h.fd < 0) throw new SocketClosedError(syscall);
+      if (!h || H.fd(h) < 0) throw new SocketClosedError(syscall);
       return h;
     }
 
     /** The socket's own address: `{ host, port }` or `{ filename, abstract }`. */
     localName(): InetName | LocalName {
-      const raw = checkData<RawSockaddr>(this._open('getsockname').getsockname(), 'getsockname');
+      const raw = checkData<RawSockaddr>(H.getsockname(this._open('getsockname')), 'getsockname');
       return decodeSockaddr(raw) ?? { filename: '', abstract: false };
     }
 
     /** The peer's address; throws SocketNotConnectedError when there is none. */
     remoteName(): InetName | LocalName {
-      const raw = checkData<RawSockaddr>(this._open('getpeername').getpeername(), 'getpeername');
+      const raw = checkData<RawSockaddr>(H.getpeername(this._open('getpeername')), 'getpeername');
       return decodeSockaddr(raw) ?? { filename: '', abstract: false };
     }
 
     /** @internal The peer's address, or null when not connected. */
     _peer(): InetName | LocalName | null {
       const h = this._handle;
-      if (!h || h.fd < 0) return null;
-      const raw = h.getpeername();
+      if (!h || H.fd(h) < 0) return null;
+      const raw = H.getpeername(h);
       return typeof raw === 'number' ? null : decodeSockaddr(raw);
     }
 
@@ -221,7 +222,7 @@ export function SocketCore<TBase extends Ctor<NodeJS.EventEmitter>>(Base: TBase)
       if (this._kind.addressFamily === 'local') {
         if (typeof address !== 'string') throw invalidArgType('address', 'a filename string for a local socket', address);
         const sa = localSockaddr(address, options.abstract === true);
-        check(h.bind(sa.family, sa.bytes, 0, 0), 'bind');
+        check(H.bind(h, sa.family, sa.bytes, 0, 0), 'bind');
         return this;
       }
       const host = literalHost(address as HostDesignator, 'address');
@@ -235,7 +236,7 @@ export function SocketCore<TBase extends Ctor<NodeJS.EventEmitter>>(Base: TBase)
     /** @internal Binds to an internet address, mapping IPv4 onto an IPv6 socket. */
     _bindInet(host: InetAddress, port: number): void {
       const sa = this._inetArgs(host, port, 'bind');
-      check(this._open('bind').bind(sa.family, sa.bytes, sa.port, sa.scopeId), 'bind');
+      check(H.bind(this._open('bind'), sa.family, sa.bytes, sa.port, sa.scopeId), 'bind');
     }
 
     /** @internal Native arguments for an internet address on this socket's family. */
@@ -272,7 +273,7 @@ export function SocketCore<TBase extends Ctor<NodeJS.EventEmitter>>(Base: TBase)
     /** @internal Recomputes the watcher's interest from everything that waits. */
     _updateNotify(): void {
       const h = this._handle;
-      if (!h || h.fd < 0) return;
+      if (!h || H.fd(h) < 0) return;
       let mask = this._observer ? this._observer.interest : 0;
       // Empty queues are dropped: a connect's wait must not cost every connection its memory.
       if (this._readWaits?.size) mask |= UV_READABLE!;
@@ -284,7 +285,7 @@ export function SocketCore<TBase extends Ctor<NodeJS.EventEmitter>>(Base: TBase)
       if (x !== null && x.readWaits === null && x.writeWaits === null && x.observer === null && x.closing === null && !x.closeWithoutShutdown && x.pending === null && !x.readDeferred) {
         this._extra = null;
       }
-      const r = h.setNotify(mask);
+      const r = H.setNotify(h, mask);
       if (r < 0) {
         const err = failure(r, 'poll');
         this._readWaits?.failAll(err);
@@ -309,7 +310,10 @@ export function SocketCore<TBase extends Ctor<NodeJS.EventEmitter>>(Base: TBase)
     /** @internal Closes the fd now; every pending wait fails with SocketClosedError. */
     _closeHandle(): void {
       const h = this._handle;
-      if (h) h.close();
+      if (h !== null) {
+        H.close(h);
+        this._handle = null;
+      }
       // Made only when someone waits: an error's stack trace costs more than the close(2).
       if (this._readWaits?.size || this._writeWaits?.size) {
         const err = new SocketClosedError('close');
@@ -321,7 +325,7 @@ export function SocketCore<TBase extends Ctor<NodeJS.EventEmitter>>(Base: TBase)
 
     /** @internal Reads SO_ERROR after a non-blocking connect. */
     _pendingError(syscall: string): Error | null {
-      const buf = checkData<Buffer>(this._open(syscall).getsockopt(C.SOL_SOCKET!, C.SO_ERROR!, 4), 'getsockopt');
+      const buf = checkData<Buffer>(H.getsockopt(this._open(syscall), C.SOL_SOCKET!, C.SO_ERROR!, 4), 'getsockopt');
       const errno = buf.readInt32LE(0);
       return errno === 0 ? null : socketErrorFor(errnoCode(-errno), syscall);
     }
@@ -336,23 +340,23 @@ export function SocketCore<TBase extends Ctor<NodeJS.EventEmitter>>(Base: TBase)
 /** Adopts a new fd into a handle owned by `owner`; the fd is closed if that fails. */
 export function handleFor(fd: number, owner: object): FdHandle {
   try {
-    return new native.FdHandle(fd, owner, true);
+    return H.open(fd, owner, true);
   } catch (err) {
     native.closeFd(fd);
     throw err;
   }
 }
 
-// The addon calls these with `this` = the handle: one shared function each, no per-socket
-// closures.
+// The addon calls these with `this` = the handle's owner: one shared function each, no
+// per-socket closures.
 native.setCallbacks({
   onRead(pool, offset, length, status) {
-    this.owner._onNativeRead(length > 0 ? pool.subarray(offset, offset + length) : null, status);
+    this._onNativeRead(length > 0 ? pool.subarray(offset, offset + length) : null, status);
   },
   onMessages(pool, offset, info, count, status, withAddresses) {
-    this.owner._onNativeMessages(pool, offset, info, count, status, withAddresses);
+    this._onNativeMessages(pool, offset, info, count, status, withAddresses);
   },
   onEvent(events) {
-    this.owner._onNativeEvent(events);
+    this._onNativeEvent(events);
   },
 });

@@ -5,7 +5,7 @@
  */
 import type { Socket as NetSocket } from 'node:net';
 import type { FileHandle } from 'node:fs/promises';
-import { C, native } from '../native.js';
+import { H, C, native } from '../native.js';
 import { invalidArgType, outOfRange, validateObject, validateSignal, validateTimeout } from '../internal/validate.js';
 import { checkData, failure } from './syscall.js';
 import { decodeLocalPath, localSockaddr } from './sockaddr.js';
@@ -91,7 +91,7 @@ export async function sendMessage(socket: ActiveSocketBase, options: SendMessage
   }
   for (;;) {
     const h = socket._open('sendmsg');
-    const r = target ? h.sendmsg([data], fds, 0, target.family, target.bytes, 0, 0) : h.sendmsg([data], fds, 0);
+    const r = target ? H.sendmsg(h, [data], fds, 0, target.family, target.bytes, 0, 0) : H.sendmsg(h, [data], fds, 0);
     if (r >= 0) return r;
     if (r !== -C.EAGAIN!) throw failure(r, 'sendmsg');
     await socket._waitWritable('sendmsg', options.timeout, options.signal);
@@ -109,7 +109,7 @@ export async function receiveMessage(socket: ActiveSocketBase, options: ReceiveM
   if (!Number.isInteger(maxFds) || maxFds < 0) throw outOfRange('options.maxFds', 'an integer >= 0', maxFds);
   const buf = Buffer.allocUnsafe(size);
   for (;;) {
-    const r = socket._open('recvmsg').recvmsg(buf, 0, size, 0);
+    const r = H.recvmsg(socket._open('recvmsg'), buf, 0, size, 0);
     if (typeof r !== 'number') {
       const [bytes, fds, flags, family, addr] = r;
       const kept = fds.slice(0, maxFds);
@@ -135,6 +135,6 @@ export async function receiveMessage(socket: ActiveSocketBase, options: ReceiveM
 /** The peer's pid, uid and gid (SO_PEERCRED). */
 export function peerCredentials(socket: ActiveSocketBase): Credentials {
   if (C.SO_PEERCRED === undefined) throw failure(-(C.ENOTSUP ?? 95), 'getsockopt');
-  const buf = checkData<Buffer>(socket._open('getsockopt').getsockopt(C.SOL_SOCKET!, C.SO_PEERCRED, 12), 'getsockopt');
+  const buf = checkData<Buffer>(H.getsockopt(socket._open('getsockopt'), C.SOL_SOCKET!, C.SO_PEERCRED, 12), 'getsockopt');
   return { pid: buf.readInt32LE(0), uid: buf.readUInt32LE(4), gid: buf.readUInt32LE(8) };
 }

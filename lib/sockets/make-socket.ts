@@ -4,7 +4,7 @@
  * @module
  */
 import { lstatSync, unlinkSync } from 'node:fs';
-import { C, native, type RawSockaddr } from '../native.js';
+import { H, C, native, type FdHandle, type RawSockaddr } from '../native.js';
 import { PollTimeoutError, SocketError, SocketAddressInUseError, AbortError } from '../errors.js';
 import { invalidArgType, invalidArgValue, validateBoolean, validateObject, validateOneOf, validateSignal, validateTimeout, validateInteger } from '../internal/validate.js';
 import { remaining } from '../internal/wait.js';
@@ -313,14 +313,14 @@ async function removeStaleSocketFile(path: string): Promise<void> {
   }
   if (!isSocket) return;
   const fd = check(native.socket(C.AF_UNIX!, C.SOCK_STREAM!, 0), 'socket');
-  const probe = new native.FdHandle(fd, {});
+  const probe = H.open(fd, {});
   try {
     const sa = localSockaddr(path, false);
-    const r = probe.connect(sa.family, sa.bytes, 0, 0);
+    const r = H.connect(probe, sa.family, sa.bytes, 0, 0);
     if (r === -C.ECONNREFUSED!) unlinkSync(path);
     else if (r === 0 || r === -C.EAGAIN! || r === -C.EINPROGRESS!) throw new SocketAddressInUseError('EADDRINUSE', 'bind', `bind EADDRINUSE ${path} (a listener is there)`);
   } finally {
-    probe.close();
+    H.close(probe);
   }
 }
 
@@ -370,16 +370,16 @@ export function makeSocketFromFd(fd: number, options: FromFdOptions = {}): AnySo
   if (options.connect !== undefined) validateOneOf(options.connect, 'options.connect', ['active', 'passive']);
   streamSizes(options);
   if (native.fdOwned(fd)) throw invalidArgValue('fd', fd, 'is already owned by an iolib socket');
-  const probe = new native.FdHandle(fd, {}, false);
+  const probe = H.open(fd, {}, false);
   let domain: number, typeNumber: number, listening: boolean, protocolNumber: number;
   try {
-    const int = (level: number, name: number) => checkData<Buffer>(probe.getsockopt(level, name, 4), 'getsockopt').readInt32LE(0);
+    const int = (level: number, name: number) => checkData<Buffer>(H.getsockopt(probe, level, name, 4), 'getsockopt').readInt32LE(0);
     typeNumber = int(C.SOL_SOCKET!, C.SO_TYPE!);
     domain = C.SO_DOMAIN !== undefined ? int(C.SOL_SOCKET!, C.SO_DOMAIN) : domainFromName(probe);
     listening = int(C.SOL_SOCKET!, C.SO_ACCEPTCONN!) !== 0;
     protocolNumber = C.SO_PROTOCOL !== undefined ? int(C.SOL_SOCKET!, C.SO_PROTOCOL) : 0;
   } finally {
-    probe.close();
+    H.close(probe);
   }
   const type = TYPE_BY_NUMBER.get(typeNumber);
   const family = domain === C.AF_UNIX ? 'local' : domain === C.AF_INET || domain === C.AF_INET6 ? 'internet' : undefined;
@@ -407,8 +407,8 @@ export function makeSocketFromFd(fd: number, options: FromFdOptions = {}): AnySo
   return socket;
 }
 
-function domainFromName(probe: InstanceType<typeof native.FdHandle>): number {
-  const name = checkData<RawSockaddr>(probe.getsockname(), 'getsockname');
+function domainFromName(probe: FdHandle): number {
+  const name = checkData<RawSockaddr>(H.getsockname(probe), 'getsockname');
   return name[0] === 4 ? C.AF_INET! : name[0] === 6 ? C.AF_INET6! : C.AF_UNIX!;
 }
 

@@ -5,7 +5,7 @@
  * @internal
  * @module
  */
-import { C, native, type RawSockaddr } from '../native.js';
+import { H, C, native, type RawSockaddr } from '../native.js';
 import { InetAddress } from '../address/index.js';
 import { invalidArgType } from '../internal/validate.js';
 import { ActiveSocketBase, type ActiveStreamOptions, type ConnectOptions } from './active.js';
@@ -84,7 +84,7 @@ export class MessageActiveBase extends ActiveSocketBase {
   /** Dissolves a datagram socket's association with its peer. */
   disconnect(): this {
     const h = this._open('connect');
-    const r = h.connect(0, new Uint8Array(0), 0, 0);
+    const r = H.connect(h, 0, new Uint8Array(0), 0, 0);
     // Linux answers AF_UNSPEC on an unconnected socket with success; some kernels EAFNOSUPPORT.
     if (r < 0 && r !== -(C.EAFNOSUPPORT ?? 97)) throw failure(r, 'connect');
     this._peerName = null;
@@ -198,18 +198,18 @@ export class MessageActiveBase extends ActiveSocketBase {
     let refusedBefore = false;
     while (from < bufs.length) {
       const h = this._handle;
-      if (!h || h.fd < 0) {
+      if (!h || H.fd(h) < 0) {
         callback(failure(-C.EBADF!, 'sendmsg'));
         return;
       }
       const rest = from === 0 ? bufs : bufs.slice(from);
       const restTargets = targets && (from === 0 ? targets : targets.slice(from));
-      const r = h.sendBatch(rest, restTargets as (RawSockaddr | undefined)[] | undefined);
+      const r = H.sendBatch(h, rest, restTargets as (RawSockaddr | undefined)[] | undefined);
       if (r === -C.EAGAIN!) {
         const retry = () => this._sendFrom(bufs, targets, from, callback);
         // An unconnected local datagram sender whose peer's queue is full stays writable
         // itself, so a wait would answer at once: back off on a timer rather than spin.
-        if (native.pollFd(h.fd, C.POLLOUT!) & C.POLLOUT!) {
+        if (native.pollFd(H.fd(h), C.POLLOUT!) & C.POLLOUT!) {
           this._sendBackoff = Math.min(this._sendBackoff * 2 || 1, MAX_BACKOFF_MS);
           setTimeout(retry, this._sendBackoff);
           return;

@@ -5,7 +5,7 @@
  * here and handed to native getsockopt/setsockopt as bytes.
  * @module
  */
-import { C } from '../native.js';
+import { H, C } from '../native.js';
 import type { FdHandle } from '../native.js';
 import { Ipv4Address, ensureAddress } from '../address/index.js';
 import { SocketOptionNotSupportedError } from '../errors.js';
@@ -397,7 +397,7 @@ function optionFailure(result: number, syscall: string, info: SocketOptionInfo, 
 export function getSocketOption(handle: FdHandle, target: OptionTarget, name: string): SocketOptionValue {
   const info = lookupRow(name);
   ensureApplies(info, target, 'getsockopt');
-  const result = handle.getsockopt(C[info.level]!, C[info.optname]!, SIZES[info.type]);
+  const result = H.getsockopt(handle, C[info.level]!, C[info.optname]!, SIZES[info.type]);
   if (typeof result === 'number') {
     if (result < 0) throw optionFailure(result, 'getsockopt', info, target);
     throw new TypeError(`getsockopt answered ${result}`);
@@ -416,6 +416,6 @@ export function encodeSocketOption(target: OptionTarget, name: string, value: un
 /** Sets option `name` on a socket's fd. */
 export function setSocketOption(handle: FdHandle, target: OptionTarget, name: string, value: unknown): void {
   const { info, bytes } = encodeSocketOption(target, name, value);
-  const result = handle.setsockopt(C[info.level]!, C[info.optname]!, bytes);
+  const result = H.setsockopt(handle, C[info.level]!, C[info.optname]!, bytes);
   if (result < 0) throw optionFailure(result, 'setsockopt', info, target);
 }

@@ -4,7 +4,7 @@
  * @module
  */
 import { EventEmitter } from 'node:events';
-import { C } from '../native.js';
+import { H, C } from '../native.js';
 import { PollTimeoutError, SocketClosedError } from '../errors.js';
 import { invalidArgType, outOfRange, validateBoolean, validateObject, validateSignal, validateTimeout } from '../internal/validate.js';
 import { SocketCore } from './core.js';
@@ -77,7 +77,7 @@ export abstract class PassiveSocketBase<Conn> extends SocketCore(EventEmitter) {
   listenOn(options: { backlog?: number } = {}): this {
     validateObject(options, 'options');
     const backlog = validateBacklog(options.backlog);
-    check(this._open('listen').listen(backlog), 'listen');
+    check(H.listen(this._open('listen'), backlog), 'listen');
     this._listening = true;
     return this;
   }
@@ -94,7 +94,7 @@ export abstract class PassiveSocketBase<Conn> extends SocketCore(EventEmitter) {
     streamSizes(options);
     const deadline = options.timeout === undefined ? undefined : Date.now() + options.timeout;
     for (;;) {
-      const r = this._open('accept').accept();
+      const r = H.accept(this._open('accept'));
       if (r >= 0) {
         const d = this._acceptDefaults;
         return this._adopt(r, {

@@ -6,7 +6,7 @@
  * @module
  */
 import { constants as osConstants } from 'node:os';
-import { C } from '../native.js';
+import { H, C } from '../native.js';
 import { ActiveSocketBase, type ActiveStreamOptions } from './active.js';
 import { failure } from './syscall.js';
 
@@ -96,7 +96,7 @@ export class StreamActiveBase extends ActiveSocketBase {
     if (encoding === undefined && callback === undefined && chunk instanceof Buffer && this._handle !== null) {
       const ws = (this as unknown as { _writableState: WritableStateFlags })._writableState;
       if (ws.length === 0 && !ws.writing && !ws.corked && !ws.ending && !ws.destroyed && !ws.errored && ws.constructed) {
-        const n = this._handle.write(chunk);
+        const n = H.write(this._handle, chunk);
         if (n === chunk.length) return true;
         // The rest, or the whole chunk after an error, takes the stream's path, which reports it.
         if (n > 0) chunk = chunk.subarray(n);
@@ -108,7 +108,7 @@ export class StreamActiveBase extends ActiveSocketBase {
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: WriteCallback): void {
     // The common case stays free of allocations: the kernel takes the whole chunk at once.
     const h = this._handle;
-    const n = h === null ? -C.EBADF! : h.write(chunk);
+    const n = h === null ? -C.EBADF! : H.write(h, chunk);
     if (n === chunk.length) {
       callback();
       return;
@@ -123,7 +123,7 @@ export class StreamActiveBase extends ActiveSocketBase {
   /** @internal Writes what the kernel takes now; queues the rest for writability. */
   _send(chunks: Buffer[], callback: WriteCallback): void {
     const h = this._handle;
-    const n = h === null ? -C.EBADF! : chunks.length === 1 ? h.write(chunks[0]!) : h.writev(chunks);
+    const n = h === null ? -C.EBADF! : chunks.length === 1 ? H.write(h, chunks[0]!) : H.writev(h, chunks);
     this._afterSend(chunks, n, callback);
   }
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { getgid, getuid } from 'node:process';
 import { constants as osConstants } from 'node:os';
-import { native, C } from '../../lib/native.js';
+import { H, native, C } from '../../lib/native.js';
 import type { FdHandle } from '../../lib/native.js';
 import { Ipv4Address } from '../../lib/address/index.js';
 import { SocketOptionNotSupportedError, SocketError } from '../../lib/errors.js';
@@ -54,7 +54,7 @@ const KINDS: Kind[] = [
 function open(kind: Kind): FdHandle | string {
   const fd = native.socket(kind.domain, kind.type, kind.protocol);
   if (fd < 0) return native.errnoName(-fd) ?? String(fd);
-  return new native.FdHandle(fd, {});
+  return H.open(fd, {});
 }
 
 /**
@@ -196,7 +196,7 @@ describe('socket options (API.md 2.1)', () => {
         }
         handle = h as FdHandle;
       });
-      after(() => handle?.close());
+      after(() => H.close(handle));
 
       it('reads every option that applies, with the right JS type', () => {
         let n = 0;
@@ -289,7 +289,7 @@ describe('socket options (API.md 2.1)', () => {
         }
         expect(thrown(() => getSocketOption(h, t, 42 as never)).code).to.equal('ERR_INVALID_ARG_TYPE');
       } finally {
-        h.close();
+        H.close(h);
       }
     });
 
@@ -336,15 +336,15 @@ describe('socket options (API.md 2.1)', () => {
   describe('what the options report', () => {
     it('peerCredentials of a socket pair are this process', () => {
       const pair = native.socketpair(C.AF_UNIX!, C.SOCK_STREAM!, 0) as [number, number];
-      const a = new native.FdHandle(pair[0], {});
-      const b = new native.FdHandle(pair[1], {});
+      const a = H.open(pair[0], {});
+      const b = H.open(pair[1], {});
       try {
         const target: OptionTarget = { addressFamily: 'local', ipv6: false, type: 'stream' };
         expect(getSocketOption(a, target, 'peerCredentials')).to.deep.equal({ pid: process.pid, uid: getuid!(), gid: getgid!() });
         expect(getSocketOption(b, target, 'peerCredentials')).to.deep.equal({ pid: process.pid, uid: getuid!(), gid: getgid!() });
       } finally {
-        a.close();
-        b.close();
+        H.close(a);
+        H.close(b);
       }
     });
 
@@ -352,33 +352,33 @@ describe('socket options (API.md 2.1)', () => {
       const h = open(KINDS[0]!) as FdHandle;
       const t = KINDS[0]!.target;
       try {
-        expect(h.bind(4, new Uint8Array([127, 0, 0, 1]), 0, 0)).to.equal(0);
-        expect(h.listen(8)).to.equal(0);
+        expect(H.bind(h, 4, new Uint8Array([127, 0, 0, 1]), 0, 0)).to.equal(0);
+        expect(H.listen(h, 8)).to.equal(0);
         expect(getSocketOption(h, t, 'acceptConnections')).to.equal(true);
       } finally {
-        h.close();
+        H.close(h);
       }
     });
 
     it('error reports a refused connect as ECONNREFUSED, then null', async () => {
       // A port nothing listens on: bind one, close it.
       const probe = open(KINDS[0]!) as FdHandle;
-      probe.bind(4, new Uint8Array([127, 0, 0, 1]), 0, 0);
-      const port = (probe.getsockname() as [number, Buffer, number, number])[2];
-      probe.close();
+      H.bind(probe, 4, new Uint8Array([127, 0, 0, 1]), 0, 0);
+      const port = (H.getsockname(probe) as [number, Buffer, number, number])[2];
+      H.close(probe);
       const h = open(KINDS[0]!) as FdHandle;
       const t = KINDS[0]!.target;
       try {
-        const r = h.connect(4, new Uint8Array([127, 0, 0, 1]), port, 0);
+        const r = H.connect(h, 4, new Uint8Array([127, 0, 0, 1]), port, 0);
         expect([0, -C.EINPROGRESS!, -ECONNREFUSED]).to.include(r);
         const deadline = Date.now() + 5000;
-        while ((native.pollFd(h.fd, C.POLLOUT!) & (C.POLLOUT! | C.POLLERR! | C.POLLHUP!)) === 0 && Date.now() < deadline) {
+        while ((native.pollFd(H.fd(h), C.POLLOUT!) & (C.POLLOUT! | C.POLLERR! | C.POLLHUP!)) === 0 && Date.now() < deadline) {
           await new Promise((res) => setTimeout(res, 5));
         }
         if (r !== -ECONNREFUSED) expect(getSocketOption(h, t, 'error')).to.equal('ECONNREFUSED');
         expect(getSocketOption(h, t, 'error')).to.equal(null);
       } finally {
-        h.close();
+        H.close(h);
       }
     });
   });

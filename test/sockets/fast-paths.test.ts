@@ -7,8 +7,22 @@
 import { expect } from 'chai';
 import { once } from 'node:events';
 import { createHash } from 'node:crypto';
-import { makeSocket, type SocketDatagramInternetActive } from '../../lib/sockets/index.js';
-import { Cleanup, iolibPair, payload, readExactly, sha256, until } from '../helpers/sockets.js';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { makeSocket, makeSocketPair, type SocketDatagramInternetActive, type SocketStreamLocalActive } from '../../lib/sockets/index.js';
+import { Cleanup, fdCount, iolibPair, payload, readExactly, sha256, until } from '../helpers/sockets.js';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+/** Full collections until `predicate` holds (finalizers may run after the collection). */
+async function collectUntil(predicate: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 50 && !predicate(); i++) {
+    gc();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  expect(predicate(), what).to.equal(true);
+}
 
 interface Msg {
   data: Buffer;
@@ -89,6 +103,37 @@ describe('sockets: fast paths', function () {
       } finally {
         clearInterval(timer);
       }
+    });
+  });
+
+  describe('handles: no object per socket, one weak reference to it', function () {
+    it('a socket dropped without close() has its fd closed when it is collected', async function () {
+      const before = fdCount();
+      for (let i = 0; i < 50; i++) await makeSocketPair({ type: 'stream' });
+      expect(fdCount()).to.be.at.least(before + 100);
+      await collectUntil(() => fdCount() <= before, 'every dropped socket closed');
+    });
+
+    it('a reading socket stays alive without references, and a closed one leaves no handle behind', async function () {
+      let got = '';
+      const keep = await (async () => {
+        const [a, b] = (await makeSocketPair({ type: 'stream' })) as [SocketStreamLocalActive, SocketStreamLocalActive];
+        a.on('data', (chunk: Buffer) => (got += chunk.toString()));
+        return cleanup.add(b);
+      })();
+      gc();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      gc();
+      keep.write(Buffer.from('still here'));
+      await until(() => got === 'still here', 5000, 'the reader to get the data');
+      const [c, d] = await makeSocketPair({ type: 'stream' });
+      const fd = c.fd;
+      await c.close();
+      await d.close();
+      expect(c.fd).to.equal(-1);
+      expect(c.isOpen()).to.equal(false);
+      expect(() => c.getOption('receiveBuffer')).to.throw(/closed/i);
+      expect(fd).to.be.at.least(0);
     });
   });
 
