@@ -4,6 +4,7 @@
  * @internal
  * @module
  */
+import { Buffer } from 'node:buffer';
 import { Duplex } from 'node:stream';
 import { H, C, native } from '../native.js';
 import { PollTimeoutError, SocketClosedError, SocketError } from '../errors.js';

@@ -5,7 +5,9 @@
  * @internal
  * @module
  */
+import { Buffer } from 'node:buffer';
 import { H, C, native, type FdHandle } from '../native.js';
+import { viewOf } from '../internal/buffers.js';
 import { SocketClosedError, socketErrorFor } from '../errors.js';
 import { invalidArgType, validateObject } from '../internal/validate.js';
 import { WaitQueue } from '../internal/wait.js';
@@ -351,7 +353,7 @@ export function handleFor(fd: number, owner: object): FdHandle {
 // per-socket closures.
 native.setCallbacks({
   onRead(pool, offset, length, status) {
-    this._onNativeRead(length > 0 ? pool.subarray(offset, offset + length) : null, status);
+    this._onNativeRead(length > 0 ? viewOf(pool, offset, length) : null, status);
   },
   onMessages(pool, offset, info, count, status, withAddresses) {
     this._onNativeMessages(pool, offset, info, count, status, withAddresses);

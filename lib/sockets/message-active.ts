@@ -5,7 +5,10 @@
  * @internal
  * @module
  */
+import { Buffer } from 'node:buffer';
+import { nextTick } from 'node:process';
 import { H, C, native, type RawSockaddr } from '../native.js';
+import { viewOf } from '../internal/buffers.js';
 import { InetAddress } from '../address/index.js';
 import { invalidArgType } from '../internal/validate.js';
 import { ActiveSocketBase, type ActiveStreamOptions, type ConnectOptions } from './active.js';
@@ -104,13 +107,12 @@ export class MessageActiveBase extends ActiveSocketBase {
   /** @internal A batch of messages from the native watcher (see NativeCallbacks.onMessages). */
   _onNativeMessages(pool: Buffer, offset: number, info: Buffer, count: number, status: number, withAddresses: boolean): void {
     const words = wordsOf(info);
-    const memory = pool.buffer;
-    let at = pool.byteOffset + offset;
+    let at = offset;
     let more = true;
     if (count > 0) this._skipReadAhead();
     for (let i = 0; i < count; i++) {
       const len = words[2 * i]!;
-      const data = Buffer.from(memory, at, len);
+      const data = viewOf(pool, at, len);
       at += len;
       const msg = withAddresses ? this._messageFrom(data, info, words, 2 * count + RECORD_WORDS * i) : this._peerMessage(data);
       if (words[2 * i + 1]! & MSG_TRUNC) msg.truncated = true;
@@ -169,7 +171,7 @@ export class MessageActiveBase extends ActiveSocketBase {
   override _write(chunk: MessageChunk, _encoding: BufferEncoding, callback: WriteCallback): void {
     // Completing on the next tick lets the writes made meanwhile gather in the stream's buffer
     // and leave together through _writev: one sendmmsg.
-    this._writeBatch([chunk], (err) => process.nextTick(callback, err));
+    this._writeBatch([chunk], (err) => nextTick(callback, err));
   }
 
   override _writev(chunks: { chunk: MessageChunk }[], callback: WriteCallback): void {

@@ -5,6 +5,7 @@
  * @internal
  * @module
  */
+import { Buffer } from 'node:buffer';
 import { constants as osConstants } from 'node:os';
 import { H, C } from '../native.js';
 import { ActiveSocketBase, type ActiveStreamOptions } from './active.js';
