@@ -278,11 +278,11 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
     if (r === 0) return this._onConnected();
     if (r !== -C.EINPROGRESS! && r !== -C.EAGAIN!) throw failure(r, 'connect');
     // On loopback the handshake is usually over when connect(2) returns: a zero-timeout
-    // poll(2) saves registering with epoll and a trip through the event loop, and writable
-    // without an error means connected (no SO_ERROR to read).
-    const ready = native.pollFd(H.fd(this._open('connect')), C.POLLOUT!);
-    if (ready === C.POLLOUT) return this._onConnected();
-    if (!(ready & (C.POLLERR! | C.POLLHUP!))) await this._waitWritable('connect', remaining(deadline) ?? options.timeout, options.signal);
+    // poll(2) saves registering with epoll and a trip through the event loop. SO_ERROR says
+    // how it ended either way.
+    if (!(native.pollFd(H.fd(this._open('connect')), C.POLLOUT!) & (C.POLLOUT! | C.POLLERR! | C.POLLHUP!))) {
+      await this._waitWritable('connect', remaining(deadline) ?? options.timeout, options.signal);
+    }
     const err = this._pendingError('connect');
     if (err) throw err;
     this._onConnected();
