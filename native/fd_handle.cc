@@ -76,15 +76,13 @@ void FdHandle::CloseNow() {
     napi_delete_reference(env, owner);  // the finalizer will not run
     owner = nullptr;
   }
+  // uv_close stops the watcher at once (dropping the fd from epoll and from the pending batch),
+  // so the fd is closed after it; its callback frees the handle. No uv_poll_stop first: each
+  // stop costs an epoll_ctl.
+  bool freeNow = !polling;
+  if (polling) uv_close(reinterpret_cast<uv_handle_t*>(&poll), reinterpret_cast<uv_close_cb>(free));
   if (owned) close(closing);  // never retried: on Linux the fd is gone even on EINTR
-  if (polling) {
-    // uv_close stops the watcher at once (dropping the fd from epoll and from the pending
-    // batch); its callback frees the handle. No uv_poll_stop first: each stop costs an
-    // epoll_ctl.
-    uv_close(reinterpret_cast<uv_handle_t*>(&poll), reinterpret_cast<uv_close_cb>(free));
-  } else {
-    free(this);
-  }
+  if (freeNow) free(this);
 }
 
 // While the watcher works for someone it keeps the owner alive and the loop running;
