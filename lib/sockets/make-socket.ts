@@ -11,7 +11,7 @@ import { remaining } from '../internal/wait.js';
 import { IPV4_UNSPECIFIED, IPV6_UNSPECIFIED, Ipv6Address, type InetAddress } from '../address/index.js';
 import { check, checkData } from './syscall.js';
 import { localSockaddr } from './sockaddr.js';
-import { resolveHost, resolvePort, type HostDesignator, type PortDesignator } from './resolve.js';
+import { literalHost, resolveHost, resolvePort, type HostDesignator, type PortDesignator } from './resolve.js';
 import { streamSizes, type ActiveStreamOptions } from './active.js';
 import { validateBacklog } from './passive.js';
 import type { SocketKind } from './core.js';
@@ -122,10 +122,12 @@ function openFd(domain: number, type: SocketTypeName, protocol = 0): number {
 
 type Settable = { setOption(name: string, value: unknown): void; close(o?: { abort?: boolean }): Promise<void> };
 
-/** Applies makeSocket's socket options through the option table. */
-function applyOptions(socket: Settable, options: MakeSocketOptions, binding: boolean): void {
-  const reuse = options.reuseAddress ?? binding;
-  if (reuse) socket.setOption('reuseAddress', true);
+/**
+ * Applies makeSocket's socket options through the option table. `binding`: SO_REUSEADDR is set
+ * unless `reuseAddress` is false; `reuseNow` false leaves it for after the bind.
+ */
+function applyOptions(socket: Settable, options: MakeSocketOptions, binding: boolean, reuseNow = true): void {
+  if (reuseNow && (options.reuseAddress ?? binding)) socket.setOption('reuseAddress', true);
   if (options.reusePort !== undefined) socket.setOption('reusePort', options.reusePort);
   if (options.keepalive !== undefined) socket.setOption('keepAlive', options.keepalive);
   if (options.nodelay !== undefined) socket.setOption('tcpNodelay', options.nodelay);
@@ -189,7 +191,7 @@ async function localHostOf(options: MakeSocketOptions): Promise<InetAddress | un
 }
 
 async function makeInternetPassive(options: MakeSocketOptions): Promise<SocketStreamInternetPassive> {
-  const local = await localHostOf(options);
+  const local = options.localHost === undefined ? undefined : await localHostOf(options);
   const ipv6 = ipv6For(local, options.ipv6);
   const host = local ?? (ipv6 ? IPV6_UNSPECIFIED : undefined);
   const port = resolvePort(options.localPort, 'localPort', 'tcp');
@@ -208,16 +210,23 @@ type InetActive = SocketStreamInternetActive | SocketDatagramInternetActive;
 async function makeInternetActive(type: 'stream' | 'datagram' | 'seqpacket', options: MakeSocketOptions): Promise<InetActive> {
   const Cls = type === 'stream' ? SocketStreamInternetActive : SocketDatagramInternetActive;
   const protocol = INET_PROTOCOL[type];
-  const local = await localHostOf(options);
+  const local = options.localHost === undefined ? undefined : await localHostOf(options);
   const localPort = resolvePort(options.localPort, 'localPort', protocol as 'tcp' | 'udp');
   const binding = local !== undefined || options.localPort !== undefined;
   const make = (ipv6: boolean) => {
     const fd = openFd(ipv6 ? C.AF_INET6! : C.AF_INET!, type);
     return new Cls(fd, kindOf('internet', ipv6, type, protocol), options);
   };
+  // SO_REUSEADDR lets UDP sockets share a port, and a port-0 bind made with it may be handed a
+  // port another such socket holds, whose unicast datagrams it then takes. A datagram socket
+  // on a kernel-chosen port therefore gets it only once bound (others may still join it there).
+  const reuseAfterBind = type === 'datagram' && localPort === 0;
   const setup = (s: InetActive) => {
-    applyOptions(s, options, binding);
-    if (binding) s._bindInet(local ?? (s.ipv6 ? IPV6_UNSPECIFIED : IPV4_UNSPECIFIED), localPort);
+    applyOptions(s, options, binding, !reuseAfterBind);
+    if (binding) {
+      s._bindInet(local ?? (s.ipv6 ? IPV6_UNSPECIFIED : IPV4_UNSPECIFIED), localPort);
+      if (reuseAfterBind && options.reuseAddress !== false) s.setOption('reuseAddress', true);
+    }
   };
   if (options.remoteHost === undefined) {
     if (options.remotePort !== undefined) throw invalidArgValue('remotePort', options.remotePort, 'needs remoteHost');
@@ -225,7 +234,9 @@ async function makeInternetActive(type: 'stream' | 'datagram' | 'seqpacket', opt
   }
   const remotePort = resolvePort(options.remotePort, 'remotePort', protocol as 'tcp' | 'udp');
   const preference = options.ipv6 === false ? false : options.ipv6 === true ? undefined : local ? (local instanceof Ipv6Address ? 'only' : false) : undefined;
-  const hosts = await resolveHost(options.remoteHost, preference, 'remoteHost');
+  // A literal address needs no look-up (and no trip through the microtask queue).
+  const literal = literalHost(options.remoteHost, 'remoteHost');
+  const hosts = literal ? [literal] : await resolveHost(options.remoteHost, preference, 'remoteHost');
   const deadline = options.timeout === undefined ? undefined : Date.now() + options.timeout;
   let last: unknown;
   for (const host of hosts) {
@@ -246,7 +257,7 @@ async function makeInternetActive(type: 'stream' | 'datagram' | 'seqpacket', opt
 }
 
 async function makeRawSocket(options: MakeSocketOptions): Promise<SocketRawInternetActive> {
-  const local = await localHostOf(options);
+  const local = options.localHost === undefined ? undefined : await localHostOf(options);
   let remote: InetAddress | undefined;
   if (options.remoteHost !== undefined) {
     [remote] = await resolveHost(options.remoteHost, options.ipv6 === false ? false : undefined, 'remoteHost');
