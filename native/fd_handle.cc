@@ -3,7 +3,6 @@
 #include <cstddef>
 #include <cstdlib>
 #include <new>
-#include <cstdio>
 #include <unistd.h>
 
 namespace iolib {
@@ -25,7 +24,6 @@ FdHandle* LookupHandle(EnvData* d, Napi::Value id) {
 // The owner was collected with its handle still open (a socket dropped without close()).
 static void Finalize(napi_env env, void* data, void*) {
   auto* h = static_cast<FdHandle*>(data);
-  if (getenv("IOLIB_DEBUG")) fprintf(stderr, "finalize %p fd %d slot %u owner %p\n", (void*)h, h->fd, h->slot, (void*)h->owner);
   napi_delete_reference(env, h->owner);
   h->owner = nullptr;
   h->CloseNow();
