@@ -18,10 +18,6 @@ import {
 
 /** Anything a test opens: iolib sockets (close()), node:net sockets/servers, or functions. */
 type Closable = object | (() => unknown);
-type _OldClosable =
-  | { close(options?: { abort?: boolean }): Promise<void> | unknown; destroy?: () => unknown }
-  | { destroy(): unknown }
-  | (() => unknown);
 
 /**
  * A list of things to close after each test, whatever happened. Use `cleanup.add(x)` and
