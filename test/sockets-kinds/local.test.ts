@@ -8,7 +8,6 @@ import { expect } from 'chai';
 import { once } from 'node:events';
 import { existsSync, lstatSync, readFileSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
-import type { Readable } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import {
   makeSocket,
@@ -24,23 +23,8 @@ import {
 import {
   KindsCleanup, kindsPath, abstractName, digest, startPython, pythonLine, pythonOk, requirePython,
 } from '../helpers/kinds.js';
+import { readExactly } from '../helpers/sockets.js';
 
-/** Reads a byte stream until `n` bytes arrived. */
-async function readBytes(s: Readable, n: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let got = 0;
-  while (got < n) {
-    const c = s.read() as Buffer | null;
-    if (c === null) {
-      if (s.readableEnded) throw new Error(`ended after ${got} of ${n} bytes`);
-      await Promise.race([once(s as never, 'readable'), once(s as never, 'end')]);
-      continue;
-    }
-    chunks.push(c);
-    got += c.length;
-  }
-  return Buffer.concat(chunks);
-}
 
 async function listen(cleanup: KindsCleanup, path: string, extra: Record<string, unknown> = {}): Promise<SocketStreamLocalPassive> {
   cleanup.path(path);
@@ -79,7 +63,7 @@ describe('sockets-kinds: local stream sockets', () => {
     const down = randomBytes(123_457);
     client.end(up);
     conn.end(down);
-    const [gotUp, gotDown] = await Promise.all([readBytes(conn, up.length), readBytes(client, down.length)]);
+    const [gotUp, gotDown] = await Promise.all([readExactly(conn, up.length), readExactly(client, down.length)]);
     expect(digest(gotUp)).to.equal(digest(up));
     expect(digest(gotDown)).to.equal(digest(down));
   });
@@ -96,7 +80,7 @@ describe('sockets-kinds: local stream sockets', () => {
     expect(client.addressFamily).to.equal('local');
     const conn = cleanup.add((await accepting) as SocketStreamLocalActive);
     client.write('ping');
-    expect((await readBytes(conn, 4)).toString()).to.equal('ping');
+    expect((await readExactly(conn, 4)).toString()).to.equal('ping');
   });
 
   it('the abstract namespace: no file, names carry abstract: true, a second bind is EADDRINUSE', async () => {
@@ -114,7 +98,7 @@ describe('sockets-kinds: local stream sockets', () => {
     expect(conn.localName()).to.deep.equal({ filename: name, abstract: true });
     const data = randomBytes(50_000);
     client.end(data);
-    expect(digest(await readBytes(conn, data.length))).to.equal(digest(data));
+    expect(digest(await readExactly(conn, data.length))).to.equal(digest(data));
 
     let err: unknown;
     try {
@@ -172,7 +156,7 @@ describe('sockets-kinds: local stream sockets', () => {
     await once(client, 'connect');
     const conn = cleanup.add((await accepting)!);
     client.write('via the replaced file');
-    expect((await readBytes(conn as SocketStreamLocalActive, 21)).toString()).to.equal('via the replaced file');
+    expect((await readExactly(conn as SocketStreamLocalActive, 21)).toString()).to.equal('via the replaced file');
   });
 
   it('does not remove a socket file something listens on (node:net): EADDRINUSE, the listener keeps working', async () => {
@@ -195,7 +179,7 @@ describe('sockets-kinds: local stream sockets', () => {
     expect(lstatSync(path).isSocket()).to.equal(true);
 
     const client = cleanup.add((await makeSocket({ addressFamily: 'local', remoteFilename: path })) as SocketStreamLocalActive);
-    expect((await readBytes(client, 10)).toString()).to.equal('still here');
+    expect((await readExactly(client, 10)).toString()).to.equal('still here');
   });
 
   it('does not remove a regular file in the way: EADDRINUSE, the file is untouched', async () => {
@@ -245,7 +229,7 @@ describe('sockets-kinds: local stream sockets', () => {
     expect(s.remoteFilename).to.equal(path);
     const conn = cleanup.add((await accepting) as SocketStreamLocalActive);
     s.write('x');
-    expect((await readBytes(conn, 1)).toString()).to.equal('x');
+    expect((await readExactly(conn, 1)).toString()).to.equal('x');
 
     const name = abstractName('later');
     const abs = cleanup.add((await makeSocket({ addressFamily: 'local', connect: 'passive', localFilename: name, abstract: true })) as SocketStreamLocalPassive);
@@ -275,7 +259,7 @@ describe('sockets-kinds: local stream sockets', () => {
     const serving = (async () => {
       for await (const conn of server) {
         const c = conn as SocketStreamLocalActive;
-        const line = (await readBytes(c, 8)).toString();
+        const line = (await readExactly(c, 8)).toString();
         served.push(line);
         c.end(line.toUpperCase());
         await once(c, 'finish');
@@ -329,7 +313,7 @@ s.recv(1)
     expect(creds.gid).to.equal(process.getgid!());
     // python printed its own pid over the socket: the same number.
     let text = '';
-    while (!text.includes('\n')) text += (await readBytes(conn, 1)).toString();
+    while (!text.includes('\n')) text += (await readExactly(conn, 1)).toString();
     expect(Number(text.trim())).to.equal(py.child.pid);
     conn.write('k');
     pythonOk(await py.done);

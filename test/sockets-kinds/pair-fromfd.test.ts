@@ -7,7 +7,6 @@ import { once } from 'node:events';
 import { closeSync, openSync, readFileSync, readlinkSync } from 'node:fs';
 import * as net from 'node:net';
 import { randomBytes } from 'node:crypto';
-import type { Readable } from 'node:stream';
 import {
   makeSocket,
   makeSocketPair,
@@ -27,24 +26,10 @@ import {
 import {
   KindsCleanup, kindsPath, digest, nextMessage, startPython, pythonOk, requirePython, requireUdp6,
 } from '../helpers/kinds.js';
+import { readExactly } from '../helpers/sockets.js';
 
 type Local = SocketStreamLocalActive;
 
-async function readBytes(s: Readable, n: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let got = 0;
-  while (got < n) {
-    const c = s.read() as Buffer | null;
-    if (c === null) {
-      if (s.readableEnded) throw new Error(`ended after ${got} of ${n} bytes`);
-      await Promise.race([once(s, 'readable'), once(s, 'end')]);
-      continue;
-    }
-    chunks.push(c);
-    got += c.length;
-  }
-  return Buffer.concat(chunks);
-}
 
 function fdOpen(fd: number): boolean {
   try {
@@ -91,10 +76,10 @@ describe('sockets-kinds: makeSocketPair and makeSocketFromFd', () => {
       const x = randomBytes(200_000);
       const y = randomBytes(70_001);
       a.end(x);
-      const [gotX] = await Promise.all([readBytes(b, x.length)]);
+      const [gotX] = await Promise.all([readExactly(b, x.length)]);
       expect(digest(gotX)).to.equal(digest(x));
       b.end(y);
-      expect(digest(await readBytes(a, y.length))).to.equal(digest(y));
+      expect(digest(await readExactly(a, y.length))).to.equal(digest(y));
     });
 
     it("'datagram' and 'seqpacket' pairs are object-mode and keep boundaries", async () => {
@@ -159,7 +144,7 @@ describe('sockets-kinds: makeSocketPair and makeSocketFromFd', () => {
       const conn = cleanup.add((await accepting) as SocketStreamInternetActive);
       expect(conn).to.be.instanceOf(SocketStreamInternetActive);
       c.write('hi');
-      expect((await readBytes(conn, 2)).toString()).to.equal('hi');
+      expect((await readExactly(conn, 2)).toString()).to.equal('hi');
     });
 
     it('discovers an IPv6 TCP listener (ipv6: true)', async function () {
@@ -184,7 +169,7 @@ describe('sockets-kinds: makeSocketPair and makeSocketFromFd', () => {
       expect(s.isConnected()).to.equal(true);
       expect(s.remotePort).to.equal((server.address() as net.AddressInfo).port);
       serverSide!.write('from node');
-      expect((await readBytes(s, 9)).toString()).to.equal('from node');
+      expect((await readExactly(s, 9)).toString()).to.equal('from node');
     });
 
     it('discovers a connected UDP socket: reads carry the peer address', async () => {
