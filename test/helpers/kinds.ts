@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex, Readable } from 'node:stream';
 import { expect } from 'chai';
+import { skipFor } from './sockets.js';
 
 type Closable =
   | net.Server
@@ -166,10 +167,7 @@ export async function havePython(): Promise<boolean> {
 
 /** Skips the current test when python3 is missing. */
 export async function requirePython(ctx: Mocha.Context): Promise<void> {
-  if (!(await havePython())) {
-    console.log('      (skipped: python3 is not available as a foreign peer)');
-    ctx.skip();
-  }
+  if (!(await havePython())) skipFor(ctx, 'python3 is not available as a foreign peer');
 }
 
 /**
@@ -253,10 +251,7 @@ export async function haveUdp6(): Promise<boolean> {
 
 /** Skips the current test when ::1 is unusable. */
 export async function requireUdp6(ctx: Mocha.Context): Promise<void> {
-  if (!(await haveUdp6())) {
-    console.log('      (skipped: IPv6 loopback ::1 is not available on this machine)');
-    ctx.skip();
-  }
+  if (!(await haveUdp6())) skipFor(ctx, 'IPv6 loopback ::1 is not available on this machine');
 }
 
 /** A message payload that names its sequence number and has a length that varies with it. */

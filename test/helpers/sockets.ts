@@ -208,13 +208,16 @@ export async function haveIpv6(): Promise<boolean> {
   return ipv6Checked;
 }
 
+/** Skips the current test (or suite, from `before`), saying what this machine lacks. */
+export function skipFor(ctx: Mocha.Context, missing: string): never {
+  // eslint-disable-next-line no-console
+  console.log(`      (skipped: ${missing})`);
+  return ctx.skip();
+}
+
 /** Skips the current test (or suite, from `before`) when ::1 is not usable. */
 export async function requireIpv6(ctx: Mocha.Context): Promise<void> {
-  if (!(await haveIpv6())) {
-    // eslint-disable-next-line no-console
-    console.log('      (skipped: IPv6 loopback ::1 is not available on this machine)');
-    ctx.skip();
-  }
+  if (!(await haveIpv6())) skipFor(ctx, 'IPv6 loopback ::1 is not available on this machine');
 }
 
 /** Expects `promise` to reject with an instance of `Cls`; returns the error. */

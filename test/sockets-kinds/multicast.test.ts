@@ -24,6 +24,7 @@ import {
 } from '../../lib/sockets/index.js';
 import { Ipv4Address } from '../../lib/address/index.js';
 import { KindsCleanup, nextMessage, requireUdp6, expectTypeError, kindsPath } from '../helpers/kinds.js';
+import { skipFor } from '../helpers/sockets.js';
 
 type Udp = SocketDatagramInternetActive;
 
@@ -175,11 +176,7 @@ describe('sockets-kinds: multicast', () => {
   describe('IPv6', () => {
     function v6iface(ctx: Mocha.Context): string {
       const name = ipv6MulticastInterface();
-      if (!name) {
-        console.log('      (skipped: no up, multicast-capable interface with IPv6 here; lo cannot carry IPv6 multicast)');
-        ctx.skip();
-      }
-      return name!;
+      return name ?? skipFor(ctx, 'no up, multicast-capable interface with IPv6 here; lo cannot carry IPv6 multicast');
     }
 
     for (const how of ['name', 'index'] as const) {

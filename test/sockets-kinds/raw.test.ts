@@ -18,6 +18,7 @@ import {
   type MakeSocketOptions,
 } from '../../lib/sockets/index.js';
 import { KindsCleanup, nextMessage, requireUdp6, type ReadMessage } from '../helpers/kinds.js';
+import { skipFor } from '../helpers/sockets.js';
 
 type Raw = SocketRawInternetActive;
 
@@ -26,10 +27,7 @@ async function rawOrSkip(ctx: Mocha.Context, cleanup: KindsCleanup, options: Mak
   try {
     return cleanup.add((await makeSocket({ type: 'raw', ...options })) as Raw);
   } catch (err) {
-    if (err instanceof SocketAccessDeniedError) {
-      console.log('      (skipped: raw sockets need CAP_NET_RAW, which this process lacks)');
-      ctx.skip();
-    }
+    if (err instanceof SocketAccessDeniedError) skipFor(ctx, 'raw sockets need CAP_NET_RAW, which this process lacks');
     throw err;
   }
 }
