@@ -11,7 +11,7 @@ import { PollTimeoutError, SocketClosedError, SocketError } from '../errors.js';
 import { invalidArgType, invalidArgValue, outOfRange, validateBoolean, validateObject, validateSignal, validateTimeout } from '../internal/validate.js';
 import { remaining } from '../internal/wait.js';
 import { InetAddress } from '../address/index.js';
-import { NO_PROFILE, SocketCore } from './core.js';
+import { DEFAULT_BUFFER_SIZE, NO_PROFILE, SocketCore, profileFor } from './core.js';
 import { check, failure } from './syscall.js';
 import { inetAddressFromBytes, decodeLocalPath, localSockaddr } from './sockaddr.js';
 import { resolveHost, resolvePort, type HostDesignator, type PortDesignator } from './resolve.js';
@@ -77,9 +77,6 @@ export interface ActiveStreamOptions {
   encoding?: BufferEncoding;
 }
 
-/** Default read chunk and high-water marks. */
-export const DEFAULT_BUFFER_SIZE = 65536;
-
 const SEND_FLAGS: [keyof SendToOptions, string][] = [
   ['outOfBand', 'MSG_OOB'], ['dontWait', 'MSG_DONTWAIT'], ['dontRoute', 'MSG_DONTROUTE'], ['confirm', 'MSG_CONFIRM'], ['more', 'MSG_MORE'],
 ];
@@ -142,7 +139,7 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
       readableHighWaterMark: objectMode ? 256 : sizes.input,
       writableHighWaterMark: objectMode ? 256 : sizes.output,
     });
-    this._profile = { kind: NO_PROFILE.kind, input: sizes.input, output: sizes.output };
+    this._profile = profileFor(NO_PROFILE.kind, sizes.input, sizes.output);
     if (options.encoding !== undefined) this.setEncoding(options.encoding);
   }
 
@@ -153,7 +150,7 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
   _startReading(mode: number, batch: number, wantAddresses: boolean, syscall: string): void {
     if (this._reading) return;
     const h = this._handle;
-    if (!h || H.fd(h) < 0) return;
+    if (h === null) return;
     const r = H.readStart(h, mode, this._inputBufferSize, batch, wantAddresses);
     if (r < 0) {
       this.destroy(failure(r, syscall));
@@ -274,13 +271,14 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
 
   /** @internal One connect(2), waiting for completion when it is in progress. */
   async _connectRaw(family: number, bytes: Uint8Array, port: number, scopeId: number, deadline: number | undefined, options: ConnectOptions): Promise<void> {
-    const r = H.connect(this._open('connect'), family, bytes, port, scopeId);
+    const h = this._open('connect');
+    const r = H.connect(h, family, bytes, port, scopeId);
     if (r === 0) return this._onConnected();
     if (r !== -C.EINPROGRESS! && r !== -C.EAGAIN!) throw failure(r, 'connect');
     // On loopback the handshake is usually over when connect(2) returns: a zero-timeout
     // poll(2) saves registering with epoll and a trip through the event loop. SO_ERROR says
     // how it ended either way.
-    if (!(native.pollFd(H.fd(this._open('connect')), C.POLLOUT!) & (C.POLLOUT! | C.POLLERR! | C.POLLHUP!))) {
+    if (!(native.pollFd(H.fd(h), C.POLLOUT!) & (C.POLLOUT! | C.POLLERR! | C.POLLHUP!))) {
       await this._waitWritable('connect', remaining(deadline) ?? options.timeout, options.signal);
     }
     const err = this._pendingError('connect');
@@ -430,7 +428,7 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
 
   override _final(callback: (error?: Error | null) => void): void {
     const h = this._handle;
-    if (this._endShutsDown() && h && H.fd(h) >= 0 && !this._closeWithoutShutdown) {
+    if (this._endShutsDown() && h !== null && !this._closeWithoutShutdown) {
       const r = H.shutdown(h, C.SHUT_WR!);
       if (r < 0 && r !== -C.ENOTCONN!) {
         callback(failure(r, 'shutdown'));

@@ -41,9 +41,6 @@ export interface SocketProfile {
   readonly output: number;
 }
 
-/** Before a socket has a kind; sizes are the defaults. */
-export const NO_PROFILE: SocketProfile = Object.freeze({ kind: undefined as unknown as SocketKind, input: 65536, output: 65536 });
-
 const profiles = new WeakMap<SocketKind, Map<number, SocketProfile>>();
 
 /** The shared profile of `kind` with these sizes (each at most 2^30). */
@@ -55,6 +52,15 @@ export function profileFor(kind: SocketKind, input: number, output: number): Soc
   if (p === undefined) byKind.set(key, (p = Object.freeze({ kind, input, output })));
   return p;
 }
+
+/** The kind of a socket not yet attached to its fd. */
+const NO_KIND = Object.freeze({}) as SocketKind;
+
+/** Default read chunk and high-water marks. */
+export const DEFAULT_BUFFER_SIZE = 65536;
+
+/** Before a socket has a kind; sizes are the defaults. */
+export const NO_PROFILE = profileFor(NO_KIND, DEFAULT_BUFFER_SIZE, DEFAULT_BUFFER_SIZE);
 
 /** A socket's rarely used state (see `_extra`); one shape for every kind. */
 export interface SocketExtra {
@@ -71,6 +77,25 @@ export interface SocketExtra {
   readDeferred: boolean;
 }
 
+/** The extra state of a socket that needs none: what `_more()` starts from, and what lets it go. */
+const NO_EXTRA: Readonly<SocketExtra> = Object.freeze({
+  readWaits: null,
+  writeWaits: null,
+  observer: null,
+  closing: null,
+  closeWithoutShutdown: false,
+  pending: null,
+  pendingCallback: null,
+  readDeferred: false,
+});
+const EXTRA_FIELDS = Object.keys(NO_EXTRA) as (keyof SocketExtra)[];
+
+/** Whether `x` holds nothing beyond NO_EXTRA (the socket can let it go). */
+function holdsNothing(x: SocketExtra): boolean {
+  for (const k of EXTRA_FIELDS) if (x[k] !== NO_EXTRA[k]) return false;
+  return true;
+}
+
 /** Observes a socket's readiness events (the multiplexer shares the socket's one watcher). */
 export interface ReadinessObserver {
   interest: number;
@@ -85,7 +110,8 @@ const { UV_READABLE, UV_WRITABLE, UV_DISCONNECT } = C as Record<string, number>;
 /** Adds the socket core to `Base`. */
 export function SocketCore<TBase extends Ctor<NodeJS.EventEmitter>>(Base: TBase) {
   return class SocketCoreImpl extends Base {
-    /** @internal */ _handle: FdHandle | null = null;
+    /** @internal The native handle; null once closed (only _closeHandle closes it). */
+    _handle: FdHandle | null = null;
     /**
      * @internal What sockets of one kind and buffer sizes share: one object for thousands of
      * sockets, where three fields each would cost 24 bytes a socket.
@@ -132,16 +158,7 @@ export function SocketCore<TBase extends Ctor<NodeJS.EventEmitter>>(Base: TBase)
 
     /** @internal The extra state, made now if it was not. */
     _more(): SocketExtra {
-      return (this._extra ??= {
-        readWaits: null,
-        writeWaits: null,
-        observer: null,
-        closing: null,
-        closeWithoutShutdown: false,
-        pending: null,
-        pendingCallback: null,
-        readDeferred: false,
-      });
+      return (this._extra ??= { ...NO_EXTRA });
     }
 
     /** @internal Takes ownership of `handle`. */
@@ -174,13 +191,13 @@ export function SocketCore<TBase extends Ctor<NodeJS.EventEmitter>>(Base: TBase)
 
     /** True until the socket is closed. */
     isOpen(): boolean {
-      return this._handle !== null && H.fd(this._handle) >= 0;
+      return this._handle !== null;
     }
 
     /** @internal The open handle, or a SocketClosedError for `syscall`. */
     _open(syscall: string): FdHandle {
       const h = this._handle;
-      if (!h || H.fd(h) < 0) throw new SocketClosedError(syscall);
+      if (h === null) throw new SocketClosedError(syscall);
       return h;
     }
 
@@ -199,7 +216,7 @@ export function SocketCore<TBase extends Ctor<NodeJS.EventEmitter>>(Base: TBase)
     /** @internal The peer's address, or null when not connected. */
     _peer(): InetName | LocalName | null {
       const h = this._handle;
-      if (!h || H.fd(h) < 0) return null;
+      if (h === null) return null;
       const raw = H.getpeername(h);
       return typeof raw === 'number' ? null : decodeSockaddr(raw);
     }
@@ -275,7 +292,7 @@ export function SocketCore<TBase extends Ctor<NodeJS.EventEmitter>>(Base: TBase)
     /** @internal Recomputes the watcher's interest from everything that waits. */
     _updateNotify(): void {
       const h = this._handle;
-      if (!h || H.fd(h) < 0) return;
+      if (h === null) return;
       let mask = this._observer ? this._observer.interest : 0;
       // Empty queues are dropped: a connect's wait must not cost every connection its memory.
       if (this._readWaits?.size) mask |= UV_READABLE!;
@@ -284,9 +301,7 @@ export function SocketCore<TBase extends Ctor<NodeJS.EventEmitter>>(Base: TBase)
       else this._writeWaits = null;
       if (this._writesPending()) mask |= UV_WRITABLE!;
       const x = this._extra;
-      if (x !== null && x.readWaits === null && x.writeWaits === null && x.observer === null && x.closing === null && !x.closeWithoutShutdown && x.pending === null && !x.readDeferred) {
-        this._extra = null;
-      }
+      if (x !== null && holdsNothing(x)) this._extra = null;
       const r = H.setNotify(h, mask);
       if (r < 0) {
         const err = failure(r, 'poll');

@@ -200,7 +200,7 @@ export class MessageActiveBase extends ActiveSocketBase {
     let refusedBefore = false;
     while (from < bufs.length) {
       const h = this._handle;
-      if (!h || H.fd(h) < 0) {
+      if (h === null) {
         callback(failure(-C.EBADF!, 'sendmsg'));
         return;
       }
