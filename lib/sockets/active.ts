@@ -11,7 +11,7 @@ import { PollTimeoutError, SocketClosedError, SocketError } from '../errors.js';
 import { invalidArgType, invalidArgValue, outOfRange, validateBoolean, validateObject, validateSignal, validateTimeout } from '../internal/validate.js';
 import { remaining } from '../internal/wait.js';
 import { InetAddress } from '../address/index.js';
-import { DEFAULT_BUFFER_SIZE, NO_PROFILE, SocketCore, profileFor } from './core.js';
+import { DEFAULT_BUFFER_SIZE, NO_PROFILE, SocketCore, extraAccessors, profileFor } from './core.js';
 import { check, failure } from './syscall.js';
 import { inetAddressFromBytes, decodeLocalPath, localSockaddr } from './sockaddr.js';
 import { resolveHost, resolvePort, type HostDesignator, type PortDesignator } from './resolve.js';
@@ -123,12 +123,7 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
    * @internal Set by close(): flush pending writes but do not shutdown(2) the write side, so a
    * copy of the socket held elsewhere (a passed or inherited fd) keeps working, as close(2) does.
    */
-  get _closeWithoutShutdown(): boolean {
-    return this._extra !== null && this._extra.closeWithoutShutdown;
-  }
-  set _closeWithoutShutdown(v: boolean) {
-    if (v || this._extra !== null) this._more().closeWithoutShutdown = v;
-  }
+  declare _closeWithoutShutdown: boolean;
 
   /** @internal */
   constructor(objectMode: boolean, options: ActiveStreamOptions) {
@@ -444,6 +439,7 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
     callback(err);
   }
 }
+extraAccessors(ActiveSocketBase.prototype, { _closeWithoutShutdown: 'closeWithoutShutdown' });
 
 function bounds(buffer: Uint8Array, start: unknown, end: unknown): { start: number; end: number } {
   const s = start ?? 0;

@@ -96,6 +96,25 @@ function holdsNothing(x: SocketExtra): boolean {
   return true;
 }
 
+/**
+ * Defines accessors on `proto` that keep each named property in the socket's `_extra` object:
+ * reads give the NO_EXTRA value while there is no such object, and storing that value makes none.
+ */
+export function extraAccessors(proto: object, names: Record<string, keyof SocketExtra>): void {
+  for (const [name, key] of Object.entries(names)) {
+    Object.defineProperty(proto, name, {
+      configurable: true,
+      get(this: { _extra: SocketExtra | null }) {
+        const x = this._extra;
+        return x === null ? NO_EXTRA[key] : x[key];
+      },
+      set(this: { _extra: SocketExtra | null; _more(): SocketExtra }, v: never) {
+        if (v !== NO_EXTRA[key] || this._extra !== null) this._more()[key] = v;
+      },
+    });
+  }
+}
+
 /** Observes a socket's readiness events (the multiplexer shares the socket's one watcher). */
 export interface ReadinessObserver {
   interest: number;
@@ -109,7 +128,7 @@ const { UV_READABLE, UV_WRITABLE, UV_DISCONNECT } = C as Record<string, number>;
 
 /** Adds the socket core to `Base`. */
 export function SocketCore<TBase extends Ctor<NodeJS.EventEmitter>>(Base: TBase) {
-  return class SocketCoreImpl extends Base {
+  class SocketCoreImpl extends Base {
     /** @internal The native handle; null once closed (only _closeHandle closes it). */
     _handle: FdHandle | null = null;
     /**
@@ -127,34 +146,14 @@ export function SocketCore<TBase extends Ctor<NodeJS.EventEmitter>>(Base: TBase)
      */
     _extra: SocketExtra | null = null;
 
-    /** @internal Made on first use: most sockets never wait outside their stream. */
-    get _readWaits(): WaitQueue | null {
-      return this._extra === null ? null : this._extra.readWaits;
-    }
-    set _readWaits(v: WaitQueue | null) {
-      if (v !== null || this._extra !== null) this._more().readWaits = v;
-    }
-    /** @internal */
-    get _writeWaits(): WaitQueue | null {
-      return this._extra === null ? null : this._extra.writeWaits;
-    }
-    set _writeWaits(v: WaitQueue | null) {
-      if (v !== null || this._extra !== null) this._more().writeWaits = v;
-    }
-    /** @internal */
-    get _observer(): ReadinessObserver | null {
-      return this._extra === null ? null : this._extra.observer;
-    }
-    set _observer(v: ReadinessObserver | null) {
-      if (v !== null || this._extra !== null) this._more().observer = v;
-    }
-    /** @internal */
-    get _closing(): Promise<void> | null {
-      return this._extra === null ? null : this._extra.closing;
-    }
-    set _closing(v: Promise<void> | null) {
-      if (v !== null || this._extra !== null) this._more().closing = v;
-    }
+    /** @internal Kept in `_extra` (see extraAccessors); made on first use. */
+    declare _readWaits: WaitQueue | null;
+    /** @internal Kept in `_extra`. */
+    declare _writeWaits: WaitQueue | null;
+    /** @internal Kept in `_extra`. */
+    declare _observer: ReadinessObserver | null;
+    /** @internal Kept in `_extra`. */
+    declare _closing: Promise<void> | null;
 
     /** @internal The extra state, made now if it was not. */
     _more(): SocketExtra {
@@ -351,7 +350,9 @@ export function SocketCore<TBase extends Ctor<NodeJS.EventEmitter>>(Base: TBase)
     async [Symbol.asyncDispose](): Promise<void> {
       await (this as unknown as { close(): Promise<void> }).close();
     }
-  };
+  }
+  extraAccessors(SocketCoreImpl.prototype, { _readWaits: 'readWaits', _writeWaits: 'writeWaits', _observer: 'observer', _closing: 'closing' });
+  return SocketCoreImpl;
 }
 
 /** Adopts a new fd into a handle owned by `owner`; the fd is closed if that fails. */

@@ -9,6 +9,7 @@ import { Buffer } from 'node:buffer';
 import { constants as osConstants } from 'node:os';
 import { H, C } from '../native.js';
 import { ActiveSocketBase, type ActiveStreamOptions } from './active.js';
+import { extraAccessors } from './core.js';
 import { failure } from './syscall.js';
 
 const READ_BYTES = 1;
@@ -29,27 +30,12 @@ interface WritableStateFlags {
 
 /** Byte-stream active sockets. */
 export class StreamActiveBase extends ActiveSocketBase {
-  /** @internal Chunks not yet taken by the kernel. */
-  get _pending(): Buffer[] | null {
-    return this._extra === null ? null : this._extra.pending;
-  }
-  set _pending(v: Buffer[] | null) {
-    if (v !== null || this._extra !== null) this._more().pending = v;
-  }
-  /** @internal The callback of the write whose chunks are pending. */
-  get _pendingCallback(): WriteCallback | null {
-    return this._extra === null ? null : this._extra.pendingCallback;
-  }
-  set _pendingCallback(v: WriteCallback | null) {
-    if (v !== null || this._extra !== null) this._more().pendingCallback = v;
-  }
+  /** @internal Chunks not yet taken by the kernel (kept in `_extra`). */
+  declare _pending: Buffer[] | null;
+  /** @internal The callback of the write whose chunks are pending (kept in `_extra`). */
+  declare _pendingCallback: WriteCallback | null;
   /** @internal Reading was asked for before the socket was connected: start on connect. */
-  get _readDeferred(): boolean {
-    return this._extra !== null && this._extra.readDeferred;
-  }
-  set _readDeferred(v: boolean) {
-    if (v || this._extra !== null) this._more().readDeferred = v;
-  }
+  declare _readDeferred: boolean;
 
   /** @internal */
   constructor(options: ActiveStreamOptions) {
@@ -168,6 +154,7 @@ export class StreamActiveBase extends ActiveSocketBase {
     pending?.(err ?? failure(-C.EBADF!, 'write'));
   }
 }
+extraAccessors(StreamActiveBase.prototype, { _pending: 'pending', _pendingCallback: 'pendingCallback', _readDeferred: 'readDeferred' });
 
 /** Drops the first `n` bytes of `chunks`. */
 function advance(chunks: Buffer[], n: number): Buffer[] {
