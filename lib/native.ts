@@ -20,8 +20,11 @@ export type FdHandle = number;
 
 /** The handle calls. Negative results are -errno. */
 export interface HandleCalls {
-  /** A handle for `fd` whose callbacks go to `owner`; closed if `owner` is collected first. */
-  open(fd: number, owner: object, owned?: boolean): FdHandle;
+  /**
+   * A handle for `fd` whose callbacks go to `owner`; closed if `owner` is collected first. With
+   * a null owner (a probe used synchronously): no callbacks, open until closed.
+   */
+  open(fd: number, owner: object | null, owned?: boolean): FdHandle;
   fd(h: FdHandle): number;
   /** Events (UV_READABLE | UV_WRITABLE | UV_DISCONNECT) reported to onEvent. */
   setNotify(h: FdHandle, mask: number): number;

@@ -29,7 +29,8 @@ static void Finalize(napi_env env, void* data, void*) {
   h->CloseNow();
 }
 
-// open(fd, owner, owned = true) -> id. The handle calls back with `this` = owner.
+// open(fd, owner, owned = true) -> id. The handle calls back with `this` = owner. A null owner
+// makes a handle for synchronous use (a probe): no callbacks, and it lives until closed.
 static Napi::Value Open(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   EnvData* d = GetEnvData(env);
@@ -43,7 +44,7 @@ static Napi::Value Open(const Napi::CallbackInfo& info) {
   h->owned = info.Length() < 3 || info[2].ToBoolean();
   h->env = env;
   h->envData = d;
-  if (napi_add_finalizer(env, info[1], h, Finalize, nullptr, &h->owner) != napi_ok) {
+  if (info[1].IsObject() && napi_add_finalizer(env, info[1], h, Finalize, nullptr, &h->owner) != napi_ok) {
     free(h);
     Napi::Error::New(env, "cannot watch the owner of a handle").ThrowAsJavaScriptException();
     return env.Undefined();
@@ -89,7 +90,7 @@ void FdHandle::CloseNow() {
 // otherwise neither.
 void FdHandle::Hold() {
   if (polling) uv_ref(reinterpret_cast<uv_handle_t*>(&poll));
-  if (!strong) {
+  if (!strong && owner) {
     strong = true;
     napi_reference_ref(env, owner, nullptr);
   }
@@ -139,7 +140,7 @@ int FdHandle::Update() {
 
 void FdHandle::CallJs(Napi::FunctionReference& fn, std::initializer_list<napi_value> args) {
   napi_value recv, result;
-  if (napi_get_reference_value(env, owner, &recv) != napi_ok || recv == nullptr) return;
+  if (!owner || napi_get_reference_value(env, owner, &recv) != napi_ok || recv == nullptr) return;
   // Fails without an exception while a worker terminates (JS can no longer run): nothing to do.
   napi_make_callback(env, nullptr, recv, fn.Value(), args.size(), args.begin(), &result);
   bool pending = false;

@@ -39,7 +39,7 @@ struct FdHandle {
   bool wantAddrs = false;
   uint32_t slot = 0;
   napi_env env = nullptr;
-  napi_ref owner = nullptr;
+  napi_ref owner = nullptr;  // null for a probe (see Open)
   EnvData* envData = nullptr;
 
   enum ReadMode { kNone = 0, kBytes = 1, kMessages = 2, kRecords = 3 };

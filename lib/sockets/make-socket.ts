@@ -324,7 +324,7 @@ async function removeStaleSocketFile(path: string): Promise<void> {
   }
   if (!isSocket) return;
   const fd = check(native.socket(C.AF_UNIX!, C.SOCK_STREAM!, 0), 'socket');
-  const probe = H.open(fd, {});
+  const probe = H.open(fd, null);
   try {
     const sa = localSockaddr(path, false);
     const r = H.connect(probe, sa.family, sa.bytes, 0, 0);
@@ -381,7 +381,7 @@ export function makeSocketFromFd(fd: number, options: FromFdOptions = {}): AnySo
   if (options.connect !== undefined) validateOneOf(options.connect, 'options.connect', ['active', 'passive']);
   streamSizes(options);
   if (native.fdOwned(fd)) throw invalidArgValue('fd', fd, 'is already owned by an iolib socket');
-  const probe = H.open(fd, {}, false);
+  const probe = H.open(fd, null, false);
   let domain: number, typeNumber: number, listening: boolean, protocolNumber: number;
   try {
     const int = (level: number, name: number) => checkData<Buffer>(H.getsockopt(probe, level, name, 4), 'getsockopt').readInt32LE(0);

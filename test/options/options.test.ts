@@ -54,7 +54,7 @@ const KINDS: Kind[] = [
 function open(kind: Kind): FdHandle | string {
   const fd = native.socket(kind.domain, kind.type, kind.protocol);
   if (fd < 0) return native.errnoName(-fd) ?? String(fd);
-  return H.open(fd, {});
+  return H.open(fd, null);
 }
 
 /**
@@ -336,8 +336,8 @@ describe('socket options (API.md 2.1)', () => {
   describe('what the options report', () => {
     it('peerCredentials of a socket pair are this process', () => {
       const pair = native.socketpair(C.AF_UNIX!, C.SOCK_STREAM!, 0) as [number, number];
-      const a = H.open(pair[0], {});
-      const b = H.open(pair[1], {});
+      const a = H.open(pair[0], null);
+      const b = H.open(pair[1], null);
       try {
         const target: OptionTarget = { addressFamily: 'local', ipv6: false, type: 'stream' };
         expect(getSocketOption(a, target, 'peerCredentials')).to.deep.equal({ pid: process.pid, uid: getuid!(), gid: getgid!() });

@@ -9,6 +9,7 @@ import { once } from 'node:events';
 import { createHash } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { C, H, native } from '../../lib/native.js';
 import { makeSocket, makeSocketPair, type SocketDatagramInternetActive, type SocketStreamLocalActive } from '../../lib/sockets/index.js';
 import { Cleanup, fdTarget, iolibPair, payload, readExactly, sha256, until } from '../helpers/sockets.js';
 
@@ -119,6 +120,21 @@ describe('sockets: fast paths', function () {
       })();
       expect(dropped.every(([, target]) => target.startsWith('socket:'))).to.equal(true);
       await collectUntil(() => dropped.every(([fd, target]) => fdTarget(fd) !== target), 'every dropped socket closed');
+    });
+
+    it('a handle opened without an owner (a probe) stays open across collections until closed', async function () {
+      const fd = native.socket(C.AF_UNIX!, C.SOCK_STREAM!, 0);
+      const probe = H.open(fd, null);
+      const target = fdTarget(fd);
+      for (let i = 0; i < 5; i++) {
+        gc();
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      expect(H.fd(probe)).to.equal(fd);
+      expect(fdTarget(fd)).to.equal(target);
+      expect(H.close(probe)).to.equal(0);
+      expect(fdTarget(fd)).to.equal(null);
+      expect(H.fd(probe), 'a closed handle names nothing').to.equal(-C.EBADF!);
     });
 
     it('a reading socket stays alive without references, and a closed one leaves no handle behind', async function () {
