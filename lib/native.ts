@@ -48,7 +48,8 @@ export interface HandleCalls {
   recvfrom(h: FdHandle, buf: Uint8Array, start: number, end: number, flags: number): [bytes: number, family: number, addr: Buffer, port: number, scopeId: number, msgFlags: number] | number;
   sendmsg(h: FdHandle, chunks: Uint8Array[], fds: number[], flags: number, family?: number, bytes?: Uint8Array, port?: number, scopeId?: number): number;
   recvmsg(h: FdHandle, buf: Uint8Array, start: number, end: number, flags: number): [bytes: number, fds: number[], msgFlags: number, family: number, addr: Buffer, port: number, scopeId: number] | number;
-  sendBatch(h: FdHandle, bufs: Uint8Array[], addresses?: (RawSockaddr | undefined)[]): number;
+  /** With segments > 1, runs of addressless same-length messages leave as UDP_SEGMENT sends of up to that many. */
+  sendBatch(h: FdHandle, bufs: Uint8Array[], addresses?: (RawSockaddr | undefined)[], segments?: number): number;
 }
 
 /** The shared callbacks native code calls with `this` = the handle's owner. */

@@ -185,13 +185,14 @@ void FdHandle::OnPoll(uv_poll_t* poll, int status, int events) {
     return;
   }
   if ((events & UV_READABLE) && self->readMode != kNone) {
+    // A full chunk (or batch) means more may be queued: take up to a budget of them in this
+    // wakeup, as long as JS still wants them.
     if (self->readMode == kBytes) {
-      // A full chunk means more may be queued: take up to a budget of chunks in this wakeup,
-      // as long as JS still wants them.
       for (int i = 0; i < kReadBudget && self->ReadBytes(env) && self->fd >= 0 && self->readMode == kBytes; i++) {
       }
     } else {
-      self->ReadMessages(env);
+      for (int i = 0; i < kReadBudget && self->ReadMessages(env) && self->fd >= 0 && self->readMode != kNone; i++) {
+      }
     }
     if (self->fd < 0) return;
   }

@@ -64,7 +64,7 @@ struct FdHandle {
 
   // fd_io.cc: batched reads and writes.
   bool ReadBytes(Napi::Env env);
-  void ReadMessages(Napi::Env env);
+  bool ReadMessages(Napi::Env env);
   Napi::Value Write(const Args& info);
   Napi::Value Writev(const Args& info);
 

@@ -75,7 +75,7 @@ bool FdHandle::ReadBytes(Napi::Env env) {
 
 // Receives up to batch messages (recvmmsg where the kernel has it), then hands JS the pool
 // region of the payloads and the info Buffer: one call a batch.
-void FdHandle::ReadMessages(Napi::Env env) {
+bool FdHandle::ReadMessages(Napi::Env env) {
   const unsigned max = batch;
   const size_t slot = chunk;
   char* area = envData->Scratch(max * (slot + sizeof(sockaddr_storage)));
@@ -112,7 +112,7 @@ void FdHandle::ReadMessages(Napi::Env env) {
   if (count == 0) count = -1;
 #endif
   if (count < 0) {
-    if (errno == EAGAIN || errno == EWOULDBLOCK) return;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return false;
     status = -errno;
     count = 0;
   }
@@ -132,7 +132,7 @@ void FdHandle::ReadMessages(Napi::Env env) {
   for (int i = 0; i < count; i++) total += msgs[i].msg_len < slot ? msgs[i].msg_len : slot;
   static_assert(kAddrRecord % 4 == 0, "records are read as 32-bit words");
   uint32_t* info = d->Info(env, 2 * static_cast<size_t>(max) + (wantAddrs ? max * kAddrRecord / 4 : 0));
-  if (!info || !d->PoolRoom(env, total)) return;
+  if (!info || !d->PoolRoom(env, total)) return false;
   size_t offset = d->poolUsed;
   char* out = d->poolData + offset;
   uint8_t* rec = reinterpret_cast<uint8_t*>(info + 2 * count);
@@ -147,6 +147,7 @@ void FdHandle::ReadMessages(Napi::Env env) {
   d->poolUsed += (total + 7) & ~static_cast<size_t>(7);
   if (d->poolUsed > d->poolSize) d->poolUsed = d->poolSize;
   CallJs(d->onMessages, {d->pool.Value(), Num(env, static_cast<double>(offset)), d->info.Value(), Num(env, count), Num(env, status), Napi::Boolean::New(env, wantAddrs)});
+  return count == static_cast<int>(max) && status == 0;
 }
 Napi::Value FdHandle::Write(const Args& info) {
   if (fd < 0) return Fail(info.Env(), EBADF);

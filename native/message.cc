@@ -18,6 +18,21 @@ namespace iolib {
 
 static constexpr int kMaxFds = 253;  // Linux's SCM_MAX_FD
 
+#ifdef __linux__
+#ifndef UDP_SEGMENT
+#define UDP_SEGMENT 103
+#endif
+#ifndef SOL_UDP
+#define SOL_UDP 17
+#endif
+static constexpr size_t kMaxUdpPayload = 65507;  // one GSO send is one IPv4 packet before it is split
+// A cmsghdr followed by its uint16 segment size, aligned as CMSG_SPACE wants.
+union SegmentControl {
+  cmsghdr header;
+  char space[CMSG_SPACE(sizeof(uint16_t))];
+};
+#endif
+
 // sendmsg(chunks, fds, flags[, family, bytes, port, scope]) -> bytes | -errno
 Napi::Value FdHandle::SendMsg(const Args& info) {
   if (fd < 0) return Fail(info.Env(), EBADF);
@@ -110,44 +125,82 @@ Napi::Value FdHandle::RecvMsg(const Args& info) {
   return out;
 }
 
-// sendBatch(buffers, addresses?) -> messages sent | -errno. `addresses[i]` is
-// [family, bytes, port, scope] or undefined (the connected peer). sendmmsg where available.
+// sendBatch(buffers, addresses?, segments?) -> messages sent | -errno. `addresses[i]` is
+// [family, bytes, port, scope] or undefined (the connected peer). With segments > 1 (Linux UDP
+// only), each run of up to that many addressless messages of one length (the last may be
+// shorter) leaves as one UDP_SEGMENT send: the kernel splits it into the same datagrams.
 Napi::Value FdHandle::SendBatch(const Args& info) {
   Napi::Env env = info.Env();
   if (fd < 0) return Fail(env, EBADF);
   Napi::Array bufs = info[0].As<Napi::Array>();
   bool named = info.Length() > 1 && info[1].IsArray();
   Napi::Array addrs = named ? info[1].As<Napi::Array>() : Napi::Array();
+  uint32_t segments = info.Length() > 2 && info[2].IsNumber() ? info[2].As<Napi::Number>().Uint32Value() : 0;
   uint32_t count = bufs.Length();
   if (count == 0) return Num(env, 0);
   std::vector<iovec> iov(count);
   std::vector<sockaddr_storage> names(named ? count : 0);
   std::vector<mmsghdr> msgs(count);
+  std::vector<uint32_t> runs(count);  // messages in each mmsghdr
+  std::vector<socklen_t> nameLens(named ? count : 0);
   for (uint32_t i = 0; i < count; i++) {
     Napi::Uint8Array b = bufs.Get(i).As<Napi::Uint8Array>();
     iov[i] = {b.Data(), b.ByteLength()};
-    msgs[i] = {};
-    msgs[i].msg_hdr.msg_iov = &iov[i];
-    msgs[i].msg_hdr.msg_iovlen = 1;
-    if (named) {
-      Napi::Value a = addrs.Get(i);
-      if (a.IsArray()) {
-        Napi::Array arr = a.As<Napi::Array>();
-        socklen_t len;
-        if (!SockaddrFromValues(arr.Get(0u), arr.Get(1u), arr.Get(2u), arr.Get(3u), &names[i], &len)) return Fail(env, EINVAL);
-        msgs[i].msg_hdr.msg_name = &names[i];
-        msgs[i].msg_hdr.msg_namelen = len;
+    if (!named) continue;
+    Napi::Value a = addrs.Get(i);
+    if (!a.IsArray()) continue;
+    Napi::Array arr = a.As<Napi::Array>();
+    if (!SockaddrFromValues(arr.Get(0u), arr.Get(1u), arr.Get(2u), arr.Get(3u), &names[i], &nameLens[i])) return Fail(env, EINVAL);
+  }
+  uint32_t headers = 0;
+#ifdef __linux__
+  std::vector<SegmentControl> controls(segments > 1 ? count : 0);
+#endif
+  for (uint32_t i = 0; i < count; headers++) {
+    mmsghdr& m = msgs[headers];
+    m = {};
+    m.msg_hdr.msg_iov = &iov[i];
+    m.msg_hdr.msg_iovlen = 1;
+    uint32_t run = 1;
+    if (named && nameLens[i] > 0) {
+      m.msg_hdr.msg_name = &names[i];
+      m.msg_hdr.msg_namelen = nameLens[i];
+    }
+#ifdef __linux__
+    size_t size = iov[i].iov_len;
+    if (segments > 1 && m.msg_hdr.msg_name == nullptr && size > 0) {
+      size_t total = size;
+      while (i + run < count && run < segments && total + iov[i + run].iov_len <= kMaxUdpPayload &&
+             iov[i + run].iov_len > 0 && iov[i + run].iov_len <= size &&
+             !(named && nameLens[i + run] > 0)) {
+        total += iov[i + run].iov_len;
+        if (iov[i + run++].iov_len < size) break;
+      }
+      if (run > 1) {
+        SegmentControl& c = controls[headers];
+        c = {};
+        c.header.cmsg_len = CMSG_LEN(sizeof(uint16_t));
+        c.header.cmsg_level = SOL_UDP;
+        c.header.cmsg_type = UDP_SEGMENT;
+        uint16_t gso = static_cast<uint16_t>(size);
+        memcpy(CMSG_DATA(&c.header), &gso, sizeof gso);
+        m.msg_hdr.msg_iovlen = run;
+        m.msg_hdr.msg_control = &c;
+        m.msg_hdr.msg_controllen = CMSG_SPACE(sizeof(uint16_t));
       }
     }
+#endif
+    runs[headers] = run;
+    i += run;
   }
 #ifdef __linux__
   int sent;
-  do sent = sendmmsg(fd, msgs.data(), count, IOLIB_SEND_FLAGS);
+  do sent = sendmmsg(fd, msgs.data(), headers, IOLIB_SEND_FLAGS);
   while (sent < 0 && errno == EINTR);
   if (sent < 0) return Fail(env, errno == EWOULDBLOCK ? EAGAIN : errno);
 #else
   int sent = 0;
-  for (; sent < static_cast<int>(count); sent++) {
+  for (; sent < static_cast<int>(headers); sent++) {
     ssize_t n;
     do n = sendmsg(fd, &msgs[sent].msg_hdr, IOLIB_SEND_FLAGS);
     while (n < 0 && errno == EINTR);
@@ -157,7 +210,9 @@ Napi::Value FdHandle::SendBatch(const Args& info) {
     }
   }
 #endif
-  return Num(env, sent);
+  uint32_t messages = 0;
+  for (int k = 0; k < sent; k++) messages += runs[k];
+  return Num(env, messages);
 }
 
 }  // namespace iolib

@@ -6,6 +6,7 @@
  */
 import { expect } from 'chai';
 import { once } from 'node:events';
+import dgram from 'node:dgram';
 import { createHash } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -208,6 +209,68 @@ describe('sockets: fast paths', function () {
       for (const b of kept) have.update(b);
       expect(kept.map((b) => b.length)).to.deep.equal(sizes);
       expect(have.digest('hex')).to.equal(want.digest('hex'));
+    });
+
+    describe('segmented sends (UDP_SEGMENT)', function () {
+      /** A node:dgram receiver on loopback: a peer that knows nothing of segmentation. */
+      async function nodeReceiver(): Promise<{ port: number; got: Buffer[] }> {
+        const rx = dgram.createSocket('udp4');
+        cleanup.add(() => new Promise<void>((resolve) => rx.close(() => resolve())));
+        await new Promise<void>((resolve) => rx.bind(0, '127.0.0.1', resolve));
+        const got: Buffer[] = [];
+        rx.on('message', (m: Buffer) => got.push(m));
+        return { port: rx.address().port, got };
+      }
+
+      /** Writes each round in one tick (one batch), waiting for it to arrive before the next. */
+      async function sendRounds(tx: SocketDatagramInternetActive, got: Buffer[], rounds: Buffer[][]): Promise<void> {
+        let total = 0;
+        for (const round of rounds) {
+          for (const b of round) tx.write(b);
+          total += round.length;
+          await until(() => got.length === total, 5000, `${total} datagrams`);
+        }
+      }
+
+      it('a batch to the connected peer arrives as the same datagrams, runs of one size or not', async function () {
+        const { port, got } = await nodeReceiver();
+        const tx = cleanup.add((await makeSocket({ type: 'datagram', remoteHost: '127.0.0.1', remotePort: port })) as SocketDatagramInternetActive);
+        // Long runs of one size (more than one send's 64), a shorter last one, a size whose
+        // 64 would pass the 65,507-byte limit, empty datagrams, and sizes that change each time.
+        const sizes = [
+          ...Array<number>(150).fill(64), 10, ...Array<number>(70).fill(1100), 0, 0, 5, ...Array<number>(3).fill(300),
+          ...Array.from({ length: 40 }, (_, i) => 1 + ((i * 37) % 500)),
+        ];
+        const rounds = [sizes.slice(0, 160), sizes.slice(160)].map((r) => r.map((n) => payload(n)));
+        await sendRounds(tx, got, rounds);
+        const sent = rounds.flat();
+        expect(got.map((b) => b.length)).to.deep.equal(sizes);
+        expect(sha256(got)).to.equal(sha256(sent));
+        if (C.UDP_SEGMENT !== undefined) expect(tx._segments, 'segmented sends in use').to.equal(64);
+      });
+
+      it('a route that refuses segmented sends gets one send a datagram, and nothing is lost', async function () {
+        const { port, got } = await nodeReceiver();
+        const tx = cleanup.add((await makeSocket({ type: 'datagram', remoteHost: '127.0.0.1', remotePort: port })) as SocketDatagramInternetActive);
+        // Linux refuses UDP_SEGMENT (EINVAL) on a socket that sends without checksums.
+        const SO_NO_CHECK = 11;
+        if (C.UDP_SEGMENT === undefined || H.setsockopt(tx._handle!, C.SOL_SOCKET!, SO_NO_CHECK, new Uint8Array(new Int32Array([1]).buffer)) < 0) {
+          this.skip();
+        }
+        const rounds = [Array.from({ length: 100 }, () => payload(200)), Array.from({ length: 100 }, () => payload(200))];
+        await sendRounds(tx, got, rounds);
+        expect(sha256(got)).to.equal(sha256(rounds.flat()));
+        expect(tx._segments, 'segmented sends switched off').to.equal(0);
+      });
+
+      it('a broadcast-enabled socket sends one by one', async function () {
+        const { port, got } = await nodeReceiver();
+        const tx = cleanup.add((await makeSocket({ type: 'datagram', remoteHost: '127.0.0.1', remotePort: port, broadcast: true })) as SocketDatagramInternetActive);
+        const round = Array.from({ length: 100 }, () => payload(64));
+        await sendRounds(tx, got, [round]);
+        expect(sha256(got)).to.equal(sha256(round));
+        expect(tx._segments).to.equal(0);
+      });
     });
 
     it('a connected socket labels every message with its peer', async function () {
