@@ -9,6 +9,9 @@
  * datagram received), so the receive side is what is measured; the send rate is reported
  * beside it. Bursts repeat for the time window; answer: datagrams received per second of
  * drain.
+ *
+ * BENCH_UDP_SENDER=node makes node:dgram the sender in both runs, so only the receiver
+ * differs (iolib's sender hands the kernel segmented sends, which it splits more cheaply).
  */
 import dgram from 'node:dgram';
 import { makeSocket, type SocketDatagramInternetActive } from '../../lib/sockets/index.js';
@@ -80,6 +83,40 @@ async function drainBursts(ends: Ends, ms: number): Promise<{ rate: number; rece
   return { rate: received / (drainMs / 1000), received, dropped, bursts, burstSize, sendRate: (bursts * burstSize) / (sendMs / 1000) };
 }
 
+/** A sender connected to `port`, bursting `payload`s. */
+interface Sender {
+  burst(n: number): void | Promise<void>;
+  close(): Promise<void>;
+}
+
+/** node:dgram: each datagram goes to the kernel when send() is called. */
+async function nodeSender(port: number): Promise<Sender> {
+  const tx = dgram.createSocket({ type: 'udp4', sendBufferSize: RCVBUF() });
+  await new Promise<void>((resolve) => tx.connect(port, LOOPBACK, resolve));
+  return {
+    burst(n) {
+      for (let i = 0; i < n; i++) tx.send(payload);
+    },
+    close: () => new Promise<void>((resolve) => tx.close(() => resolve())),
+  };
+}
+
+/** iolib: the writes of one tick leave together (sendmmsg; same-length runs as UDP_SEGMENT sends). */
+async function iolibSender(port: number): Promise<Sender> {
+  const tx = (await makeSocket({ type: 'datagram', remoteHost: LOOPBACK, remotePort: port })) as SocketDatagramInternetActive;
+  tx.setOption('sendBuffer', RCVBUF());
+  return {
+    burst(n) {
+      for (let i = 1; i < n; i++) tx.write(payload);
+      return new Promise<void>((resolve) => tx.write(payload, () => resolve()));
+    },
+    close: () => tx.close(),
+  };
+}
+
+/** BENCH_UDP_SENDER=node: node:dgram sends in both runs, so only the receiver differs. */
+const senderFor = (port: number, library: 'iolib' | 'node') => (library === 'node' || process.env.BENCH_UDP_SENDER === 'node' ? nodeSender(port) : iolibSender(port));
+
 export const udpReceive: Workload = {
   name: 'udp-receive',
   unit: 'dgram/s',
@@ -89,17 +126,12 @@ export const udpReceive: Workload = {
 
   async runIolib() {
     const rx = (await makeSocket({ type: 'datagram', localHost: LOOPBACK, localPort: 0 })) as SocketDatagramInternetActive;
-    let tx: SocketDatagramInternetActive | undefined;
+    let tx: Sender | undefined;
     try {
       rx.setOption('receiveBuffer', RCVBUF());
-      tx = (await makeSocket({ type: 'datagram', remoteHost: LOOPBACK, remotePort: rx.localPort! })) as SocketDatagramInternetActive;
-      tx.setOption('sendBuffer', RCVBUF());
-      const sender = tx;
+      tx = await senderFor(rx.localPort!, 'iolib');
       const r = await drainBursts({
-        burst(n) {
-          for (let i = 1; i < n; i++) sender.write(payload);
-          return new Promise<void>((resolve) => sender.write(payload, () => resolve()));
-        },
+        burst: tx.burst,
         onReceive(fn) {
           rx.on('data', fn);
         },
@@ -114,14 +146,12 @@ export const udpReceive: Workload = {
 
   async runNode() {
     const rx = dgram.createSocket({ type: 'udp4', recvBufferSize: RCVBUF() });
-    const tx = dgram.createSocket({ type: 'udp4', sendBufferSize: RCVBUF() });
+    let tx: Sender | undefined;
     try {
       await new Promise<void>((resolve) => rx.bind(0, LOOPBACK, resolve));
-      await new Promise<void>((resolve) => tx.connect(rx.address().port, LOOPBACK, resolve));
+      tx = await senderFor(rx.address().port, 'node');
       const r = await drainBursts({
-        burst(n) {
-          for (let i = 0; i < n; i++) tx.send(payload);
-        },
+        burst: tx.burst,
         onReceive(fn) {
           rx.on('message', fn);
         },
@@ -130,7 +160,7 @@ export const udpReceive: Workload = {
       udpReceive.details = { ...r };
       return r.rate;
     } finally {
-      await Promise.all([new Promise<void>((resolve) => rx.close(() => resolve())), new Promise<void>((resolve) => tx.close(() => resolve()))]);
+      await Promise.all([new Promise<void>((resolve) => rx.close(() => resolve())), tx?.close()]);
     }
   },
 };
