@@ -77,6 +77,8 @@ export interface Native {
   /** Whether an open iolib handle already owns `fd`. */
   fdOwned(fd: number): boolean;
   pollFd(fd: number, events: number): number;
+  /** Read pool slabs: [cached idle for reuse, held by live Buffers]. */
+  readPoolStats(): [idle: number, held: number];
   errnoName(errno: number): string | undefined;
   errnoMessage(errno: number): string;
   constants: Record<string, number>;

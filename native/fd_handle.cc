@@ -1,4 +1,5 @@
 #include "fd_handle.h"
+#include "slab_cache.h"
 #include <cerrno>
 #include <cstddef>
 #include <cstdlib>
@@ -245,6 +246,17 @@ static void CleanupEnv(void* arg) {
   for (FdHandle* h : data->slots) {
     if (h) h->CloseNow();
   }
+  if (data->slabs != nullptr) data->slabs->Detach();
+  data->slabs = nullptr;
+}
+
+// readPoolStats() -> [idle, held]: read pool slabs cached for reuse, and in use by Buffers.
+static Napi::Value ReadPoolStats(const Napi::CallbackInfo& info) {
+  SlabCache* slabs = GetEnvData(info.Env())->slabs;
+  Napi::Array out = Napi::Array::New(info.Env(), 2);
+  out.Set(0u, Num(info.Env(), slabs ? static_cast<double>(slabs->Idle()) : 0));
+  out.Set(1u, Num(info.Env(), slabs ? static_cast<double>(slabs->Held()) : 0));
+  return out;
 }
 
 void FdHandle::Init(Napi::Env env, Napi::Object exports) {
@@ -273,6 +285,7 @@ void FdHandle::Init(Napi::Env env, Napi::Object exports) {
   method("recvmsg", Napi::Function::New<Dispatch<&FdHandle::RecvMsg>>(env, "recvmsg"));
   method("sendBatch", Napi::Function::New<Dispatch<&FdHandle::SendBatch>>(env, "sendBatch"));
   exports.Set("handle", handle);
+  exports.Set("readPoolStats", Napi::Function::New(env, ReadPoolStats, "readPoolStats"));
   napi_add_env_cleanup_hook(env, CleanupEnv, GetEnvData(env));
 }
 

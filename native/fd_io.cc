@@ -1,5 +1,6 @@
 // The hot paths: one JS call per readable wakeup carrying a batch, writes tried at once.
 #include "fd_handle.h"
+#include "slab_cache.h"
 #include <cerrno>
 #include <climits>
 #include <cstring>
@@ -16,19 +17,32 @@ namespace iolib {
 
 static constexpr int kStatusEnd = 1;  // onRead status: the peer ended the stream
 
-static constexpr size_t kPoolSize = 256 * 1024;
-
 // Reads until chunk bytes, a short read (the kernel is drained), EOF or an error, straight into
 // the pool, then hands JS the pool and the region read: one call, no copy. True when a full
 // chunk came, so more may be waiting.
 bool EnvData::PoolRoom(Napi::Env env, size_t size) {
   if (poolSize - poolUsed >= size) return true;
-  size_t fresh = size > kPoolSize ? size : kPoolSize;
-  Napi::Buffer<char> b = Napi::Buffer<char>::New(env, fresh);
-  if (env.IsExceptionPending()) return false;  // out of memory: JS sees it as an uncaught error
-  pool = Napi::Persistent(b);
-  poolData = b.Data();
-  poolSize = fresh;
+  // Out of memory leaves a JS exception pending: JS sees it as an uncaught error.
+  napi_value b;
+  char* data;
+  if (size <= SlabCache::kSlabSize) {
+    if (slabs == nullptr) {
+      uv_loop_t* loop;
+      if (napi_get_uv_event_loop(env, &loop) != napi_ok) return false;
+      slabs = new SlabCache(loop);
+    }
+    b = slabs->NewPool(env, &data);
+    if (b == nullptr) return false;
+    size = SlabCache::kSlabSize;
+  } else {
+    Napi::Buffer<char> big = Napi::Buffer<char>::New(env, size);
+    if (env.IsExceptionPending()) return false;
+    b = big;
+    data = big.Data();
+  }
+  pool = Napi::Persistent(Napi::Buffer<char>(env, b));
+  poolData = data;
+  poolSize = size;
   poolUsed = 0;
   return true;
 }

@@ -21,6 +21,7 @@ struct mmsghdr {
 namespace iolib {
 
 struct FdHandle;
+class SlabCache;
 
 // Per-environment state (worker threads each get their own).
 struct EnvData {
@@ -29,8 +30,9 @@ struct EnvData {
   Napi::FunctionReference onEvent;      // onEvent.call(owner, events|-errno)
   std::vector<char> scratch;            // shared read buffer: one per env, not per socket
   // Byte reads land in a pool Buffer that JS slices without a copy; a region handed to JS is
-  // never written again, and a new pool replaces a full one.
+  // never written again, and a new pool (a recycled slab) replaces a full one.
   Napi::Reference<Napi::Buffer<char>> pool;
+  SlabCache* slabs = nullptr;
   char* poolData = nullptr;
   size_t poolSize = 0;
   size_t poolUsed = 0;

@@ -108,6 +108,55 @@ describe('sockets: fast paths', function () {
     });
   });
 
+  describe('read pools: recycled slabs', function () {
+    it('a slab is reused only once every Buffer read into it is dead: kept chunks stay intact', async function () {
+      const { client, conn } = await iolibPair(cleanup);
+      // 48 MiB through one connection with collections along the way, so slabs go round many
+      // times; every 16th chunk is kept (the Buffer itself, not a copy) with its hash.
+      const total = 48 * 1024 * 1024;
+      const kept: { chunk: Buffer; hash: string }[] = [];
+      let received = 0;
+      let chunks = 0;
+      const want = createHash('sha256');
+      const have = createHash('sha256');
+      conn.on('data', (chunk: Buffer) => {
+        have.update(chunk);
+        if (chunks++ % 16 === 0) kept.push({ chunk, hash: sha256(chunk) });
+        received += chunk.length;
+        if (chunks % 64 === 0) gc();
+      });
+      const block = payload(1024 * 1024);
+      for (let sent = 0; sent < total; sent += block.length) {
+        // Each MiB differs (its first bytes carry its number), so a stale slab region shows.
+        const b = Buffer.from(block);
+        b.writeUInt32LE(sent / block.length, 0);
+        want.update(b);
+        if (!client.write(b)) await once(client, 'drain');
+      }
+      await until(() => received === total, 20000, `${total} bytes`);
+      gc();
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(have.digest('hex')).to.equal(want.digest('hex'));
+      expect(kept.length).to.be.greaterThan(10);
+      for (const [i, k] of kept.entries()) expect(sha256(k.chunk), `kept chunk ${i}`).to.equal(k.hash);
+      const [idle, held] = native.readPoolStats();
+      expect(idle + held, 'slabs in the cache').to.be.greaterThan(0);
+    });
+
+    it('slabs left idle go back to the system within a few seconds', async function () {
+      const { client, conn } = await iolibPair(cleanup);
+      let received = 0;
+      conn.on('data', (chunk: Buffer) => (received += chunk.length));
+      const block = payload(4 * 1024 * 1024);
+      client.write(block);
+      await until(() => received === block.length, 5000, 'the data');
+      conn.removeAllListeners('data');
+      await collectUntil(() => native.readPoolStats()[0] > 0, 'a slab returned to the cache');
+      // The trim timer frees what stayed idle for a whole second; unref'd, it holds no loop open.
+      await until(() => native.readPoolStats()[0] === 0, 5000, 'the idle slabs to be freed');
+    });
+  });
+
   describe('handles: no object per socket, one weak reference to it', function () {
     it('a socket dropped without close() has its fd closed when it is collected', async function () {
       // Each fd with the socket it was: closed, or reused for another socket, once collected.

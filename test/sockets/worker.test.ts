@@ -17,6 +17,7 @@ function socketFds(): number {
 }
 
 const library = fileURLToPath(new URL('../../lib/sockets/index.js', import.meta.url));
+const nativeModule = fileURLToPath(new URL('../../lib/native.js', import.meta.url));
 
 describe('worker threads', () => {
   it('sockets work in a worker, and terminating it mid-read closes them without a crash', async () => {
@@ -36,6 +37,39 @@ describe('worker threads', () => {
     const [message] = await once(worker, 'message');
     expect(message).to.equal('from the worker');
     expect(socketFds()).to.equal(before + 3);
+    const exited = once(worker, 'exit');
+    await worker.terminate();
+    await exited;
+    expect(socketFds()).to.equal(before);
+  });
+
+  it('a worker that recycled read pools (slabs cached, trim timer running) terminates cleanly', async () => {
+    const before = socketFds();
+    const code = `
+      const { parentPort } = require('node:worker_threads');
+      const { setFlagsFromString } = require('node:v8');
+      const { runInNewContext } = require('node:vm');
+      setFlagsFromString('--expose-gc');
+      const gc = runInNewContext('gc');
+      Promise.all([import(${JSON.stringify(library)}), import(${JSON.stringify(nativeModule)})]).then(async ([{ makeSocket }, { native }]) => {
+        const server = await makeSocket({ connect: 'passive', localHost: '127.0.0.1', localPort: 0 });
+        const accepted = server.acceptConnection();
+        const client = await makeSocket({ remoteHost: '127.0.0.1', remotePort: server.localPort });
+        const conn = await accepted;
+        const total = 8 * 1024 * 1024;
+        let received = 0;
+        conn.on('data', (d) => {
+          received += d.length;
+          if (received === total) {
+            gc();
+            setImmediate(() => parentPort.postMessage(native.readPoolStats()));
+          }
+        });
+        client.write(Buffer.alloc(total, 7));
+      });`;
+    const worker = new Worker(code, { eval: true });
+    const [[idle, held]] = (await once(worker, 'message')) as [[number, number]];
+    expect(idle + held, 'slabs the worker used').to.be.greaterThan(0);
     const exited = once(worker, 'exit');
     await worker.terminate();
     await exited;
