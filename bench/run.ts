@@ -1,6 +1,6 @@
 /**
  * The benchmark runner (`npm run bench`): every workload through iolib and through
- * node:net / node:dgram in one process, BENCH_ROUNDS rounds (default 5) after BENCH_WARMUP
+ * node:net / node:dgram in one process, BENCH_ROUNDS rounds (default 9) after BENCH_WARMUP
  * unrecorded rounds (default 1), the iolib/node order alternating each round, a full GC before
  * every run; a progress line on stderr, then the table on stdout, bench/results.json and
  * bench/results.svg.
@@ -58,7 +58,7 @@ async function timed<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 }
 
 async function main(): Promise<void> {
-  const rounds = envInt('BENCH_ROUNDS', 5);
+  const rounds = envInt('BENCH_ROUNDS', 9);
   const warmup = process.env.BENCH_WARMUP === '0' ? 0 : envInt('BENCH_WARMUP', 1);
   const workloads = selected();
   const onlyLib = process.env.BENCH_LIB as Library | undefined;
