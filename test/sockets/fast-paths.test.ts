@@ -13,6 +13,7 @@ import { runInNewContext } from 'node:vm';
 import { C, H, native } from '../../lib/native.js';
 import { makeSocket, makeSocketPair, type SocketDatagramInternetActive, type SocketStreamLocalActive } from '../../lib/sockets/index.js';
 import { Cleanup, fdTarget, iolibPair, payload, readExactly, sha256, until } from '../helpers/sockets.js';
+import { requireUdp6 } from '../helpers/kinds.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -262,10 +263,10 @@ describe('sockets: fast paths', function () {
 
     describe('segmented sends (UDP_SEGMENT)', function () {
       /** A node:dgram receiver on loopback: a peer that knows nothing of segmentation. */
-      async function nodeReceiver(): Promise<{ port: number; got: Buffer[] }> {
-        const rx = dgram.createSocket('udp4');
+      async function nodeReceiver(host = '127.0.0.1'): Promise<{ port: number; got: Buffer[] }> {
+        const rx = dgram.createSocket(host.includes(':') ? 'udp6' : 'udp4');
         cleanup.add(() => new Promise<void>((resolve) => rx.close(() => resolve())));
-        await new Promise<void>((resolve) => rx.bind(0, '127.0.0.1', resolve));
+        await new Promise<void>((resolve) => rx.bind(0, host, resolve));
         const got: Buffer[] = [];
         rx.on('message', (m: Buffer) => got.push(m));
         return { port: rx.address().port, got };
@@ -295,6 +296,18 @@ describe('sockets: fast paths', function () {
         const sent = rounds.flat();
         expect(got.map((b) => b.length)).to.deep.equal(sizes);
         expect(sha256(got)).to.equal(sha256(sent));
+        if (C.UDP_SEGMENT !== undefined) expect(tx._segments, 'segmented sends in use').to.equal(64);
+      });
+
+      it('IPv6: a batch to the connected peer arrives as the same datagrams', async function () {
+        await requireUdp6(this);
+        const { port, got } = await nodeReceiver('::1');
+        const tx = cleanup.add((await makeSocket({ type: 'datagram', remoteHost: '::1', remotePort: port })) as SocketDatagramInternetActive);
+        const sizes = [...Array<number>(100).fill(700), 3, ...Array<number>(20).fill(1)];
+        const round = sizes.map((n) => payload(n));
+        await sendRounds(tx, got, [round]);
+        expect(got.map((b) => b.length)).to.deep.equal(sizes);
+        expect(sha256(got)).to.equal(sha256(round));
         if (C.UDP_SEGMENT !== undefined) expect(tx._segments, 'segmented sends in use').to.equal(64);
       });
 
