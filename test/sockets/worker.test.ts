@@ -50,7 +50,7 @@ describe('worker threads', () => {
       const { setFlagsFromString } = require('node:v8');
       const { runInNewContext } = require('node:vm');
       setFlagsFromString('--expose-gc');
-      const gc = runInNewContext('gc');
+      const collect = runInNewContext('gc');
       Promise.all([import(${JSON.stringify(library)}), import(${JSON.stringify(nativeModule)})]).then(async ([{ makeSocket }, { native }]) => {
         const server = await makeSocket({ connect: 'passive', localHost: '127.0.0.1', localPort: 0 });
         const accepted = server.acceptConnection();
@@ -61,7 +61,7 @@ describe('worker threads', () => {
         conn.on('data', (d) => {
           received += d.length;
           if (received === total) {
-            gc();
+            collect();
             setImmediate(() => parentPort.postMessage(native.readPoolStats()));
           }
         });
