@@ -6,6 +6,7 @@
  */
 import { Buffer } from 'node:buffer';
 import { Duplex } from 'node:stream';
+import { setImmediate } from 'node:timers';
 import { H, C, native } from '../native.js';
 import { PollTimeoutError, SocketClosedError, SocketError } from '../errors.js';
 import { invalidArgType, invalidArgValue, outOfRange, validateBoolean, validateObject, validateSignal, validateTimeout } from '../internal/validate.js';
@@ -268,17 +269,33 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
   async _connectRaw(family: number, bytes: Uint8Array, port: number, scopeId: number, deadline: number | undefined, options: ConnectOptions): Promise<void> {
     const h = this._open('connect');
     const r = H.connect(h, family, bytes, port, scopeId);
-    if (r === 0) return this._onConnected();
-    if (r !== -C.EINPROGRESS! && r !== -C.EAGAIN!) throw failure(r, 'connect');
-    // On loopback the handshake is usually over when connect(2) returns: a zero-timeout
-    // poll(2) saves registering with epoll and a trip through the event loop. SO_ERROR says
-    // how it ended either way.
-    if (!(native.pollFd(H.fd(h), C.POLLOUT!) & (C.POLLOUT! | C.POLLERR! | C.POLLHUP!))) {
-      await this._waitWritable('connect', remaining(deadline) ?? options.timeout, options.signal);
+    if (r !== 0) {
+      if (r !== -C.EINPROGRESS! && r !== -C.EAGAIN!) throw failure(r, 'connect');
+      // On loopback the handshake is usually over when connect(2) returns: a zero-timeout
+      // poll(2) saves registering with epoll and waiting for its answer. SO_ERROR says how it
+      // ended either way.
+      if (!(native.pollFd(H.fd(h), C.POLLOUT!) & (C.POLLOUT! | C.POLLERR! | C.POLLHUP!))) {
+        await this._waitWritable('connect', remaining(deadline) ?? options.timeout, options.signal);
+      } else if (this._kind.type !== 'datagram') {
+        await this._ioTurn();
+      }
+      const err = this._pendingError('connect');
+      if (err) throw err;
+    } else if (this._kind.type === 'stream' || this._kind.type === 'seqpacket') {
+      await this._ioTurn();
     }
-    const err = this._pendingError('connect');
-    if (err) throw err;
     this._onConnected();
+  }
+
+  /**
+   * @internal A connection made without waiting still resolves after the event loop has
+   * polled, as node:net's do: a loop of awaited connects would otherwise run on microtasks
+   * alone, and a listener in the same process would never get to accept (its backlog then
+   * overflows, and the kernel drops SYNs that are retried only a second later).
+   */
+  async _ioTurn(): Promise<void> {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    this._open('connect');
   }
 
   /** @internal Hook for what follows a connect. */

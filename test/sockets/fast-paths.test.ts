@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { C, H, native } from '../../lib/native.js';
-import { makeSocket, makeSocketPair, type SocketDatagramInternetActive, type SocketStreamLocalActive } from '../../lib/sockets/index.js';
+import { makeSocket, makeSocketPair, type SocketDatagramInternetActive, type SocketStreamInternetPassive, type SocketStreamLocalActive } from '../../lib/sockets/index.js';
 import { Cleanup, fdTarget, iolibPair, payload, readExactly, sha256, until } from '../helpers/sockets.js';
 import { requireUdp6 } from '../helpers/kinds.js';
 
@@ -36,6 +36,37 @@ interface Msg {
 describe('sockets: fast paths', function () {
   const cleanup = new Cleanup();
   afterEach(() => cleanup.run());
+
+  describe('connects that complete at once', function () {
+    it('a loop of awaited connects still lets a listener in the same process accept as it goes', async function () {
+      const backlog = 128;
+      const server = cleanup.add(await makeSocket({ connect: 'passive', localHost: '127.0.0.1', localPort: 0, backlog })) as SocketStreamInternetPassive;
+      const total = 1280;
+      const batch = 64;
+      let accepted = 0;
+      const accepting = (async () => {
+        for (let i = 0; i < total; i++) {
+          cleanup.add((await server.acceptConnection())!);
+          accepted++;
+        }
+      })();
+      // Unaccepted connections past the backlog would have their SYNs dropped (and retried a
+      // second later): the acceptor must never fall that far behind.
+      let made = 0;
+      let worstLag = 0;
+      while (made < total) {
+        await Promise.all(
+          Array.from({ length: batch }, async () => {
+            cleanup.add(await makeSocket({ remoteHost: '127.0.0.1', remotePort: server.localPort! }));
+            worstLag = Math.max(worstLag, ++made - accepted);
+          }),
+        );
+      }
+      await accepting;
+      expect(accepted).to.equal(total);
+      expect(worstLag, 'connections made but not yet accepted').to.be.at.most(2 * batch);
+    });
+  });
 
   describe('byte streams: direct writes', function () {
     it('keeps order and content across direct writes, callbacks, strings, cork/uncork and a full kernel buffer', async function () {
