@@ -10,7 +10,7 @@ namespace iolib {
 
 static_assert(offsetof(FdHandle, poll) == 0, "libuv's close callback frees the handle through its watcher");
 
-static constexpr int kReadBudget = 16;     // byte chunks per wakeup, as libuv reads
+static constexpr int kReadBudget = 16;     // byte chunks or message batches per wakeup
 static constexpr uint32_t kSlotBits = 24;  // ids: slot + generation * 2^24
 
 FdHandle* LookupHandle(EnvData* d, Napi::Value id) {
