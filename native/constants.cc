@@ -32,9 +32,6 @@ void InitConstants(Napi::Env env, Napi::Object exports) {
 #endif
   C(SOMAXCONN);
 #ifdef __linux__
-#ifndef UDP_SEGMENT
-#define UDP_SEGMENT 103  // Linux 4.18; older headers lack the name
-#endif
   C(UDP_SEGMENT);
 #endif
   C(SOL_SOCKET); C(IPPROTO_IP); C(IPPROTO_IPV6); C(IPPROTO_TCP); C(IPPROTO_UDP); C(IPPROTO_ICMP); C(IPPROTO_ICMPV6); C(IPPROTO_RAW);

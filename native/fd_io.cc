@@ -17,9 +17,6 @@ namespace iolib {
 
 static constexpr int kStatusEnd = 1;  // onRead status: the peer ended the stream
 
-// Reads until chunk bytes, a short read (the kernel is drained), EOF or an error, straight into
-// the pool, then hands JS the pool and the region read: one call, no copy. True when a full
-// chunk came, so more may be waiting.
 bool EnvData::PoolRoom(Napi::Env env, size_t size) {
   if (poolSize - poolUsed >= size) return true;
   // Out of memory leaves a JS exception pending: JS sees it as an uncaught error.
@@ -57,6 +54,9 @@ uint32_t* EnvData::Info(Napi::Env env, size_t words) {
   return infoData;
 }
 
+// Reads until chunk bytes, a short read (the kernel is drained), EOF or an error, straight into
+// the pool, then hands JS the pool and the region read: one call, no copy. True when a full
+// chunk came, so more may be waiting.
 bool FdHandle::ReadBytes(Napi::Env env) {
   EnvData* d = envData;
   if (!d->PoolRoom(env, chunk)) return false;
@@ -88,7 +88,8 @@ bool FdHandle::ReadBytes(Napi::Env env) {
 }
 
 // Receives up to batch messages (recvmmsg where the kernel has it), then hands JS the pool
-// region of the payloads and the info Buffer: one call a batch.
+// region of the payloads and the info Buffer: one call a batch. True when the batch was full,
+// so more may be waiting.
 bool FdHandle::ReadMessages(Napi::Env env) {
   const unsigned max = batch;
   const size_t slot = chunk;
@@ -163,6 +164,7 @@ bool FdHandle::ReadMessages(Napi::Env env) {
   CallJs(d->onMessages, {d->pool.Value(), Num(env, static_cast<double>(offset)), d->info.Value(), Num(env, count), Num(env, status), Napi::Boolean::New(env, wantAddrs)});
   return count == static_cast<int>(max) && status == 0;
 }
+
 Napi::Value FdHandle::Write(const Args& info) {
   if (fd < 0) return Fail(info.Env(), EBADF);
   Napi::Uint8Array buf = info[0].As<Napi::Uint8Array>();

@@ -10,6 +10,15 @@
 #include <cstdint>
 #include <vector>
 
+#ifdef __linux__
+#ifndef UDP_SEGMENT
+#define UDP_SEGMENT 103  // Linux 4.18 (segmented UDP sends); older headers lack the name
+#endif
+#ifndef SOL_UDP
+#define SOL_UDP 17
+#endif
+#endif
+
 #ifndef __linux__
 // recvmmsg/sendmmsg are Linux's; elsewhere the same loop runs over recvmsg/sendmsg.
 struct mmsghdr {

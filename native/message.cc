@@ -19,12 +19,6 @@ namespace iolib {
 static constexpr int kMaxFds = 253;  // Linux's SCM_MAX_FD
 
 #ifdef __linux__
-#ifndef UDP_SEGMENT
-#define UDP_SEGMENT 103
-#endif
-#ifndef SOL_UDP
-#define SOL_UDP 17
-#endif
 static constexpr size_t kMaxUdpPayload = 65507;  // one GSO send is one IPv4 packet before it is split
 // A cmsghdr followed by its uint16 segment size, aligned as CMSG_SPACE wants.
 union SegmentControl {
@@ -142,7 +136,7 @@ Napi::Value FdHandle::SendBatch(const Args& info) {
   std::vector<sockaddr_storage> names(named ? count : 0);
   std::vector<mmsghdr> msgs(count);
   std::vector<uint32_t> runs(count);  // messages in each mmsghdr
-  std::vector<socklen_t> nameLens(named ? count : 0);
+  std::vector<socklen_t> nameLens(count);  // 0: to the connected peer
   for (uint32_t i = 0; i < count; i++) {
     Napi::Uint8Array b = bufs.Get(i).As<Napi::Uint8Array>();
     iov[i] = {b.Data(), b.ByteLength()};
@@ -162,7 +156,7 @@ Napi::Value FdHandle::SendBatch(const Args& info) {
     m.msg_hdr.msg_iov = &iov[i];
     m.msg_hdr.msg_iovlen = 1;
     uint32_t run = 1;
-    if (named && nameLens[i] > 0) {
+    if (nameLens[i] > 0) {
       m.msg_hdr.msg_name = &names[i];
       m.msg_hdr.msg_namelen = nameLens[i];
     }
@@ -172,7 +166,7 @@ Napi::Value FdHandle::SendBatch(const Args& info) {
       size_t total = size;
       while (i + run < count && run < segments && total + iov[i + run].iov_len <= kMaxUdpPayload &&
              iov[i + run].iov_len > 0 && iov[i + run].iov_len <= size &&
-             !(named && nameLens[i + run] > 0)) {
+             nameLens[i + run] == 0) {
         total += iov[i + run].iov_len;
         if (iov[i + run++].iov_len < size) break;
       }
