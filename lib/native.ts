@@ -79,6 +79,8 @@ export interface Native {
   pollFd(fd: number, events: number): number;
   /** Read pool slabs: [cached idle for reuse, held by live Buffers]. */
   readPoolStats(): [idle: number, held: number];
+  /** How long read pool slabs may sit idle before they are freed (default 10 s). */
+  setReadPoolTrimInterval(ms: number): void;
   errnoName(errno: number): string | undefined;
   errnoMessage(errno: number): string;
   constants: Record<string, number>;

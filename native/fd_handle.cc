@@ -1,5 +1,4 @@
 #include "fd_handle.h"
-#include "slab_cache.h"
 #include <cerrno>
 #include <cstddef>
 #include <cstdlib>
@@ -259,6 +258,14 @@ static Napi::Value ReadPoolStats(const Napi::CallbackInfo& info) {
   return out;
 }
 
+// setReadPoolTrimInterval(ms): how long idle slabs are kept (tests shorten it).
+static Napi::Value SetReadPoolTrimInterval(const Napi::CallbackInfo& info) {
+  EnvData* d = GetEnvData(info.Env());
+  d->slabTrimMs = static_cast<uint64_t>(info[0].As<Napi::Number>().Int64Value());
+  if (d->slabs != nullptr) d->slabs->SetTrimInterval(d->slabTrimMs);
+  return info.Env().Undefined();
+}
+
 void FdHandle::Init(Napi::Env env, Napi::Object exports) {
   Napi::Object handle = Napi::Object::New(env);
   auto method = [&](const char* name, Napi::Function fn) { handle.Set(name, fn); };
@@ -286,6 +293,7 @@ void FdHandle::Init(Napi::Env env, Napi::Object exports) {
   method("sendBatch", Napi::Function::New<Dispatch<&FdHandle::SendBatch>>(env, "sendBatch"));
   exports.Set("handle", handle);
   exports.Set("readPoolStats", Napi::Function::New(env, ReadPoolStats, "readPoolStats"));
+  exports.Set("setReadPoolTrimInterval", Napi::Function::New(env, SetReadPoolTrimInterval, "setReadPoolTrimInterval"));
   napi_add_env_cleanup_hook(env, CleanupEnv, GetEnvData(env));
 }
 

@@ -1,6 +1,5 @@
 // The hot paths: one JS call per readable wakeup carrying a batch, writes tried at once.
 #include "fd_handle.h"
-#include "slab_cache.h"
 #include <cerrno>
 #include <climits>
 #include <cstring>
@@ -26,7 +25,7 @@ bool EnvData::PoolRoom(Napi::Env env, size_t size) {
     if (slabs == nullptr) {
       uv_loop_t* loop;
       if (napi_get_uv_event_loop(env, &loop) != napi_ok) return false;
-      slabs = new SlabCache(loop);
+      slabs = new SlabCache(loop, slabTrimMs);
     }
     b = slabs->NewPool(env, &data);
     if (b == nullptr) return false;

@@ -5,6 +5,7 @@
 
 #include <napi.h>
 #include <uv.h>
+#include "slab_cache.h"
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <cstdint>
@@ -30,7 +31,6 @@ struct mmsghdr {
 namespace iolib {
 
 struct FdHandle;
-class SlabCache;
 
 // Per-environment state (worker threads each get their own).
 struct EnvData {
@@ -42,6 +42,7 @@ struct EnvData {
   // never written again, and a new pool (a recycled slab) replaces a full one.
   Napi::Reference<Napi::Buffer<char>> pool;
   SlabCache* slabs = nullptr;
+  uint64_t slabTrimMs = SlabCache::kTrimIntervalMs;  // tests shorten it
   char* poolData = nullptr;
   size_t poolSize = 0;
   size_t poolUsed = 0;

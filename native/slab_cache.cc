@@ -3,8 +3,6 @@
 
 namespace iolib {
 
-static constexpr uint64_t kTrimIntervalMs = 1000;
-
 napi_value SlabCache::NewPool(napi_env env, char** data) {
   char* slab;
   if (!free_.empty()) {
@@ -54,7 +52,15 @@ void SlabCache::StartTrimming() {
   }
   if (!uv_is_active(reinterpret_cast<uv_handle_t*>(timer_))) {
     lowWater_ = free_.size();
-    uv_timer_start(timer_, OnTrim, kTrimIntervalMs, kTrimIntervalMs);
+    uv_timer_start(timer_, OnTrim, trimMs_, trimMs_);
+  }
+}
+
+void SlabCache::SetTrimInterval(uint64_t ms) {
+  trimMs_ = ms;
+  if (timer_ != nullptr && uv_is_active(reinterpret_cast<uv_handle_t*>(timer_))) {
+    lowWater_ = free_.size();
+    uv_timer_start(timer_, OnTrim, trimMs_, trimMs_);
   }
 }
 

@@ -6,7 +6,8 @@
 // Here a pool is an external Buffer over a slab this cache owns; its finalizer hands the slab
 // back, and the next pool reuses it, already mapped. V8 still counts the slab as the Buffer's
 // memory, so collections come as often as before. Slabs that sit unused for a whole trim
-// interval go back to the system, so an idle process keeps none.
+// interval (10 s, as jemalloc's dirty-page decay) go back to the system, so an idle process
+// keeps none.
 #pragma once
 #include <napi.h>
 #include <uv.h>
@@ -18,8 +19,9 @@ namespace iolib {
 class SlabCache {
  public:
   static constexpr size_t kSlabSize = 256 * 1024;
+  static constexpr uint64_t kTrimIntervalMs = 10000;
 
-  explicit SlabCache(uv_loop_t* loop) : loop_(loop) {}
+  SlabCache(uv_loop_t* loop, uint64_t trimMs) : loop_(loop), trimMs_(trimMs) {}
   SlabCache(const SlabCache&) = delete;
   SlabCache& operator=(const SlabCache&) = delete;
 
@@ -28,6 +30,8 @@ class SlabCache {
   // The environment is going away: free idle slabs, stop the timer; slabs still held by
   // Buffers are freed as they come back. Deletes the cache once nothing refers to it.
   void Detach();
+  // How long a slab may sit idle before it is freed (restarts a running trim timer).
+  void SetTrimInterval(uint64_t ms);
   // Slabs cached idle, and slabs held by live Buffers.
   size_t Idle() const { return free_.size(); }
   size_t Held() const { return refs_ - 1; }
@@ -39,6 +43,7 @@ class SlabCache {
   void StartTrimming();
 
   uv_loop_t* loop_;
+  uint64_t trimMs_;
   std::vector<char*> free_;
   size_t lowWater_ = 0;     // fewest idle slabs since the last trim: that many went unused
   size_t refs_ = 1;         // the environment, plus one per slab handed out
