@@ -65,6 +65,13 @@ export function fdTarget(fd: number): string | null {
   }
 }
 
+/** How many of this process's fds are sockets. */
+export function socketFdCount(): number {
+  let n = 0;
+  for (const f of readdirSync('/proc/self/fd')) if (fdTarget(Number(f))?.startsWith('socket:')) n++;
+  return n;
+}
+
 /** sha256 in hex. */
 export function sha256(data: Buffer | Buffer[]): string {
   const h = createHash('sha256');

@@ -1,27 +1,15 @@
 import { expect } from 'chai';
 import { once } from 'node:events';
-import { readdirSync, readlinkSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-
-function socketFds(): number {
-  let n = 0;
-  for (const f of readdirSync('/proc/self/fd')) {
-    try {
-      if (readlinkSync(`/proc/self/fd/${f}`).startsWith('socket:')) n++;
-    } catch {
-      // closed while listing
-    }
-  }
-  return n;
-}
+import { socketFdCount } from '../helpers/sockets.js';
 
 const library = fileURLToPath(new URL('../../lib/sockets/index.js', import.meta.url));
 const nativeModule = fileURLToPath(new URL('../../lib/native.js', import.meta.url));
 
 describe('worker threads', () => {
   it('sockets work in a worker, and terminating it mid-read closes them without a crash', async () => {
-    const before = socketFds();
+    const before = socketFdCount();
     const code = `
       const { parentPort } = require('node:worker_threads');
       import(${JSON.stringify(library)}).then(async ({ makeSocket }) => {
@@ -36,15 +24,15 @@ describe('worker threads', () => {
     const worker = new Worker(code, { eval: true });
     const [message] = await once(worker, 'message');
     expect(message).to.equal('from the worker');
-    expect(socketFds()).to.equal(before + 3);
+    expect(socketFdCount()).to.equal(before + 3);
     const exited = once(worker, 'exit');
     await worker.terminate();
     await exited;
-    expect(socketFds()).to.equal(before);
+    expect(socketFdCount()).to.equal(before);
   });
 
   it('a worker that recycled read pools (slabs cached, trim timer running) terminates cleanly', async () => {
-    const before = socketFds();
+    const before = socketFdCount();
     const code = `
       const { parentPort } = require('node:worker_threads');
       const { setFlagsFromString } = require('node:v8');
@@ -73,6 +61,6 @@ describe('worker threads', () => {
     const exited = once(worker, 'exit');
     await worker.terminate();
     await exited;
-    expect(socketFds()).to.equal(before);
+    expect(socketFdCount()).to.equal(before);
   });
 });
