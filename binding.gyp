@@ -8,6 +8,7 @@
         "native/sockaddr.cc",
         "native/fd_handle.cc",
         "native/fd_io.cc",
+        "native/send_ring.cc",
         "native/slab_cache.cc",
         "native/fd_calls.cc",
         "native/message.cc",

@@ -34,6 +34,14 @@ export interface HandleCalls {
   close(h: FdHandle): number;
   write(h: FdHandle, buf: Uint8Array): number;
   writev(h: FdHandle, chunks: Uint8Array[], from?: number): number;
+  /**
+   * Copies what fits of `chunks[from..]` into the handle's send ring (sent from libuv's thread
+   * pool, one job at a time); answers the bytes copied or -errno. Each job's end is reported
+   * through onWritten.
+   */
+  ringWrite(h: FdHandle, chunks: Uint8Array[], from?: number): number;
+  /** After onWritten(-EAGAIN), once the fd is writable: sends what the ring holds. */
+  ringFlush(h: FdHandle): number;
   bind(h: FdHandle, family: number, bytes: Uint8Array, port: number, scopeId: number): number;
   /** family 0 dissolves a datagram association (AF_UNSPEC). */
   connect(h: FdHandle, family: number, bytes: Uint8Array, port: number, scopeId: number): number;
@@ -63,6 +71,11 @@ export interface NativeCallbacks {
    */
   onMessages(this: any, pool: Buffer, offset: number, info: Buffer, count: number, status: number, withAddresses: boolean): void;
   onEvent(this: any, events: number): void;
+  /**
+   * A send ring's job ended: the bytes the ring still holds (a new job is sending them), or
+   * -errno; -EAGAIN: the kernel is full, and the ring waits for ringFlush.
+   */
+  onWritten(this: any, result: number): void;
 }
 
 /** The addon's exports. */

@@ -82,7 +82,8 @@ void FdHandle::CloseNow() {
   // stop costs an epoll_ctl.
   bool freeNow = !polling;
   if (polling) uv_close(reinterpret_cast<uv_handle_t*>(&poll), reinterpret_cast<uv_close_cb>(free));
-  if (owned) close(closing);  // never retried: on Linux the fd is gone even on EINTR
+  bool closedByRing = ring != nullptr && DetachRing(owned);  // a pool thread may be sending on it
+  if (owned && !closedByRing) close(closing);  // never retried: on Linux the fd is gone even on EINTR
   if (freeNow) free(this);
 }
 
@@ -277,6 +278,8 @@ void FdHandle::Init(Napi::Env env, Napi::Object exports) {
   method("close", Napi::Function::New<Dispatch<&FdHandle::Close>>(env, "close"));
   method("write", Napi::Function::New<Dispatch<&FdHandle::Write>>(env, "write"));
   method("writev", Napi::Function::New<Dispatch<&FdHandle::Writev>>(env, "writev"));
+  method("ringWrite", Napi::Function::New<Dispatch<&FdHandle::RingWrite>>(env, "ringWrite"));
+  method("ringFlush", Napi::Function::New<Dispatch<&FdHandle::RingFlush>>(env, "ringFlush"));
   method("bind", Napi::Function::New<Dispatch<&FdHandle::Bind>>(env, "bind"));
   method("connect", Napi::Function::New<Dispatch<&FdHandle::Connect>>(env, "connect"));
   method("listen", Napi::Function::New<Dispatch<&FdHandle::Listen>>(env, "listen"));

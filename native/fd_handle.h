@@ -9,6 +9,8 @@
 
 namespace iolib {
 
+struct SendRing;
+
 // A handle method's arguments past the handle id, numbered from 0.
 class Args {
  public:
@@ -41,6 +43,7 @@ struct FdHandle {
   napi_env env = nullptr;
   napi_ref owner = nullptr;  // null for a probe (see Open)
   EnvData* envData = nullptr;
+  SendRing* ring = nullptr;  // bulk writes sent from the thread pool (send_ring.cc)
 
   enum ReadMode { kNone = 0, kBytes = 1, kMessages = 2, kRecords = 3 };
 
@@ -67,6 +70,12 @@ struct FdHandle {
   bool ReadMessages(Napi::Env env);
   Napi::Value Write(const Args& info);
   Napi::Value Writev(const Args& info);
+
+  // send_ring.cc: bulk writes sent from the thread pool.
+  Napi::Value RingWrite(const Args& info);
+  Napi::Value RingFlush(const Args& info);
+  // Close: a ring whose job still runs takes over closing the fd; returns whether it did.
+  bool DetachRing(bool closeFd);
 
   // fd_calls.cc: one system call each.
   Napi::Value Bind(const Args& info);

@@ -22,11 +22,7 @@ bool EnvData::PoolRoom(Napi::Env env, size_t size) {
   napi_value b;
   char* data;
   if (size <= SlabCache::kSlabSize) {
-    if (slabs == nullptr) {
-      uv_loop_t* loop;
-      if (napi_get_uv_event_loop(env, &loop) != napi_ok) return false;
-      slabs = new SlabCache(loop, slabTrimMs);
-    }
+    if (Slabs(env) == nullptr) return false;
     b = slabs->NewPool(env, &data);
     if (b == nullptr) return false;
     size = SlabCache::kSlabSize;
@@ -41,6 +37,15 @@ bool EnvData::PoolRoom(Napi::Env env, size_t size) {
   poolSize = size;
   poolUsed = 0;
   return true;
+}
+
+SlabCache* EnvData::Slabs(napi_env env) {
+  if (slabs == nullptr) {
+    uv_loop_t* loop;
+    if (napi_get_uv_event_loop(env, &loop) != napi_ok) return nullptr;
+    slabs = new SlabCache(loop, slabTrimMs);
+  }
+  return slabs;
 }
 
 uint32_t* EnvData::Info(Napi::Env env, size_t words) {

@@ -37,6 +37,7 @@ struct EnvData {
   Napi::FunctionReference onRead;       // onRead.call(owner, pool, offset, length, status)
   Napi::FunctionReference onMessages;   // onMessages.call(owner, pool, offset, info, count, status, withAddresses)
   Napi::FunctionReference onEvent;      // onEvent.call(owner, events|-errno)
+  Napi::FunctionReference onWritten;    // onWritten.call(owner, bytes queued|-errno): a send ring's job ended
   std::vector<char> scratch;            // shared read buffer: one per env, not per socket
   // Byte reads land in a pool Buffer that JS slices without a copy; a region handed to JS is
   // never written again, and a new pool (a recycled slab) replaces a full one.
@@ -60,6 +61,8 @@ struct EnvData {
   // Room for `size` more bytes in the pool (a new pool when the current one is short); false
   // with a JS exception pending when out of memory.
   bool PoolRoom(Napi::Env env, size_t size);
+  // The slab cache, made on first use (nullptr if the loop cannot be had).
+  SlabCache* Slabs(napi_env env);
   uint32_t* Info(Napi::Env env, size_t words);
   char* Scratch(size_t size) {
     if (scratch.size() < size) scratch.resize(size);

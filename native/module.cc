@@ -10,6 +10,7 @@ static Napi::Value SetCallbacks(const Napi::CallbackInfo& info) {
   data->onRead = Napi::Persistent(cbs.Get("onRead").As<Napi::Function>());
   data->onMessages = Napi::Persistent(cbs.Get("onMessages").As<Napi::Function>());
   data->onEvent = Napi::Persistent(cbs.Get("onEvent").As<Napi::Function>());
+  data->onWritten = Napi::Persistent(cbs.Get("onWritten").As<Napi::Function>());
   return info.Env().Undefined();
 }
 

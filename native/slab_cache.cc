@@ -3,18 +3,36 @@
 
 namespace iolib {
 
-napi_value SlabCache::NewPool(napi_env env, char** data) {
-  char* slab;
-  if (!free_.empty()) {
-    slab = free_.back();
-    free_.pop_back();
-    if (free_.size() < lowWater_) lowWater_ = free_.size();
+// The most recently cached slab (its pages the likeliest still mapped and warm), or a new one.
+char* SlabCache::Pop() {
+  if (free_.empty()) return static_cast<char*>(malloc(kSlabSize));
+  char* slab = free_.back();
+  free_.pop_back();
+  if (free_.size() < lowWater_) lowWater_ = free_.size();
+  return slab;
+}
+
+char* SlabCache::Take() {
+  char* slab = Pop();
+  if (slab != nullptr) refs_++;
+  return slab;
+}
+
+void SlabCache::Give(char* slab) {
+  if (detached_) {
+    free(slab);
   } else {
-    slab = static_cast<char*>(malloc(kSlabSize));
-    if (slab == nullptr) {
-      napi_throw_error(env, "ENOMEM", "no memory for a read pool");
-      return nullptr;
-    }
+    free_.push_back(slab);
+    StartTrimming();
+  }
+  Release();
+}
+
+napi_value SlabCache::NewPool(napi_env env, char** data) {
+  char* slab = Pop();
+  if (slab == nullptr) {
+    napi_throw_error(env, "ENOMEM", "no memory for a read pool");
+    return nullptr;
   }
   napi_value buffer;
   if (napi_create_external_buffer(env, kSlabSize, slab, Return, this, &buffer) == napi_ok) {
@@ -32,14 +50,7 @@ napi_value SlabCache::NewPool(napi_env env, char** data) {
 
 // The Buffer over `data` was collected: its slab is free again.
 void SlabCache::Return(napi_env, void* data, void* hint) {
-  auto* cache = static_cast<SlabCache*>(hint);
-  if (cache->detached_) {
-    free(data);
-  } else {
-    cache->free_.push_back(static_cast<char*>(data));
-    cache->StartTrimming();
-  }
-  cache->Release();
+  static_cast<SlabCache*>(hint)->Give(static_cast<char*>(data));
 }
 
 void SlabCache::StartTrimming() {

@@ -7,7 +7,7 @@
 // back, and the next pool reuses it, already mapped. V8 still counts the slab as the Buffer's
 // memory, so collections come as often as before. Slabs that sit unused for a whole trim
 // interval (10 s, as jemalloc's dirty-page decay) go back to the system, so an idle process
-// keeps none.
+// keeps none. Send rings (send_ring.cc) borrow slabs from the same cache.
 #pragma once
 #include <napi.h>
 #include <uv.h>
@@ -27,6 +27,10 @@ class SlabCache {
 
   // A Buffer over one slab (nullptr with a JS exception pending when out of memory).
   napi_value NewPool(napi_env env, char** data);
+  // A slab for native use (send rings), or nullptr when out of memory; each goes back with Give,
+  // on the loop's thread, which may come after Detach.
+  char* Take();
+  void Give(char* slab);
   // The environment is going away: free idle slabs, stop the timer; slabs still held by
   // Buffers are freed as they come back. Deletes the cache once nothing refers to it.
   void Detach();
@@ -38,6 +42,7 @@ class SlabCache {
 
  private:
   static void Return(napi_env env, void* data, void* hint);
+  char* Pop();
   static void OnTrim(uv_timer_t* timer);
   void Release();
   void StartTrimming();

@@ -73,6 +73,12 @@ export interface SocketExtra {
   /** Byte streams: chunks the kernel has not taken yet, and their write's callback. */
   pending: Buffer[] | null;
   pendingCallback: ((error?: Error | null) => void) | null;
+  /** Byte streams: the send ring holds bytes, so every write goes through it (in order). */
+  ringInUse: boolean;
+  /** Byte streams: the send ring waits for the fd to be writable. */
+  ringBlocked: boolean;
+  /** Byte streams: end()'s shutdown, waiting for the send ring to drain. */
+  finalCallback: ((error?: Error | null) => void) | null;
   /** Byte streams: a read asked for before connect, to start on connect. */
   readDeferred: boolean;
 }
@@ -86,6 +92,9 @@ const NO_EXTRA: Readonly<SocketExtra> = Object.freeze({
   closeWithoutShutdown: false,
   pending: null,
   pendingCallback: null,
+  ringInUse: false,
+  ringBlocked: false,
+  finalCallback: null,
   readDeferred: false,
 });
 const EXTRA_FIELDS = Object.keys(NO_EXTRA) as (keyof SocketExtra)[];
@@ -323,6 +332,9 @@ export function SocketCore<TBase extends Ctor<NodeJS.EventEmitter>>(Base: TBase)
     /** @internal The stream side's hook for writability. */
     _onWritable(): void {}
 
+    /** @internal A send ring's job ended: bytes it still holds, or -errno. */
+    _onNativeWritten(_result: number): void {}
+
     /** @internal Closes the fd now; every pending wait fails with SocketClosedError. */
     _closeHandle(): void {
       const h = this._handle;
@@ -376,5 +388,8 @@ native.setCallbacks({
   },
   onEvent(events) {
     this._onNativeEvent(events);
+  },
+  onWritten(result) {
+    this._onNativeWritten(result);
   },
 });

@@ -13,6 +13,12 @@ import { extraAccessors } from './core.js';
 import { failure } from './syscall.js';
 
 const READ_BYTES = 1;
+/**
+ * Writes of at least this many bytes go through the handle's send ring: copied there, and sent
+ * from libuv's thread pool, so the kernel's share of the work (on loopback, the receiving
+ * end's protocol path too) runs beside the JS thread. Smaller writes are sent at once.
+ */
+const RING_BYTES = 65536;
 const STATUS_END = 1;
 
 type WriteCallback = (error?: Error | null) => void;
@@ -34,6 +40,12 @@ export class StreamActiveBase extends ActiveSocketBase {
   declare _pending: Buffer[] | null;
   /** @internal The callback of the write whose chunks are pending (kept in `_extra`). */
   declare _pendingCallback: WriteCallback | null;
+  /** @internal The send ring holds bytes (kept in `_extra`). */
+  declare _ringInUse: boolean;
+  /** @internal The send ring waits for writability (kept in `_extra`). */
+  declare _ringBlocked: boolean;
+  /** @internal end() waits for the send ring to drain (kept in `_extra`). */
+  declare _finalCallback: WriteCallback | null;
   /** @internal Reading was asked for before the socket was connected: start on connect. */
   declare _readDeferred: boolean;
 
@@ -80,9 +92,9 @@ export class StreamActiveBase extends ActiveSocketBase {
    * kernel does not take goes through the Writable machinery (which costs a nextTick per write).
    */
   override write(chunk: unknown, encoding?: BufferEncoding | WriteCallback, callback?: WriteCallback): boolean {
-    if (encoding === undefined && callback === undefined && chunk instanceof Buffer && this._handle !== null) {
+    if (encoding === undefined && callback === undefined && chunk instanceof Buffer && chunk.length < RING_BYTES && this._handle !== null) {
       const ws = (this as unknown as { _writableState: WritableStateFlags })._writableState;
-      if (ws.length === 0 && !ws.writing && !ws.corked && !ws.ending && !ws.destroyed && !ws.errored && ws.constructed) {
+      if (ws.length === 0 && !ws.writing && !ws.corked && !ws.ending && !ws.destroyed && !ws.errored && ws.constructed && !this._ringInUse) {
         const n = H.write(this._handle, chunk);
         if (n === chunk.length) return true;
         // The rest, or the whole chunk after an error, takes the stream's path, which reports it.
@@ -94,6 +106,10 @@ export class StreamActiveBase extends ActiveSocketBase {
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: WriteCallback): void {
     // The common case stays free of allocations: the kernel takes the whole chunk at once.
+    if (chunk.length >= RING_BYTES || this._ringInUse) {
+      this._ringSend([chunk], callback);
+      return;
+    }
     const h = this._handle;
     const n = h === null ? -C.EBADF! : H.write(h, chunk);
     if (n === chunk.length) {
@@ -104,7 +120,9 @@ export class StreamActiveBase extends ActiveSocketBase {
   }
 
   override _writev(chunks: { chunk: Buffer }[], callback: WriteCallback): void {
-    this._send(chunks.map((c) => c.chunk), callback);
+    const buffers = chunks.map((c) => c.chunk);
+    if (this._ringInUse || totalLength(buffers) >= RING_BYTES) this._ringSend(buffers, callback);
+    else this._send(buffers, callback);
   }
 
   /** @internal Writes what the kernel takes now; queues the rest for writability. */
@@ -130,14 +148,79 @@ export class StreamActiveBase extends ActiveSocketBase {
     this._updateNotify();
   }
 
+  /**
+   * @internal Copies `chunks` into the send ring; the write is done once all of it is there.
+   * What does not fit waits (as `_pending`) for the ring's job to make room.
+   */
+  _ringSend(chunks: Buffer[], callback: WriteCallback): void {
+    const h = this._handle;
+    const n = h === null ? -C.EBADF! : H.ringWrite(h, chunks);
+    if (n < 0) {
+      callback(failure(n, 'write'));
+      return;
+    }
+    this._ringInUse = true;
+    const rest = advance(chunks, n);
+    if (rest.length === 0) {
+      callback();
+      return;
+    }
+    this._pending = rest;
+    this._pendingCallback = callback;
+  }
+
+  override _onNativeWritten(result: number): void {
+    const chunks = this._pending;
+    const callback = this._pendingCallback;
+    this._pending = null;
+    this._pendingCallback = null;
+    if (result < 0 && result !== -C.EAGAIN!) {
+      this._ringInUse = false;
+      this._ringBlocked = false;
+      const err = failure(result, 'write');
+      const final = this._finalCallback;
+      this._finalCallback = null;
+      // Bytes whose writes already completed are lost with the connection: the stream fails.
+      if (callback) callback(err);
+      else if (final) final(err);
+      else this.destroy(err);
+      return;
+    }
+    if (result === -C.EAGAIN!) {
+      this._ringBlocked = true;
+      this._updateNotify();
+    }
+    if (chunks && callback) {
+      this._ringSend(chunks, callback);
+    } else if (result === 0) {
+      this._ringInUse = false;
+      const final = this._finalCallback;
+      this._finalCallback = null;
+      if (final) super._final(final);
+    }
+  }
+
+  override _final(callback: WriteCallback): void {
+    if (this._ringInUse) this._finalCallback = callback;
+    else super._final(callback);
+  }
+
   override _writesPending(): boolean {
-    return this._pending !== null;
+    return this._ringBlocked || (this._pending !== null && !this._ringInUse);
   }
 
   override _onWritable(): void {
+    const h = this._handle;
+    if (this._ringBlocked && h !== null) {
+      this._ringBlocked = false;
+      this._updateNotify();
+      const r = H.ringFlush(h);
+      if (r < 0) this._onNativeWritten(r);
+      return;
+    }
     const chunks = this._pending;
     const callback = this._pendingCallback;
-    if (!chunks || !callback) return;
+    if (!chunks || !callback || this._ringInUse) return;
     this._pending = null;
     this._pendingCallback = null;
     this._send(chunks, (err) => {
@@ -150,11 +233,27 @@ export class StreamActiveBase extends ActiveSocketBase {
     const pending = this._pendingCallback;
     this._pending = null;
     this._pendingCallback = null;
+    this._ringInUse = false;
+    this._ringBlocked = false;
+    this._finalCallback = null;
     super._destroy(err, callback);
     pending?.(err ?? failure(-C.EBADF!, 'write'));
   }
 }
-extraAccessors(StreamActiveBase.prototype, { _pending: 'pending', _pendingCallback: 'pendingCallback', _readDeferred: 'readDeferred' });
+extraAccessors(StreamActiveBase.prototype, {
+  _pending: 'pending',
+  _pendingCallback: 'pendingCallback',
+  _ringInUse: 'ringInUse',
+  _ringBlocked: 'ringBlocked',
+  _finalCallback: 'finalCallback',
+  _readDeferred: 'readDeferred',
+});
+
+function totalLength(chunks: Buffer[]): number {
+  let n = 0;
+  for (const c of chunks) n += c.length;
+  return n;
+}
 
 /** Drops the first `n` bytes of `chunks`. */
 function advance(chunks: Buffer[], n: number): Buffer[] {

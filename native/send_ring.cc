@@ -1,0 +1,233 @@
+// Send rings: bulk writes copied into a slab and sent from libuv's thread pool.
+//
+// On a byte stream most of a large write's cost is the kernel's: the copy into socket buffers
+// and, on loopback, the receiving end's whole protocol path, which runs inside the sender's
+// system call. A ring moves that work beside the JS thread. JS copies into the ring (its
+// write completes once copied, so the caller may reuse its Buffer at once, as after a
+// kernel write) and one pool job at a time drains the ring with non-blocking sendmsg until it
+// is empty, the kernel is full (EAGAIN) or an error. A job never waits on the network, so it
+// holds a pool thread only for the system calls themselves.
+#include "fd_handle.h"
+#include <cerrno>
+#include <cstring>
+#include <mutex>
+#include <unistd.h>
+
+#ifdef MSG_NOSIGNAL
+#define IOLIB_SEND_FLAGS MSG_NOSIGNAL
+#else
+#define IOLIB_SEND_FLAGS 0
+#endif
+
+namespace iolib {
+
+// Bytes [head, head + used) (mod kSize) wait to be sent. JS appends after them on the loop's
+// thread; the job consumes from head on a pool thread. The lock guards head, used and stop;
+// the rest belongs to the loop's thread. The storage is kSlabs slabs from the SlabCache,
+// taken as copies first reach them and given back whenever the ring drains.
+struct SendRing {
+  static constexpr size_t kSlabs = 4;
+  static constexpr size_t kSlab = SlabCache::kSlabSize;
+  static constexpr size_t kSize = kSlabs * kSlab;
+
+  std::mutex lock;
+  size_t head = 0;
+  size_t used = 0;
+  bool stop = false;         // the handle closed: the job sends no more
+  char* slab[kSlabs] = {};
+  SlabCache* slabs = nullptr;
+  int fd;
+  FdHandle* handle;          // null once the handle closed
+  bool closeFd = false;      // the job ends after the handle closed: close the fd then
+  bool running = false;      // a job is queued or running
+  bool blocked = false;      // the last job met EAGAIN: the next waits for ringFlush
+  int err = 0;               // the job's errno, read after it ends
+  napi_async_work work = nullptr;
+
+  // The contiguous bytes at ring position `pos`: at most `len`, within one slab.
+  iovec Span(size_t pos, size_t len) const {
+    size_t in = pos % kSlab;
+    return {slab[pos / kSlab] + in, len < kSlab - in ? len : kSlab - in};
+  }
+
+  void ReleaseSlabs() {
+    for (char*& s : slab) {
+      if (s != nullptr) slabs->Give(s);
+      s = nullptr;
+    }
+    head = 0;
+  }
+};
+
+static void Execute(napi_env, void* arg) {
+  auto* r = static_cast<SendRing*>(arg);
+  for (;;) {
+    iovec iov[SendRing::kSlabs + 1];
+    size_t count = 0;
+    {
+      std::lock_guard<std::mutex> guard(r->lock);
+      if (r->used == 0 || r->stop) return;
+      for (size_t pos = r->head, left = r->used; left > 0; count++) {
+        iov[count] = r->Span(pos, left);
+        pos = (pos + iov[count].iov_len) % SendRing::kSize;
+        left -= iov[count].iov_len;
+      }
+    }
+    msghdr msg = {};
+    msg.msg_iov = iov;
+    msg.msg_iovlen = count;
+    ssize_t n = sendmsg(r->fd, &msg, IOLIB_SEND_FLAGS);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      r->err = errno == EWOULDBLOCK ? EAGAIN : errno;
+      return;
+    }
+    std::lock_guard<std::mutex> guard(r->lock);
+    r->head = (r->head + static_cast<size_t>(n)) % SendRing::kSize;
+    r->used -= static_cast<size_t>(n);
+  }
+}
+
+static void Complete(napi_env env, napi_status, void* arg);
+
+// A work item is queued once (Node-API's rule), so each job makes its own.
+static bool StartJob(napi_env env, SendRing* r) {
+  napi_value name;
+  napi_create_string_latin1(env, "iolib.send", NAPI_AUTO_LENGTH, &name);
+  if (napi_create_async_work(env, nullptr, name, Execute, Complete, r, &r->work) != napi_ok) return false;
+  if (napi_queue_async_work(env, r->work) != napi_ok) {
+    napi_delete_async_work(env, r->work);
+    r->work = nullptr;
+    return false;
+  }
+  r->running = true;
+  // The owner stays alive while its bytes are in flight.
+  if (r->handle->owner) napi_reference_ref(env, r->handle->owner, nullptr);
+  return true;
+}
+
+static void Free(SendRing* r) {
+  r->ReleaseSlabs();
+  delete r;
+}
+
+// The job ended (or was cancelled at teardown, having sent nothing). Reports to JS once:
+// onWritten(bytes still queued) or onWritten(-errno); -EAGAIN means the kernel is full and
+// the ring waits for ringFlush.
+static void Complete(napi_env env, napi_status, void* arg) {
+  auto* r = static_cast<SendRing*>(arg);
+  r->running = false;
+  napi_delete_async_work(env, r->work);
+  r->work = nullptr;
+  FdHandle* h = r->handle;
+  if (h == nullptr) {
+    if (r->closeFd) close(r->fd);
+    Free(r);
+    return;
+  }
+  if (h->owner) napi_reference_unref(env, h->owner, nullptr);
+  int err = r->err;
+  r->err = 0;
+  if (err != 0 && err != EAGAIN) {
+    r->used = 0;  // the connection failed: what it held is lost, as in the kernel's own buffer
+  }
+  double result;
+  if (err == EAGAIN) {
+    r->blocked = true;
+    result = -EAGAIN;
+  } else if (err != 0) {
+    result = -err;
+  } else {
+    // Bytes appended after the job found the ring empty: send them too.
+    if (r->used > 0 && !StartJob(env, r)) result = -ENOMEM;
+    else result = static_cast<double>(r->used);
+  }
+  if (r->used == 0) r->ReleaseSlabs();
+  Napi::HandleScope scope(env);
+  h->CallJs(h->envData->onWritten, {Num(env, result)});
+}
+
+// ringWrite(chunks[, from]) -> bytes of chunks[from..] copied into the ring (the rest did not
+// fit), or -errno. Starts a job unless one runs or the ring waits for ringFlush.
+Napi::Value FdHandle::RingWrite(const Args& info) {
+  Napi::Env env = info.Env();
+  if (fd < 0) return Fail(env, EBADF);
+  SendRing* r = ring;
+  if (r == nullptr) {
+    SlabCache* slabs = envData->Slabs(env);
+    if (slabs == nullptr) return Fail(env, ENOMEM);
+    r = ring = new SendRing();
+    r->slabs = slabs;
+    r->fd = fd;
+    r->handle = this;
+  }
+  size_t head, used;
+  {
+    std::lock_guard<std::mutex> guard(r->lock);
+    head = r->head;
+    used = r->used;
+  }
+  // The job only shrinks `used`, so the room seen here stays free while the copy runs.
+  size_t tail = (head + used) % SendRing::kSize;
+  size_t room = SendRing::kSize - used;
+  size_t copied = 0;
+  bool noMemory = false;
+  Napi::Array chunks = info[0].As<Napi::Array>();
+  uint32_t n = chunks.Length();
+  for (uint32_t i = info.Length() > 1 ? info[1].As<Napi::Number>().Uint32Value() : 0; i < n && room > 0; i++) {
+    Napi::Uint8Array b = chunks.Get(i).As<Napi::Uint8Array>();
+    const uint8_t* src = b.Data();
+    size_t len = b.ByteLength() < room ? b.ByteLength() : room;
+    while (len > 0) {
+      char*& slab = r->slab[tail / SendRing::kSlab];
+      if (slab == nullptr && (slab = r->slabs->Take()) == nullptr) {
+        noMemory = true;
+        break;
+      }
+      iovec span = r->Span(tail, len);
+      memcpy(span.iov_base, src, span.iov_len);
+      src += span.iov_len;
+      len -= span.iov_len;
+      room -= span.iov_len;
+      copied += span.iov_len;
+      tail = (tail + span.iov_len) % SendRing::kSize;
+    }
+    if (noMemory) break;  // what was copied still goes
+  }
+  if (noMemory && copied == 0) return Fail(env, ENOMEM);
+  {
+    std::lock_guard<std::mutex> guard(r->lock);
+    r->used += copied;
+  }
+  if (copied > 0 && !r->running && !r->blocked && !StartJob(env, r)) return Fail(env, ENOMEM);
+  return Num(env, static_cast<double>(copied));
+}
+
+// ringFlush(): the fd is writable again after a job met EAGAIN; sends what the ring holds.
+Napi::Value FdHandle::RingFlush(const Args& info) {
+  Napi::Env env = info.Env();
+  if (fd < 0) return Fail(env, EBADF);
+  SendRing* r = ring;
+  if (r == nullptr || r->running) return Num(env, 0);
+  r->blocked = false;
+  if (r->used > 0 && !StartJob(env, r)) return Fail(env, ENOMEM);
+  return Num(env, 0);
+}
+
+bool FdHandle::DetachRing(bool closeFd) {
+  SendRing* r = ring;
+  ring = nullptr;
+  if (!r->running) {
+    Free(r);
+    return false;
+  }
+  {
+    std::lock_guard<std::mutex> guard(r->lock);
+    r->stop = true;
+  }
+  r->handle = nullptr;
+  r->closeFd = closeFd;
+  return true;
+}
+
+}  // namespace iolib
