@@ -90,9 +90,9 @@ export interface Native {
   /** Whether an open iolib handle already owns `fd`. */
   fdOwned(fd: number): boolean;
   pollFd(fd: number, events: number): number;
-  /** Read pool slabs: [cached idle for reuse, held by live Buffers]. */
+  /** Slabs (read pools and send rings): [cached idle for reuse, held by live Buffers or rings]. */
   readPoolStats(): [idle: number, held: number];
-  /** How long read pool slabs may sit idle before they are freed (default 10 s). */
+  /** How long cached slabs may sit idle before they are freed (default 10 s). */
   setReadPoolTrimInterval(ms: number): void;
   errnoName(errno: number): string | undefined;
   errnoMessage(errno: number): string;

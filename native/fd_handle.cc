@@ -250,7 +250,7 @@ static void CleanupEnv(void* arg) {
   data->slabs = nullptr;
 }
 
-// readPoolStats() -> [idle, held]: read pool slabs cached for reuse, and in use by Buffers.
+// readPoolStats() -> [idle, held]: slabs cached for reuse, and in use (by read pool Buffers or send rings).
 static Napi::Value ReadPoolStats(const Napi::CallbackInfo& info) {
   SlabCache* slabs = GetEnvData(info.Env())->slabs;
   Napi::Array out = Napi::Array::New(info.Env(), 2);

@@ -1,0 +1,738 @@
+/**
+ * Send rings (native/send_ring.cc): byte-stream writes of 64 KiB or more, and every write while
+ * the ring holds bytes, are copied into a per-socket 1 MiB ring of slabs and sent from libuv's
+ * thread pool. Checked with real sockets and real peers: content and order (sha256), the copy
+ * semantics of write callbacks, a full kernel (EAGAIN), end()/close() waiting for the ring,
+ * aborts and peer resets mid-transfer, slabs going back to the cache, Unix streams, workers.
+ */
+import { expect } from 'chai';
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import type * as net from 'node:net';
+import type { Readable, Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { Worker } from 'node:worker_threads';
+import { native } from '../../lib/native.js';
+import {
+  SocketConnectionResetError,
+  SocketEndpointShutdownError,
+  SocketError,
+  makeSocket,
+  makeSocketPair,
+  type SocketStreamInternetActive,
+  type SocketStreamLocalActive,
+} from '../../lib/sockets/index.js';
+import {
+  Cleanup, fdTarget, iolibPair, netServer, payload, readAll, sha256, socketFdCount, turn, until, writeAll,
+} from '../helpers/sockets.js';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+/** The ring's size in slabs (SendRing::kSlabs). */
+const RING_SLABS = 4;
+
+type Stream = SocketStreamInternetActive | SocketStreamLocalActive;
+type WriteCallback = (err?: Error | null) => void;
+
+const library = fileURLToPath(new URL('../../lib/sockets/index.js', import.meta.url));
+
+/** Reads a stream to its end, hashing as it goes: byte count and sha256. */
+function digest(stream: Readable): Promise<{ bytes: number; hash: string }> {
+  return new Promise((resolve, reject) => {
+    const h = createHash('sha256');
+    let bytes = 0;
+    stream.on('data', (chunk: Buffer) => {
+      h.update(chunk);
+      bytes += chunk.length;
+    });
+    stream.once('end', () => resolve({ bytes, hash: h.digest('hex') }));
+    stream.once('error', reject);
+    stream.once('close', () => {
+      if (!stream.readableEnded) reject(new Error(`stream closed before its end (after ${bytes} bytes)`));
+    });
+  });
+}
+
+/** A write as a promise of its callback's error (undefined/null on success). */
+function written(s: Writable, chunk: Buffer): Promise<Error | null | undefined> {
+  return new Promise((resolve) => s.write(chunk, resolve));
+}
+
+/** Resolves at 'drain' or when the stream is closed (whichever first); never rejects. */
+function drainOrClose(s: Writable): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      s.off('drain', done);
+      s.off('close', done);
+      resolve();
+    };
+    s.on('drain', done);
+    s.on('close', done);
+  });
+}
+
+/** A small deterministic generator (so a failure can be replayed). */
+function prng(seed: number): (n: number) => number {
+  let x = seed >>> 0;
+  return (n) => {
+    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+    return x % n;
+  };
+}
+
+/**
+ * Collects until the count of held slabs stays the same for a few rounds: read pools that
+ * earlier tests dropped have gone back, so they cannot change the count during a test.
+ */
+async function settleSlabs(): Promise<void> {
+  let last = -1;
+  for (let i = 0, same = 0; i < 30 && same < 3; i++) {
+    gc();
+    await turn();
+    const held = native.readPoolStats()[1];
+    same = held === last ? same + 1 : 0;
+    last = held;
+  }
+}
+
+describe('sockets: send rings (bulk stream writes through the thread pool)', function () {
+  const cleanup = new Cleanup();
+  afterEach(() => cleanup.run());
+
+  let big: Buffer;
+  let bigHash: string;
+  before(function () {
+    big = payload(32 * MiB);
+    bigHash = sha256(big);
+  });
+
+  /**
+   * An iolib client connected to a node:net server; resolves with both ends. `paused`: the
+   * node:net end is paused from the start (it reads nothing until resumed).
+   */
+  async function toNetPeer(paused = false): Promise<{ client: SocketStreamInternetActive; peer: net.Socket }> {
+    let accepted!: (s: net.Socket) => void;
+    const gotPeer = new Promise<net.Socket>((resolve) => (accepted = resolve));
+    const server = cleanup.add(await netServer('127.0.0.1', (s) => {
+      if (paused) s.pause();
+      accepted(s);
+    }));
+    const client = cleanup.add((await makeSocket({ remoteHost: '127.0.0.1', remotePort: server.port })) as SocketStreamInternetActive);
+    const peer = cleanup.add(await gotPeer);
+    return { client, peer };
+  }
+
+  /** Writes `data` in `chunk`-sized writes (backpressure honoured) and ends; the first write must take the ring. */
+  async function sendThroughRing(s: Stream, data: Buffer, chunk: number): Promise<void> {
+    s.write(data.subarray(0, chunk));
+    expect(s._ringInUse, 'the first write went to the send ring').to.equal(true);
+    await writeAll(s, data.subarray(chunk), chunk);
+    s.end();
+  }
+
+  describe('bulk content', function () {
+    for (const [label, chunk] of [['64 KiB', 64 * KiB], ['1 MiB', MiB]] as const) {
+      it(`32 MiB in ${label} writes to a node:net peer arrives whole (count and sha256)`, async function () {
+        const { client, peer } = await toNetPeer();
+        const got = digest(peer);
+        await sendThroughRing(client, big, chunk);
+        const { bytes, hash } = await got;
+        expect(bytes).to.equal(big.length);
+        expect(hash).to.equal(bigHash);
+      });
+
+      it(`32 MiB in ${label} writes from iolib to iolib arrives whole (count and sha256)`, async function () {
+        const { client, conn } = await iolibPair(cleanup);
+        const got = digest(conn);
+        await sendThroughRing(client, big, chunk);
+        const { bytes, hash } = await got;
+        expect(bytes).to.equal(big.length);
+        expect(hash).to.equal(bigHash);
+      });
+    }
+
+    it('both ends sending 16 MiB at once through their rings (each also reading): no deadlock, both intact', async function () {
+      const { client, conn } = await iolibPair(cleanup);
+      const a = big.subarray(0, 16 * MiB);
+      const b = big.subarray(16 * MiB, 32 * MiB);
+      const [atConn, atClient] = await Promise.all([digest(conn), digest(client), sendThroughRing(client, a, 256 * KiB), sendThroughRing(conn, b, 192 * KiB)]);
+      expect(atConn.bytes).to.equal(a.length);
+      expect(atConn.hash).to.equal(sha256(a));
+      expect(atClient.bytes).to.equal(b.length);
+      expect(atClient.hash).to.equal(sha256(b));
+    });
+
+    it('the threshold: a 65,535-byte write goes to the kernel directly, a 65,536-byte one takes the ring', async function () {
+      const { client, conn } = await iolibPair(cleanup);
+      const got = digest(conn);
+      const below = big.subarray(0, 65535);
+      const at = big.subarray(65535, 65535 + 65536);
+      client.write(below);
+      expect(client._ringInUse, 'after 65,535 bytes').to.equal(false);
+      client.write(at);
+      expect(client._ringInUse, 'after 65,536 bytes').to.equal(true);
+      client.end();
+      const r = await got;
+      expect(r.bytes).to.equal(below.length + at.length);
+      expect(r.hash).to.equal(sha256([below, at]));
+    });
+
+    it('a Unix stream socket pair carries 8 MiB in 128 KiB writes (sha256)', async function () {
+      const [a, b] = makeSocketPair() as [SocketStreamLocalActive, SocketStreamLocalActive];
+      cleanup.add(a);
+      cleanup.add(b);
+      const data = big.subarray(0, 8 * MiB);
+      const got = digest(b);
+      await sendThroughRing(a, data, 128 * KiB);
+      const { bytes, hash } = await got;
+      expect(bytes).to.equal(data.length);
+      expect(hash).to.equal(sha256(data));
+    });
+  });
+
+  describe('order and copy semantics', function () {
+    it('big (ring) and small (direct) writes, callbacks, awaits and corked batches interleave in order', async function () {
+      const { client, peer } = await toNetPeer();
+      const got = digest(peer);
+      const rand = prng(12345);
+      const sent = createHash('sha256');
+      let total = 0;
+      let smallWhileRing = 0;
+      let smallDirect = 0;
+      let ringBatches = 0;
+      const send = (b: Buffer, cb?: WriteCallback): boolean => {
+        sent.update(b);
+        total += b.length;
+        return cb ? client.write(b, cb) : client.write(b);
+      };
+      const small = (): void => {
+        const ringing = client._ringInUse;
+        send(payload(1 + rand(100)));
+        if (ringing) smallWhileRing++;
+        else if (client.writableLength === 0) smallDirect++; // taken by the kernel at once
+      };
+      for (let i = 0; i < 400; i++) {
+        switch (rand(7)) {
+          case 0:
+            send(payload(64 * KiB + rand(64 * KiB)));
+            break;
+          case 1: {
+            // Its callback runs once copied; the ring still holds the bytes then.
+            const b = payload(64 * KiB + rand(128 * KiB));
+            sent.update(b);
+            total += b.length;
+            const err = await written(client, b);
+            expect(err ?? null).to.equal(null);
+            small();
+            small();
+            break;
+          }
+          case 2:
+            small();
+            break;
+          case 3:
+            small();
+            await turn();
+            break;
+          case 4: {
+            // A corked batch of chunks each under the threshold whose total reaches it: one
+            // writev to the ring.
+            client.cork();
+            for (let k = 0; k < 8; k++) send(payload(1 + rand(100)));
+            send(payload(64 * KiB - 8 + rand(8)));
+            process.nextTick(() => {
+              client.uncork();
+              if (client._ringInUse) ringBatches++;
+            });
+            break;
+          }
+          case 5:
+            // The ring drained: the next small write goes straight to the kernel again.
+            await until(() => !client._ringInUse, 5000, 'the ring to drain');
+            small();
+            break;
+          default:
+            if (client.writableNeedDrain) await drainOrClose(client);
+        }
+      }
+      client.end();
+      const r = await got;
+      expect(r.bytes).to.equal(total);
+      expect(r.hash).to.equal(sent.digest('hex'));
+      expect(smallWhileRing, 'small writes made while the ring held bytes').to.be.greaterThan(10);
+      expect(smallDirect, 'small writes sent directly').to.be.greaterThan(10);
+      expect(ringBatches).to.be.greaterThan(10);
+    });
+
+    it('a Buffer refilled and rewritten inside each write callback: the peer sees every round', async function () {
+      const { client, conn } = await iolibPair(cleanup);
+      const size = 256 * KiB;
+      const rounds = 64;
+      const buf = Buffer.alloc(size);
+      const got = readAll(conn);
+      await new Promise<void>((resolve, reject) => {
+        let round = 0;
+        const next = () => {
+          buf.fill(round + 1);
+          client.write(buf, (err) => {
+            if (err) return reject(err);
+            if (++round === rounds) resolve();
+            else next(); // the same Buffer, refilled at once: the ring must have copied it
+          });
+        };
+        next();
+      });
+      client.end();
+      const all = await got;
+      expect(all.length).to.equal(size * rounds);
+      for (let i = 0; i < rounds; i++) {
+        const part = all.subarray(i * size, (i + 1) * size);
+        expect(part.equals(Buffer.alloc(size, i + 1)), `round ${i}`).to.equal(true);
+      }
+    });
+
+    it('a write that waited for ring room (kernel full, peer paused) is copied whole before its callback', async function () {
+      const { client, peer } = await toNetPeer(true);
+      const buf = Buffer.from(big.subarray(0, 8 * MiB)); // a copy: the callback overwrites it
+      let called = false;
+      const done = new Promise<Error | null | undefined>((resolve) => client.write(buf, (err) => {
+        called = true;
+        // Mutated as soon as the callback runs, then sent again.
+        buf.fill(0xee);
+        client.write(buf);
+        client.end();
+        resolve(err);
+      }));
+      expect(client._pending, 'the rest of the write waits for room in the ring').to.not.equal(null);
+      await until(() => client._ringBlocked, 5000, 'the kernel to fill (EAGAIN)');
+      expect(called, 'callback before the whole write was copied').to.equal(false);
+      const got = digest(peer);
+      peer.resume();
+      expect((await done) ?? null).to.equal(null);
+      const r = await got;
+      expect(r.bytes).to.equal(16 * MiB);
+      const want = createHash('sha256');
+      want.update(big.subarray(0, 8 * MiB));
+      want.update(Buffer.alloc(8 * MiB, 0xee));
+      expect(r.hash).to.equal(want.digest('hex'));
+    });
+  });
+
+  describe('a full kernel (EAGAIN) and backpressure', function () {
+    /** Writes 16 MiB in 128 KiB writes honouring backpressure, the reader held until the ring blocks. */
+    async function slowPeer(client: Stream, reader: Readable, resumeReader: () => void): Promise<void> {
+      const data = big.subarray(0, 16 * MiB);
+      let sawFalse = false;
+      let accepted = 0;
+      const writing = (async () => {
+        for (let off = 0; off < data.length; off += 128 * KiB) {
+          accepted = off;
+          if (!client.write(data.subarray(off, off + 128 * KiB))) {
+            sawFalse = true;
+            await once(client, 'drain');
+          }
+        }
+        client.end();
+      })();
+      await until(() => client._ringBlocked, 5000, 'the send ring to meet a full kernel');
+      // The writer is held back by backpressure, not buffering everything.
+      await until(() => client.writableNeedDrain, 5000, 'the writer to wait for drain');
+      expect(accepted, 'bytes handed over while the reader was paused').to.be.lessThan(data.length / 2);
+      const got = digest(reader);
+      resumeReader();
+      await writing;
+      const r = await got;
+      expect(sawFalse, 'write() returned false').to.equal(true);
+      expect(r.bytes).to.equal(data.length);
+      expect(r.hash).to.equal(sha256(data));
+    }
+
+    it('a paused node:net peer: 16 MiB arrive intact once it resumes', async function () {
+      const { client, peer } = await toNetPeer(true);
+      await slowPeer(client, peer, () => peer.resume());
+    });
+
+    it('an iolib reader that does not read yet: 16 MiB arrive intact once it reads', async function () {
+      const { client, conn } = await iolibPair(cleanup);
+      // No 'data' listener yet: the reader's watcher stops once its readable buffer is full.
+      await slowPeer(client, conn, () => {});
+    });
+  });
+
+  describe('end() and close() wait for the ring', function () {
+    it('end() right after big writes: the node:net peer gets every byte, then its end', async function () {
+      const { client, peer } = await toNetPeer();
+      const got = digest(peer);
+      const a = big.subarray(0, 6 * MiB);
+      const b = big.subarray(6 * MiB, 9 * MiB);
+      client.write(a);
+      client.write(b);
+      client.write(Buffer.from('tail'));
+      client.end();
+      const finished = once(client, 'finish');
+      const r = await got;
+      await finished;
+      expect(r.bytes).to.equal(9 * MiB + 4);
+      expect(r.hash).to.equal(sha256([a, b, Buffer.from('tail')]));
+    });
+
+    it('end() while the ring waits for a full kernel: the peer gets everything once it reads', async function () {
+      const { client, peer } = await toNetPeer(true);
+      const data = big.subarray(0, 12 * MiB);
+      client.write(data);
+      client.end();
+      await until(() => client._ringBlocked, 5000, 'the kernel to fill');
+      let finished = false;
+      client.once('finish', () => (finished = true));
+      await turn();
+      expect(finished, "'finish' before the ring drained").to.equal(false);
+      const got = digest(peer);
+      peer.resume();
+      const r = await got;
+      expect(r.bytes).to.equal(data.length);
+      expect(r.hash).to.equal(sha256(data));
+      await until(() => finished, 5000, "'finish'");
+    });
+
+    it('graceful close() right after big writes: the iolib peer reads everything, then the end', async function () {
+      const { client, conn } = await iolibPair(cleanup);
+      const got = digest(conn);
+      const data = big.subarray(0, 12 * MiB);
+      for (let off = 0; off < data.length; off += MiB) client.write(data.subarray(off, off + MiB));
+      expect(client._ringInUse).to.equal(true);
+      await client.close();
+      expect(client.fd).to.equal(-1);
+      const r = await got;
+      expect(r.bytes).to.equal(data.length);
+      expect(r.hash).to.equal(sha256(data));
+    });
+
+    it('graceful close() right after big writes to a node:net peer', async function () {
+      const { client, peer } = await toNetPeer();
+      const got = digest(peer);
+      const data = big.subarray(0, 8 * MiB);
+      client.write(data);
+      await client.close();
+      const r = await got;
+      expect(r.bytes).to.equal(data.length);
+      expect(r.hash).to.equal(sha256(data));
+    });
+  });
+
+  describe('abort and peer failures', function () {
+    /**
+     * Starts 1 MiB writes with callbacks (backpressure honoured) of `big` until stopped;
+     * records each callback's outcome and when it came.
+     */
+    function pumpWithCallbacks(client: Stream) {
+      const state = {
+        stop: false,
+        aborted: false,
+        writes: 0,
+        callbacks: 0,
+        okBytes: 0,
+        okAfterAbort: 0,
+        errors: [] as Error[],
+        done: Promise.resolve(),
+      };
+      cleanup.add(() => (state.stop = true)); // a failed test leaves no writer running
+      state.done = (async () => {
+        for (let i = 0; !state.stop && !client.destroyed; i = (i + 1) % 32) {
+          state.writes++;
+          const ok = client.write(big.subarray(i * MiB, (i + 1) * MiB), (err) => {
+            state.callbacks++;
+            if (err) state.errors.push(err);
+            else {
+              state.okBytes += MiB;
+              if (state.aborted) state.okAfterAbort++;
+            }
+          });
+          if (!ok) await drainOrClose(client);
+          if (state.writes % 16 === 0) await turn(); // never starves I/O, even if writes completed at once
+        }
+      })();
+      return state;
+    }
+
+    for (const reading of [true, false]) {
+      it(`close({ abort: true }) mid-transfer (${reading ? 'peer reading: a job likely running' : 'peer paused: ring blocked'}) closes the fd, no late successes`, async function () {
+        const { client, peer } = await toNetPeer(!reading);
+        const fd = client.fd;
+        const target = fdTarget(fd);
+        expect(target).to.match(/^socket:/);
+        const chunks: Buffer[] = [];
+        let received = 0;
+        peer.on('data', (d: Buffer) => {
+          if (received < 256 * MiB) chunks.push(d); // bounded, even if the abort never comes
+          received += d.length;
+        });
+        peer.on('error', () => {});
+        const clientErrors: Error[] = [];
+        client.on('error', (e) => clientErrors.push(e));
+        const pump = pumpWithCallbacks(client);
+        if (reading) await until(() => received >= 4 * MiB, 5000, '4 MiB at the peer');
+        else await until(() => client._ringBlocked, 5000, 'the ring to block');
+        expect(client._ringInUse).to.equal(true);
+        pump.aborted = true;
+        pump.stop = true;
+        await client.close({ abort: true });
+        expect(client.fd).to.equal(-1);
+        // Right away, while a job may still use the old fd: new sockets must not get its number.
+        const [x, y] = makeSocketPair() as [SocketStreamLocalActive, SocketStreamLocalActive];
+        cleanup.add(x);
+        cleanup.add(y);
+        await pump.done;
+        await until(() => pump.callbacks === pump.writes, 5000, 'every write callback');
+        // The job, if one ran, closes the fd once it ends.
+        await until(() => fdTarget(fd) !== target, 5000, 'the aborted socket fd to be closed');
+        expect(pump.okAfterAbort, 'successful callbacks after the abort').to.equal(0);
+        expect(clientErrors, "'error' events after an abort").to.deep.equal([]);
+        expect(pump.errors.length, 'writes that failed with the abort').to.be.greaterThan(0);
+        // The peer sees a prefix of what was written (nothing from a freed or reused slab), and the end.
+        if (!reading) peer.resume();
+        await until(() => peer.readableEnded || peer.destroyed, 5000, 'the peer to see the end');
+        const all = Buffer.concat(chunks);
+        expect(all.length).to.be.at.most(pump.okBytes + MiB);
+        expect(all.length, 'bytes at the peer').to.be.greaterThan(0);
+        for (let off = 0; off < all.length; off += big.length) {
+          const part = all.subarray(off, off + big.length);
+          expect(part.equals(big.subarray(0, part.length)), `the peer got a prefix of the stream (at ${off})`).to.equal(true);
+        }
+        // Nothing leaked into the sockets that may have reused descriptors meanwhile.
+        expect(await x.receiveFrom({ dontWait: true, size: 16 })).to.equal(null);
+        expect(await y.receiveFrom({ dontWait: true, size: 16 })).to.equal(null);
+      });
+    }
+
+    /** Waits for the typed error a reset peer causes, checks it, and that the fd is released. */
+    async function expectResetError(client: Stream, pump: ReturnType<typeof pumpWithCallbacks>, events: Error[], fd: number, target: string | null) {
+      await until(() => events.length > 0 || pump.errors.length > 0, 5000, 'an error from the reset');
+      pump.stop = true;
+      await pump.done;
+      await until(() => pump.callbacks === pump.writes, 5000, 'every write callback');
+      const all = [...events, ...pump.errors];
+      const typed = all.filter((e) => e instanceof SocketError);
+      expect(typed.length, `typed errors among ${all.map((e) => e.message).join('; ')}`).to.be.greaterThan(0);
+      for (const e of typed) {
+        expect(e.constructor.name, e.message).to.be.oneOf(['SocketConnectionResetError', 'SocketEndpointShutdownError']);
+        expect(e instanceof SocketConnectionResetError || e instanceof SocketEndpointShutdownError).to.equal(true);
+      }
+      // The first failure anyone saw is the socket's own, not a generic stream error.
+      expect(all[0]).to.be.instanceOf(SocketError);
+      await until(() => client.destroyed, 5000, 'the writer to be destroyed');
+      await until(() => fdTarget(fd) !== target, 5000, 'the fd to be released');
+      expect(client.fd).to.equal(-1);
+    }
+
+    it('a node:net peer reset mid-transfer: a typed error, no crash, fd released', async function () {
+      const { client, peer } = await toNetPeer();
+      const fd = client.fd;
+      const target = fdTarget(fd);
+      const events: Error[] = [];
+      client.on('error', (e) => events.push(e));
+      let received = 0;
+      peer.on('data', (d: Buffer) => {
+        received += d.length;
+        if (received >= 2 * MiB && !peer.destroyed) peer.resetAndDestroy();
+      });
+      const pump = pumpWithCallbacks(client);
+      await expectResetError(client, pump, events, fd, target);
+    });
+
+    it('an iolib peer closing with linger 0 mid-transfer: a typed error, no crash, fd released', async function () {
+      const { client, conn } = await iolibPair(cleanup);
+      const fd = client.fd;
+      const target = fdTarget(fd);
+      const events: Error[] = [];
+      client.on('error', (e) => events.push(e));
+      let received = 0;
+      conn.on('data', (d: Buffer) => {
+        received += d.length;
+        if (received >= 2 * MiB && conn.isOpen()) {
+          conn.setOption('linger', { onoff: true, linger: 0 });
+          void conn.close({ abort: true });
+        }
+      });
+      const pump = pumpWithCallbacks(client);
+      await expectResetError(client, pump, events, fd, target);
+    });
+
+    it("a reset while end() waits for the ring (every write already called back) fails the stream: typed 'error', no 'finish'", async function () {
+      const { client, peer } = await toNetPeer(true);
+      // 64 KiB writes, each into an empty ring (so it always fits), until the kernel is full:
+      // then the ring holds bytes that no pending write owns.
+      let sent = 0;
+      while (!client._ringBlocked) {
+        expect(sent, 'bytes written before the kernel filled').to.be.lessThan(big.length);
+        const err = await written(client, big.subarray(sent, sent + 64 * KiB));
+        expect(err ?? null).to.equal(null);
+        sent += 64 * KiB;
+        await until(() => client._ringBlocked || !client._ringInUse, 5000, 'the ring to drain or block');
+      }
+      expect(client._pending, 'no write waits for room').to.equal(null);
+      let finished = false;
+      client.once('finish', () => (finished = true));
+      const errored = once(client, 'error');
+      client.end();
+      await turn();
+      expect(finished, "'finish' with the ring still full").to.equal(false);
+      peer.resetAndDestroy();
+      const [err] = (await errored) as [SocketError];
+      expect(err).to.be.instanceOf(SocketError);
+      expect(err.constructor.name).to.be.oneOf(['SocketConnectionResetError', 'SocketEndpointShutdownError']);
+      await until(() => client.destroyed, 5000, 'the writer to be destroyed');
+      expect(finished, "'finish' after bytes were lost").to.equal(false);
+    });
+
+    it('a single 32 MiB write still waiting for ring room when the peer resets gets the error in its callback', async function () {
+      const { client, peer } = await toNetPeer();
+      const events: Error[] = [];
+      client.on('error', (e) => events.push(e));
+      let received = 0;
+      peer.on('data', (d: Buffer) => {
+        received += d.length;
+        if (received >= MiB && !peer.destroyed) peer.resetAndDestroy();
+      });
+      const err = await written(client, big);
+      expect(received, 'the peer had not received it all').to.be.lessThan(big.length);
+      expect(err, 'the callback of the unfinished write').to.be.instanceOf(SocketError);
+      expect(err!.constructor.name).to.be.oneOf(['SocketConnectionResetError', 'SocketEndpointShutdownError']);
+      await until(() => client.destroyed, 5000, 'the writer to be destroyed');
+      for (const e of events) expect(e).to.be.instanceOf(SocketError);
+    });
+  });
+
+  describe('lifetime', function () {
+    it('a socket dropped right after end() with its ring still full stays alive until every byte is sent', async function () {
+      let accepted!: (s: net.Socket) => void;
+      const gotPeer = new Promise<net.Socket>((resolve) => (accepted = resolve));
+      const server = cleanup.add(await netServer('127.0.0.1', (s) => {
+        s.pause();
+        accepted(s);
+      }));
+      const data = big.subarray(0, 12 * MiB);
+      // Made, written and dropped in a function of its own: no frame keeps the socket.
+      const blocked = await (async () => {
+        const client = (await makeSocket({ remoteHost: '127.0.0.1', remotePort: server.port })) as SocketStreamInternetActive;
+        client.write(data);
+        client.end();
+        await until(() => client._ringBlocked, 5000, 'the ring to block');
+        return true;
+      })();
+      expect(blocked).to.equal(true);
+      const peer = cleanup.add(await gotPeer);
+      for (let i = 0; i < 3; i++) {
+        gc();
+        await turn();
+      }
+      const got = digest(peer);
+      peer.resume();
+      const timer = setInterval(gc, 2); // collections all along the transfer
+      try {
+        const r = await got;
+        expect(r.bytes).to.equal(data.length);
+        expect(r.hash).to.equal(sha256(data));
+      } finally {
+        clearInterval(timer);
+      }
+    });
+  });
+
+  describe('slabs', function () {
+    it('the ring takes its slabs from the read pools\' cache and gives them all back once drained', async function () {
+      // Sent to a node:net peer, so no iolib read pool is made or dropped meanwhile; a
+      // collection first lets pools left by earlier tests go back before counting.
+      await settleSlabs();
+      const { client, peer } = await toNetPeer(true);
+      const before = native.readPoolStats()[1];
+      const data = big.subarray(0, 16 * MiB);
+      client.write(data);
+      client.end();
+      await until(() => client._ringBlocked, 5000, 'the ring to fill up and block');
+      const full = native.readPoolStats()[1];
+      expect(full - before, 'slabs held by a full ring').to.equal(RING_SLABS);
+      const finished = once(client, 'finish'); // after the ring drained (end() waits for it)
+      const got = digest(peer);
+      peer.resume();
+      await finished;
+      const after = native.readPoolStats()[1];
+      expect(after, 'slabs held after the ring drained').to.be.at.most(before);
+      expect(full - after, 'slabs given back').to.be.at.least(RING_SLABS);
+      const r = await got;
+      expect(r.hash).to.equal(sha256(data));
+    });
+
+    it('an aborted ring gives its slabs back too', async function () {
+      await settleSlabs();
+      const { client } = await toNetPeer(true);
+      const before = native.readPoolStats()[1];
+      client.write(big.subarray(0, 8 * MiB), () => {});
+      client.on('error', () => {});
+      await until(() => client._ringBlocked, 5000, 'the ring to fill up and block');
+      expect(native.readPoolStats()[1] - before).to.equal(RING_SLABS);
+      const fd = client.fd;
+      const target = fdTarget(fd);
+      await client.close({ abort: true });
+      await until(() => fdTarget(fd) !== target, 5000, 'the fd to be closed');
+      expect(native.readPoolStats()[1]).to.be.at.most(before);
+    });
+  });
+
+  describe('worker threads', function () {
+    for (const reading of [true, false]) {
+      it(`a worker terminated mid ring transfer (${reading ? 'peer reading' : 'ring blocked'}): no crash, fds closed`, async function () {
+        const before = socketFdCount();
+        const code = `
+          const { parentPort } = require('node:worker_threads');
+          import(${JSON.stringify(library)}).then(async ({ makeSocket }) => {
+            const server = await makeSocket({ connect: 'passive', localHost: '127.0.0.1', localPort: 0 });
+            const accepted = server.acceptConnection();
+            const client = await makeSocket({ remoteHost: '127.0.0.1', remotePort: server.localPort });
+            const conn = await accepted;
+            const chunk = Buffer.alloc(1 << 20, 7);
+            let told = false;
+            const tell = () => {
+              if (told) return;
+              told = true;
+              parentPort.postMessage({ ringInUse: client._ringInUse, ringBlocked: client._ringBlocked });
+            };
+            let received = 0;
+            if (${reading}) {
+              conn.on('data', (d) => {
+                received += d.length;
+                if (received >= 4 << 20) tell();
+              });
+            } else {
+              const poll = () => (client._ringBlocked ? tell() : setImmediate(poll));
+              poll();
+            }
+            const pump = () => {
+              while (client.write(chunk)) {}
+              client.once('drain', pump);
+            };
+            pump();
+          });`;
+        const worker = new Worker(code, { eval: true });
+        const [state] = (await once(worker, 'message')) as [{ ringInUse: boolean; ringBlocked: boolean }];
+        expect(state.ringInUse, 'the worker socket was using its ring').to.equal(true);
+        if (!reading) expect(state.ringBlocked).to.equal(true);
+        const exited = once(worker, 'exit');
+        await worker.terminate();
+        await exited;
+        await until(() => socketFdCount() === before, 5000, "the worker's sockets to be closed");
+        // The main thread's own rings still work.
+        const [a, b] = makeSocketPair() as [SocketStreamLocalActive, SocketStreamLocalActive];
+        cleanup.add(a);
+        cleanup.add(b);
+        const got = digest(b);
+        a.end(big.subarray(0, 2 * MiB));
+        expect((await got).hash).to.equal(sha256(big.subarray(0, 2 * MiB)));
+      });
+    }
+  });
+});
