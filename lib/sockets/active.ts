@@ -318,6 +318,7 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
     const { start, end } = bounds(buffer, options.start, options.end);
     const flags = flagsOf(options, SEND_FLAGS);
     const target = await this._sendTarget(options);
+    await this._sendTurn('send', options.timeout, options.signal, options.dontWait === true);
     for (;;) {
       const h = this._open('send');
       const r = target
@@ -328,6 +329,12 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
       await this._waitWritable('send', options.timeout, options.signal);
     }
   }
+
+  /**
+   * @internal Before a direct send (sendTo, sendMessage): resolves once bytes the stream has
+   * already taken are in the kernel, so the direct send follows them (see StreamActiveBase).
+   */
+  _sendTurn(_event: string, _timeout: number | undefined, _signal: AbortSignal | undefined, _dontWait: boolean): Promise<void> | void {}
 
   /** @internal The explicit destination of sendTo, if any. */
   async _sendTarget(options: SendToOptions): Promise<{ family: number; bytes: Uint8Array; port: number; scopeId: number } | null> {

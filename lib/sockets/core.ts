@@ -79,6 +79,8 @@ export interface SocketExtra {
   ringBlocked: boolean;
   /** Byte streams: end()'s shutdown, waiting for the send ring to drain. */
   finalCallback: ((error?: Error | null) => void) | null;
+  /** Byte streams: direct sends (sendTo, sendMessage) waiting for the send ring to drain. */
+  ringWaits: WaitQueue | null;
   /** Byte streams: a read asked for before connect, to start on connect. */
   readDeferred: boolean;
 }
@@ -95,6 +97,7 @@ const NO_EXTRA: Readonly<SocketExtra> = Object.freeze({
   ringInUse: false,
   ringBlocked: false,
   finalCallback: null,
+  ringWaits: null,
   readDeferred: false,
 });
 const EXTRA_FIELDS = Object.keys(NO_EXTRA) as (keyof SocketExtra)[];

@@ -89,6 +89,7 @@ export async function sendMessage(socket: ActiveSocketBase, options: SendMessage
     if (typeof options.remoteFilename !== 'string') throw invalidArgType('options.remoteFilename', 'of type string', options.remoteFilename);
     target = localSockaddr(options.remoteFilename, options.abstract === true);
   }
+  await socket._sendTurn('sendmsg', options.timeout, options.signal, false);
   for (;;) {
     const h = socket._open('sendmsg');
     const r = target ? H.sendmsg(h, [data], fds, 0, target.family, target.bytes, 0, 0) : H.sendmsg(h, [data], fds, 0);

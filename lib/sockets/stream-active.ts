@@ -9,6 +9,8 @@ import { Buffer } from 'node:buffer';
 import { constants as osConstants } from 'node:os';
 import { H, C } from '../native.js';
 import { ActiveSocketBase, type ActiveStreamOptions } from './active.js';
+import { SocketClosedError } from '../errors.js';
+import { WaitQueue } from '../internal/wait.js';
 import { extraAccessors } from './core.js';
 import { failure } from './syscall.js';
 
@@ -46,6 +48,8 @@ export class StreamActiveBase extends ActiveSocketBase {
   declare _ringBlocked: boolean;
   /** @internal end() waits for the send ring to drain (kept in `_extra`). */
   declare _finalCallback: WriteCallback | null;
+  /** @internal Direct sends waiting for the send ring to drain (kept in `_extra`). */
+  declare _ringWaits: WaitQueue | null;
   /** @internal Reading was asked for before the socket was connected: start on connect. */
   declare _readDeferred: boolean;
 
@@ -180,6 +184,7 @@ export class StreamActiveBase extends ActiveSocketBase {
       const err = failure(result, 'write');
       const final = this._finalCallback;
       this._finalCallback = null;
+      this._ringWaits?.failAll(err);
       // Bytes whose writes already completed are lost with the connection: the stream fails.
       if (callback) callback(err);
       else if (final) final(err);
@@ -196,8 +201,22 @@ export class StreamActiveBase extends ActiveSocketBase {
       this._ringInUse = false;
       const final = this._finalCallback;
       this._finalCallback = null;
+      this._ringWaits?.wakeAll();
       if (final) super._final(final);
     }
+  }
+
+  /**
+   * @internal A write's callback runs once its bytes are in the send ring, so a direct send
+   * made after it waits for the ring to drain: bytes keep the order the caller gave them
+   * (a file descriptor passed after a large write arrives after its bytes).
+   */
+  override _sendTurn(event: string, timeout: number | undefined, signal: AbortSignal | undefined, dontWait: boolean): Promise<void> | void {
+    if (!this._ringInUse) return;
+    if (dontWait) return Promise.reject(failure(-C.EAGAIN!, event));
+    return (this._ringWaits ??= new WaitQueue()).wait(event, timeout, signal, () => {
+      if (this._ringWaits?.size === 0) this._ringWaits = null;
+    });
   }
 
   override _final(callback: WriteCallback): void {
@@ -236,6 +255,7 @@ export class StreamActiveBase extends ActiveSocketBase {
     this._ringInUse = false;
     this._ringBlocked = false;
     this._finalCallback = null;
+    this._ringWaits?.failAll(new SocketClosedError('send'));
     super._destroy(err, callback);
     pending?.(err ?? failure(-C.EBADF!, 'write'));
   }
@@ -246,6 +266,7 @@ extraAccessors(StreamActiveBase.prototype, {
   _ringInUse: 'ringInUse',
   _ringBlocked: 'ringBlocked',
   _finalCallback: 'finalCallback',
+  _ringWaits: 'ringWaits',
   _readDeferred: 'readDeferred',
 });
 

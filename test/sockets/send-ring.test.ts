@@ -10,11 +10,13 @@ import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import type * as net from 'node:net';
 import type { Readable, Writable } from 'node:stream';
+import { closeSync, openSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Worker } from 'node:worker_threads';
 import { native } from '../../lib/native.js';
+import { PollTimeoutError, SocketClosedError } from '../../lib/errors.js';
 import {
   SocketConnectionResetError,
   SocketEndpointShutdownError,
@@ -734,5 +736,67 @@ describe('sockets: send rings (bulk stream writes through the thread pool)', fun
         expect((await got).hash).to.equal(sha256(big.subarray(0, 2 * MiB)));
       });
     }
+  });
+  describe('direct sends after ring writes keep their place', function () {
+    it('sendFileDescriptor right after a 256 KiB write: the fd arrives after every byte of it', async () => {
+      const [a, b] = makeSocketPair() as [SocketStreamLocalActive, SocketStreamLocalActive];
+      cleanup.add(a);
+      cleanup.add(b);
+      const data = payload(256 * KiB);
+      await new Promise<void>((resolve, reject) => a.write(data, (err) => (err ? reject(err) : resolve())));
+      expect(a._ringInUse, 'the write is still in the ring when sendFileDescriptor is called').to.equal(true);
+      const passed = openSync('/dev/null', 'r');
+      cleanup.add(() => closeSync(passed));
+      const sending = a.sendFileDescriptor(passed);
+      // The receiver takes messages until the fd comes: every byte of the write must come first.
+      const before: Buffer[] = [];
+      let fds: number[] = [];
+      while (fds.length === 0) {
+        const m = await b.receiveMessage({ size: 64 * KiB });
+        if (m === null) throw new Error('no message');
+        before.push(m.data);
+        fds = m.fds;
+      }
+      await sending;
+      for (const fd of fds) closeSync(fd);
+      const got = Buffer.concat(before);
+      expect(got.length, 'bytes received up to and with the fd').to.equal(data.length + 1);
+      expect(sha256(got.subarray(0, data.length))).to.equal(sha256(data));
+    });
+
+    it('sendTo right after ring writes on TCP: its bytes follow theirs (sha256)', async () => {
+      const { client, peer } = await toNetPeer();
+      const received = readAll(peer);
+      const bulk = payload(3 * MiB);
+      const tail = Buffer.from('the tail sent with sendTo');
+      client.write(bulk);
+      expect(client._ringInUse).to.equal(true);
+      expect(await client.sendTo(tail)).to.equal(tail.length);
+      client.end();
+      const got = await received;
+      expect(got.length).to.equal(bulk.length + tail.length);
+      expect(sha256(got)).to.equal(sha256(Buffer.concat([bulk, tail])));
+    });
+
+    it('sendTo({ dontWait: true }) while the ring holds bytes fails at once with EAGAIN instead of overtaking them', async () => {
+      const { client, peer } = await toNetPeer(true);
+      client.write(payload(2 * MiB));
+      expect(client._ringInUse).to.equal(true);
+      const err = await client.sendTo(Buffer.from('x'), { dontWait: true }).then(() => null, (e: Error) => e);
+      expect(err, 'sendTo rejected').to.be.instanceOf(SocketError);
+      expect((err as SocketError).code).to.equal('EAGAIN');
+      peer.destroy();
+    });
+
+    it('sendTo waiting for a blocked ring honours its timeout, and close() fails a waiting sendTo with SocketClosedError', async () => {
+      const { client } = await toNetPeer(true);
+      client.write(payload(16 * MiB));
+      await until(() => client._ringBlocked, 5000, 'the ring to meet a full kernel');
+      const timedOut = await client.sendTo(Buffer.from('x'), { timeout: 50 }).then(() => null, (e: Error) => e);
+      expect(timedOut).to.be.instanceOf(PollTimeoutError);
+      const waiting = client.sendTo(Buffer.from('y')).then(() => null, (e: Error) => e);
+      await client.close({ abort: true });
+      expect(await waiting).to.be.instanceOf(SocketClosedError);
+    });
   });
 });
