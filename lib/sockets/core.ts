@@ -81,6 +81,8 @@ export interface SocketExtra {
   finalCallback: ((error?: Error | null) => void) | null;
   /** Byte streams: direct sends (sendTo, sendMessage) waiting for the send ring to drain. */
   ringWaits: WaitQueue | null;
+  /** Byte streams: shutdown() of the write side, done once the send ring drains. */
+  shutdownAfterRing: boolean;
   /** Byte streams: a read asked for before connect, to start on connect. */
   readDeferred: boolean;
 }
@@ -98,6 +100,7 @@ const NO_EXTRA: Readonly<SocketExtra> = Object.freeze({
   ringBlocked: false,
   finalCallback: null,
   ringWaits: null,
+  shutdownAfterRing: false,
   readDeferred: false,
 });
 const EXTRA_FIELDS = Object.keys(NO_EXTRA) as (keyof SocketExtra)[];

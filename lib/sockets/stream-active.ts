@@ -50,6 +50,8 @@ export class StreamActiveBase extends ActiveSocketBase {
   declare _finalCallback: WriteCallback | null;
   /** @internal Direct sends waiting for the send ring to drain (kept in `_extra`). */
   declare _ringWaits: WaitQueue | null;
+  /** @internal shutdown() of the write side waits for the send ring (kept in `_extra`). */
+  declare _shutdownAfterRing: boolean;
   /** @internal Reading was asked for before the socket was connected: start on connect. */
   declare _readDeferred: boolean;
 
@@ -201,6 +203,11 @@ export class StreamActiveBase extends ActiveSocketBase {
       this._ringInUse = false;
       const final = this._finalCallback;
       this._finalCallback = null;
+      if (this._shutdownAfterRing) {
+        this._shutdownAfterRing = false;
+        const r = H.shutdown(this._handle!, C.SHUT_WR!);
+        if (r < 0 && r !== -C.ENOTCONN!) this.destroy(failure(r, 'shutdown'));
+      }
       this._ringWaits?.wakeAll();
       if (final) super._final(final);
     }
@@ -217,6 +224,20 @@ export class StreamActiveBase extends ActiveSocketBase {
     return (this._ringWaits ??= new WaitQueue()).wait(event, timeout, signal, () => {
       if (this._ringWaits?.size === 0) this._ringWaits = null;
     });
+  }
+
+  /**
+   * Shuts down the read and/or write side (both when neither is given). The write side of a
+   * stream whose send ring still holds bytes (writes that already completed) is shut down once
+   * they are in the kernel, so they reach the peer before its end.
+   */
+  override shutdown(options: { read?: boolean; write?: boolean } = {}): this {
+    const write = options?.write === true || options?.read !== true;
+    if (!this._ringInUse || !write || typeof options !== 'object' || options === null) return super.shutdown(options);
+    if (options.read === true) super.shutdown({ read: true });
+    else this._open('shutdown');
+    this._shutdownAfterRing = true;
+    return this;
   }
 
   override _final(callback: WriteCallback): void {
@@ -255,6 +276,7 @@ export class StreamActiveBase extends ActiveSocketBase {
     this._ringInUse = false;
     this._ringBlocked = false;
     this._finalCallback = null;
+    this._shutdownAfterRing = false;
     this._ringWaits?.failAll(new SocketClosedError('send'));
     super._destroy(err, callback);
     pending?.(err ?? failure(-C.EBADF!, 'write'));
@@ -267,6 +289,7 @@ extraAccessors(StreamActiveBase.prototype, {
   _ringBlocked: 'ringBlocked',
   _finalCallback: 'finalCallback',
   _ringWaits: 'ringWaits',
+  _shutdownAfterRing: 'shutdownAfterRing',
   _readDeferred: 'readDeferred',
 });
 

@@ -778,6 +778,18 @@ describe('sockets: send rings (bulk stream writes through the thread pool)', fun
       expect(sha256(got)).to.equal(sha256(Buffer.concat([bulk, tail])));
     });
 
+    it('shutdown({ write: true }) right after ring writes: the peer gets every byte, then its end', async () => {
+      const { client, peer } = await toNetPeer();
+      const received = readAll(peer);
+      const bulk = payload(3 * MiB);
+      client.write(bulk);
+      expect(client._ringInUse).to.equal(true);
+      expect(client.shutdown({ write: true })).to.equal(client);
+      const got = await received;
+      expect(got.length).to.equal(bulk.length);
+      expect(sha256(got)).to.equal(sha256(bulk));
+    });
+
     it('sendTo({ dontWait: true }) while the ring holds bytes fails at once with EAGAIN instead of overtaking them', async () => {
       const { client, peer } = await toNetPeer(true);
       client.write(payload(2 * MiB));
