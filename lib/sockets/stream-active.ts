@@ -1,16 +1,17 @@
 /**
  * Byte-stream active sockets (TCP, Unix stream): reads batched by the native watcher and
- * stopped when the readable buffer is full; writes tried at once, the rest queued until the
- * fd is writable.
+ * stopped when the readable buffer is full; small writes tried at once, the rest queued until
+ * the fd is writable; large writes (and everything after them until it drains) copied into the
+ * handle's send ring, which libuv's thread pool sends (native/send_ring.cc).
  * @internal
  * @module
  */
 import { Buffer } from 'node:buffer';
 import { constants as osConstants } from 'node:os';
 import { H, C } from '../native.js';
-import { ActiveSocketBase, type ActiveStreamOptions } from './active.js';
 import { SocketClosedError } from '../errors.js';
 import { WaitQueue } from '../internal/wait.js';
+import { ActiveSocketBase, type ActiveStreamOptions } from './active.js';
 import { extraAccessors } from './core.js';
 import { failure } from './syscall.js';
 
@@ -111,11 +112,11 @@ export class StreamActiveBase extends ActiveSocketBase {
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: WriteCallback): void {
-    // The common case stays free of allocations: the kernel takes the whole chunk at once.
     if (chunk.length >= RING_BYTES || this._ringInUse) {
       this._ringSend([chunk], callback);
       return;
     }
+    // The common case stays free of allocations: the kernel takes the whole chunk at once.
     const h = this._handle;
     const n = h === null ? -C.EBADF! : H.write(h, chunk);
     if (n === chunk.length) {
