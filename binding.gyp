@@ -9,6 +9,7 @@
         "native/fd_handle.cc",
         "native/fd_io.cc",
         "native/send_ring.cc",
+        "native/close_queue.cc",
         "native/slab_cache.cc",
         "native/fd_calls.cc",
         "native/message.cc",

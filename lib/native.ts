@@ -32,6 +32,11 @@ export interface HandleCalls {
   readStart(h: FdHandle, mode: number, chunk: number, batch?: number, wantAddresses?: boolean): number;
   readStop(h: FdHandle): number;
   close(h: FdHandle): number;
+  /**
+   * As close(), with close(2) itself on libuv's thread pool; answers a ticket that onClosed
+   * reports once the fd is closed, or 0 when it was closed at once.
+   */
+  closeQueued(h: FdHandle): number;
   write(h: FdHandle, buf: Uint8Array): number;
   writev(h: FdHandle, chunks: Uint8Array[], from?: number): number;
   /**
@@ -76,6 +81,8 @@ export interface NativeCallbacks {
    * -errno; -EAGAIN: the kernel is full, and the ring waits for ringFlush.
    */
   onWritten(this: any, result: number): void;
+  /** Queued closes (closeQueued) are done up to `ticket`. Called with no owner. */
+  onClosed(this: unknown, ticket: number): void;
 }
 
 /** The addon's exports. */

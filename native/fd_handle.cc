@@ -63,8 +63,8 @@ static Napi::Value Open(const Napi::CallbackInfo& info) {
   return Num(env, static_cast<double>(d->generations[slot]) * (1u << kSlotBits) + slot);
 }
 
-void FdHandle::CloseNow() {
-  if (fd < 0) return;
+double FdHandle::CloseNow(bool queued) {
+  if (fd < 0) return 0;
   int closing = fd;
   fd = -1;  // first: no later call can reach this fd number again
   notify = active = 0;
@@ -83,8 +83,13 @@ void FdHandle::CloseNow() {
   bool freeNow = !polling;
   if (polling) uv_close(reinterpret_cast<uv_handle_t*>(&poll), reinterpret_cast<uv_close_cb>(free));
   bool closedByRing = ring != nullptr && DetachRing(owned);  // a pool thread may be sending on it
-  if (owned && !closedByRing) close(closing);  // never retried: on Linux the fd is gone even on EINTR
+  double ticket = 0;
+  if (owned && !closedByRing) {
+    if (queued) ticket = QueueClose(env, d, closing);
+    else close(closing);  // never retried: on Linux the fd is gone even on EINTR
+  }
   if (freeNow) free(this);
+  return ticket;
 }
 
 // While the watcher works for someone it keeps the owner alive and the loop running;
@@ -233,6 +238,13 @@ Napi::Value FdHandle::Close(const Args& info) {
   return Num(env, 0);
 }
 
+// closeQueued() -> ticket: as close(), with close(2) itself on the thread pool; 0 when the fd
+// was closed at once.
+Napi::Value FdHandle::CloseQueued(const Args& info) {
+  Napi::Env env = info.Env();
+  return Num(env, CloseNow(true));
+}
+
 // handle.<method>(id, ...): the method of the handle `id` names; -EBADF when it names none.
 template <Napi::Value (FdHandle::*Method)(const Args&)>
 static Napi::Value Dispatch(const Napi::CallbackInfo& info) {
@@ -246,6 +258,7 @@ static void CleanupEnv(void* arg) {
   for (FdHandle* h : data->slots) {
     if (h) h->CloseNow();
   }
+  DetachCloseQueue(data);
   if (data->slabs != nullptr) data->slabs->Detach();
   data->slabs = nullptr;
 }
@@ -276,6 +289,7 @@ void FdHandle::Init(Napi::Env env, Napi::Object exports) {
   method("readStart", Napi::Function::New<Dispatch<&FdHandle::ReadStart>>(env, "readStart"));
   method("readStop", Napi::Function::New<Dispatch<&FdHandle::ReadStop>>(env, "readStop"));
   method("close", Napi::Function::New<Dispatch<&FdHandle::Close>>(env, "close"));
+  method("closeQueued", Napi::Function::New<Dispatch<&FdHandle::CloseQueued>>(env, "closeQueued"));
   method("write", Napi::Function::New<Dispatch<&FdHandle::Write>>(env, "write"));
   method("writev", Napi::Function::New<Dispatch<&FdHandle::Writev>>(env, "writev"));
   method("ringWrite", Napi::Function::New<Dispatch<&FdHandle::RingWrite>>(env, "ringWrite"));

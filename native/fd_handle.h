@@ -48,9 +48,10 @@ struct FdHandle {
   enum ReadMode { kNone = 0, kBytes = 1, kMessages = 2, kRecords = 3 };
 
   static void Init(Napi::Env env, Napi::Object exports);
-  // Closes without calling into JS: stop and close the watcher, close the fd, drop the owner.
-  // The handle may be freed on return.
-  void CloseNow();
+  // Closes without calling into JS: stop and close the watcher, close the fd (with `queued`,
+  // on the thread pool: the ticket is returned, 0 when closed at once), drop the owner. The
+  // handle may be freed on return.
+  double CloseNow(bool queued = false);
 
   // fd_handle.cc: watcher and lifetime.
   int Update();
@@ -64,6 +65,7 @@ struct FdHandle {
   Napi::Value ReadStart(const Args& info);
   Napi::Value ReadStop(const Args& info);
   Napi::Value Close(const Args& info);
+  Napi::Value CloseQueued(const Args& info);
 
   // fd_io.cc: batched reads and writes.
   bool ReadBytes(Napi::Env env);

@@ -31,12 +31,15 @@ struct mmsghdr {
 namespace iolib {
 
 struct FdHandle;
+struct CloseQueue;
 
 // Per-environment state (worker threads each get their own).
 struct EnvData {
   Napi::FunctionReference onRead;       // onRead.call(owner, pool, offset, length, status)
   Napi::FunctionReference onMessages;   // onMessages.call(owner, pool, offset, info, count, status, withAddresses)
   Napi::FunctionReference onEvent;      // onEvent.call(owner, events|-errno)
+  Napi::FunctionReference onClosed;     // onClosed(ticket): queued closes up to that ticket are done
+  CloseQueue* closer = nullptr;          // close_queue.cc
   Napi::FunctionReference onWritten;    // onWritten.call(owner, bytes queued|-errno): a send ring's job ended
   std::vector<char> scratch;            // shared read buffer: one per env, not per socket
   // Byte reads land in a pool Buffer that JS slices without a copy; a region handed to JS is
@@ -90,6 +93,11 @@ Napi::Value SockaddrToJs(Napi::Env env, const sockaddr_storage* ss, socklen_t le
 // Packs an address into a fixed record (see kAddrRecord) for batched receives.
 constexpr size_t kAddrRecord = 120;
 void PackSockaddr(const sockaddr_storage* ss, socklen_t len, uint8_t* out);
+
+// close_queue.cc: closes `fd` on the thread pool; answers its ticket (see onClosed), or 0 when
+// it was closed at once. DetachCloseQueue closes what is queued (environment teardown).
+double QueueClose(napi_env env, EnvData* d, int fd);
+void DetachCloseQueue(EnvData* d);
 
 // Sets O_NONBLOCK and FD_CLOEXEC; returns 0 or errno.
 int MakeNonblockCloexec(int fd);

@@ -11,6 +11,7 @@ static Napi::Value SetCallbacks(const Napi::CallbackInfo& info) {
   data->onMessages = Napi::Persistent(cbs.Get("onMessages").As<Napi::Function>());
   data->onEvent = Napi::Persistent(cbs.Get("onEvent").As<Napi::Function>());
   data->onWritten = Napi::Persistent(cbs.Get("onWritten").As<Napi::Function>());
+  data->onClosed = Napi::Persistent(cbs.Get("onClosed").As<Napi::Function>());
   return info.Env().Undefined();
 }
 

@@ -12,7 +12,7 @@ import { PollTimeoutError, SocketClosedError, SocketError } from '../errors.js';
 import { invalidArgType, invalidArgValue, outOfRange, validateBoolean, validateObject, validateSignal, validateTimeout } from '../internal/validate.js';
 import { remaining } from '../internal/wait.js';
 import { InetAddress } from '../address/index.js';
-import { DEFAULT_BUFFER_SIZE, NO_PROFILE, SocketCore, extraAccessors, profileFor } from './core.js';
+import { DEFAULT_BUFFER_SIZE, NO_PROFILE, SocketCore, extraAccessors, profileFor, whenClosed } from './core.js';
 import { check, failure } from './syscall.js';
 import { inetAddressFromBytes, decodeLocalPath, localSockaddr } from './sockaddr.js';
 import { resolveHost, resolvePort, type HostDesignator, type PortDesignator } from './resolve.js';
@@ -424,7 +424,9 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
         this.off('error', done);
         if (!this.destroyed && !(this as unknown as { _readableState: { ended: boolean } })._readableState.ended) this.push(null);
         this.destroy();
-        resolve();
+        // Resolved once the fd is closed, which a queued close(2) may leave for a moment.
+        if (this.closed) resolve();
+        else this.once('close', () => resolve());
       };
       // `writable` is false once end() was called: writes may still be pending then, and
       // they are flushed too (end(data); close() must not drop data).
@@ -459,8 +461,13 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
 
   override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {
     this._reading = false;
-    this._closeHandle();
-    callback(err);
+    // 'close' (and close()) still come only once the fd is closed.
+    whenClosed(this._closeHandle(this._closesQueued()), () => callback(err));
+  }
+
+  /** @internal Whether close(2) runs on the thread pool (connected byte streams: see close_queue.cc). */
+  _closesQueued(): boolean {
+    return false;
   }
 }
 extraAccessors(ActiveSocketBase.prototype, { _closeWithoutShutdown: 'closeWithoutShutdown' });

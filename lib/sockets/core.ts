@@ -341,11 +341,17 @@ export function SocketCore<TBase extends Ctor<NodeJS.EventEmitter>>(Base: TBase)
     /** @internal A send ring's job ended: bytes it still holds, or -errno. */
     _onNativeWritten(_result: number): void {}
 
-    /** @internal Closes the fd now; every pending wait fails with SocketClosedError. */
-    _closeHandle(): void {
+    /**
+     * @internal Closes the handle now; every pending wait fails with SocketClosedError. With
+     * `queued`, close(2) itself runs on the thread pool: answers the ticket to wait for (see
+     * whenClosed), 0 when the fd is already closed.
+     */
+    _closeHandle(queued = false): number {
       const h = this._handle;
+      let ticket = 0;
       if (h !== null) {
-        H.close(h);
+        if (queued) ticket = H.closeQueued(h);
+        else H.close(h);
         this._handle = null;
       }
       // Made only when someone waits: an error's stack trace costs more than the close(2).
@@ -355,6 +361,7 @@ export function SocketCore<TBase extends Ctor<NodeJS.EventEmitter>>(Base: TBase)
         this._writeWaits?.failAll(err);
       }
       this._observer?.onEvents(UV_DISCONNECT!);
+      return ticket;
     }
 
     /** @internal Reads SO_ERROR after a non-blocking connect. */
@@ -371,6 +378,15 @@ export function SocketCore<TBase extends Ctor<NodeJS.EventEmitter>>(Base: TBase)
   }
   extraAccessors(SocketCoreImpl.prototype, { _readWaits: 'readWaits', _writeWaits: 'writeWaits', _observer: 'observer', _closing: 'closing' });
   return SocketCoreImpl;
+}
+
+/** Callbacks waiting for queued closes, in ticket order (tickets only grow). */
+const closeWaits: { ticket: number; fn: () => void }[] = [];
+
+/** Runs `fn` once the close with `ticket` is done (at once for ticket 0). */
+export function whenClosed(ticket: number, fn: () => void): void {
+  if (ticket === 0) fn();
+  else closeWaits.push({ ticket, fn });
 }
 
 /** Adopts a new fd into a handle owned by `owner`; the fd is closed if that fails. */
@@ -397,5 +413,10 @@ native.setCallbacks({
   },
   onWritten(result) {
     this._onNativeWritten(result);
+  },
+  onClosed(ticket) {
+    let done = 0;
+    while (done < closeWaits.length && closeWaits[done]!.ticket <= ticket) done++;
+    for (const w of closeWaits.splice(0, done)) w.fn();
   },
 });

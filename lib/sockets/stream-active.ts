@@ -270,6 +270,16 @@ export class StreamActiveBase extends ActiveSocketBase {
     });
   }
 
+  /**
+   * @internal close(2) of a connected stream runs the protocol's teardown (on loopback, the
+   * peer's side too): it goes to the thread pool, as large writes do. Not while promises wait
+   * on the socket: close() fails them, and their callers, who may attach handlers only after
+   * close() resolves, must not see that take a trip round the event loop.
+   */
+  override _closesQueued(): boolean {
+    return !(this._readWaits?.size || this._writeWaits?.size || this._ringWaits?.size) && this._observer === null;
+  }
+
   override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {
     const pending = this._pendingCallback;
     this._pending = null;
