@@ -41,14 +41,7 @@ static void Execute(napi_env, void* arg) {
 static void Complete(napi_env env, napi_status, void* arg);
 
 static bool Start(napi_env env, CloseQueue* q) {
-  napi_value name;
-  napi_create_string_latin1(env, "iolib.close", NAPI_AUTO_LENGTH, &name);
-  if (napi_create_async_work(env, nullptr, name, Execute, Complete, q, &q->work) != napi_ok) return false;
-  if (napi_queue_async_work(env, q->work) != napi_ok) {
-    napi_delete_async_work(env, q->work);
-    q->work = nullptr;
-    return false;
-  }
+  if ((q->work = QueuePoolJob(env, "iolib.close", Execute, Complete, q)) == nullptr) return false;
   q->running = true;
   return true;
 }

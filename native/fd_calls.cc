@@ -5,12 +5,6 @@
 #include <netinet/in.h>
 #include <unistd.h>
 
-#ifdef MSG_NOSIGNAL
-#define IOLIB_SEND_FLAGS MSG_NOSIGNAL
-#else
-#define IOLIB_SEND_FLAGS 0
-#endif
-
 namespace iolib {
 
 int MakeNonblockCloexec(int fd) {

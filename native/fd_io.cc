@@ -6,12 +6,6 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#ifdef MSG_NOSIGNAL
-#define IOLIB_SEND_FLAGS MSG_NOSIGNAL
-#else
-#define IOLIB_SEND_FLAGS 0  // SO_NOSIGPIPE is set on the socket instead (BSD, macOS)
-#endif
-
 namespace iolib {
 
 static constexpr int kStatusEnd = 1;  // onRead status: the peer ended the stream

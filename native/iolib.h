@@ -20,6 +20,14 @@
 #endif
 #endif
 
+// Flags of every send: no SIGPIPE. Where MSG_NOSIGNAL is missing (BSD, macOS), SO_NOSIGPIPE is
+// set on the socket instead.
+#ifdef MSG_NOSIGNAL
+#define IOLIB_SEND_FLAGS MSG_NOSIGNAL
+#else
+#define IOLIB_SEND_FLAGS 0
+#endif
+
 #ifndef __linux__
 // recvmmsg/sendmmsg are Linux's; elsewhere the same loop runs over recvmsg/sendmsg.
 struct mmsghdr {
@@ -74,6 +82,18 @@ struct EnvData {
 };
 
 EnvData* GetEnvData(Napi::Env env);
+
+// Queues `execute` on libuv's thread pool and `complete` after it on the loop (a work item is
+// queued once, as Node-API requires, so each job makes its own); nullptr if that failed.
+inline napi_async_work QueuePoolJob(napi_env env, const char* name, napi_async_execute_callback execute, napi_async_complete_callback complete, void* data) {
+  napi_value resource;
+  napi_async_work work;
+  if (napi_create_string_latin1(env, name, NAPI_AUTO_LENGTH, &resource) != napi_ok) return nullptr;
+  if (napi_create_async_work(env, nullptr, resource, execute, complete, data, &work) != napi_ok) return nullptr;
+  if (napi_queue_async_work(env, work) == napi_ok) return work;
+  napi_delete_async_work(env, work);
+  return nullptr;
+}
 
 // -errno as a JS number.
 inline Napi::Value Fail(Napi::Env env, int err) { return Napi::Number::New(env, -err); }

@@ -5,11 +5,6 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#ifdef MSG_NOSIGNAL
-#define IOLIB_SEND_FLAGS MSG_NOSIGNAL
-#else
-#define IOLIB_SEND_FLAGS 0
-#endif
 #ifndef MSG_CMSG_CLOEXEC
 #define MSG_CMSG_CLOEXEC 0
 #endif

@@ -13,12 +13,6 @@
 #include <mutex>
 #include <unistd.h>
 
-#ifdef MSG_NOSIGNAL
-#define IOLIB_SEND_FLAGS MSG_NOSIGNAL
-#else
-#define IOLIB_SEND_FLAGS 0
-#endif
-
 namespace iolib {
 
 // Bytes [head, head + used) (mod kSize) wait to be sent. JS appends after them on the loop's
@@ -90,16 +84,8 @@ static void Execute(napi_env, void* arg) {
 
 static void Complete(napi_env env, napi_status, void* arg);
 
-// A work item is queued once (Node-API's rule), so each job makes its own.
 static bool StartJob(napi_env env, SendRing* r) {
-  napi_value name;
-  napi_create_string_latin1(env, "iolib.send", NAPI_AUTO_LENGTH, &name);
-  if (napi_create_async_work(env, nullptr, name, Execute, Complete, r, &r->work) != napi_ok) return false;
-  if (napi_queue_async_work(env, r->work) != napi_ok) {
-    napi_delete_async_work(env, r->work);
-    r->work = nullptr;
-    return false;
-  }
+  if ((r->work = QueuePoolJob(env, "iolib.send", Execute, Complete, r)) == nullptr) return false;
   r->running = true;
   // The owner stays alive while its bytes are in flight.
   if (r->handle->owner) napi_reference_ref(env, r->handle->owner, nullptr);
