@@ -77,15 +77,10 @@ static void Complete(napi_env env, napi_status, void* arg) {
     q->closed = q->queued;
   }
   EnvData* d = GetEnvData(Napi::Env(env));
-  napi_value fn, global, result;
+  napi_value fn, global;
   if (d->onClosed.IsEmpty() || napi_get_reference_value(env, d->onClosed, &fn) != napi_ok || napi_get_global(env, &global) != napi_ok) return;
   napi_value ticket = Num(env, q->closed);
-  napi_make_callback(env, nullptr, global, fn, 1, &ticket, &result);
-  bool pending = false;
-  if (napi_is_exception_pending(env, &pending) == napi_ok && pending) {
-    napi_value err;
-    if (napi_get_and_clear_last_exception(env, &err) == napi_ok) napi_fatal_exception(env, err);
-  }
+  CallIntoJs(env, global, fn, 1, &ticket);
 }
 
 double QueueClose(napi_env env, EnvData* d, int fd) {

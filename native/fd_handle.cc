@@ -144,16 +144,21 @@ int FdHandle::Update() {
   return 0;
 }
 
-void FdHandle::CallJs(Napi::FunctionReference& fn, std::initializer_list<napi_value> args) {
-  napi_value recv, result;
-  if (!owner || napi_get_reference_value(env, owner, &recv) != napi_ok || recv == nullptr) return;
+void CallIntoJs(napi_env env, napi_value recv, napi_value fn, size_t argc, const napi_value* argv) {
+  napi_value result;
   // Fails without an exception while a worker terminates (JS can no longer run): nothing to do.
-  napi_make_callback(env, nullptr, recv, fn.Value(), args.size(), args.begin(), &result);
+  napi_make_callback(env, nullptr, recv, fn, argc, argv, &result);
   bool pending = false;
   if (napi_is_exception_pending(env, &pending) == napi_ok && pending) {
     napi_value err;
     if (napi_get_and_clear_last_exception(env, &err) == napi_ok) napi_fatal_exception(env, err);
   }
+}
+
+void FdHandle::CallJs(Napi::FunctionReference& fn, std::initializer_list<napi_value> args) {
+  napi_value recv;
+  if (!owner || napi_get_reference_value(env, owner, &recv) != napi_ok || recv == nullptr) return;
+  CallIntoJs(env, recv, fn.Value(), args.size(), args.begin());
 }
 
 void FdHandle::OnPoll(uv_poll_t* poll, int status, int events) {

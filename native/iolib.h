@@ -95,6 +95,10 @@ inline napi_async_work QueuePoolJob(napi_env env, const char* name, napi_async_e
   return nullptr;
 }
 
+// Calls `fn` as a callback from the loop (microtasks run after it); an exception it throws
+// becomes the process's uncaught exception. fd_handle.cc.
+void CallIntoJs(napi_env env, napi_value recv, napi_value fn, size_t argc, const napi_value* argv);
+
 // -errno as a JS number.
 inline Napi::Value Fail(Napi::Env env, int err) { return Napi::Number::New(env, -err); }
 inline Napi::Value Num(Napi::Env env, double v) { return Napi::Number::New(env, v); }
