@@ -145,7 +145,7 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
   /** @internal Starts the watcher's reads (mode, messages per batch) unless running or closed. */
   _startReading(mode: number, batch: number, wantAddresses: boolean, syscall: string): void {
     if (this._reading) return;
-    const h = this._handle;
+    const h = this._fdHandle;
     if (h === null) return;
     const r = H.readStart(h, mode, this._inputBufferSize, batch, wantAddresses);
     if (r < 0) {
@@ -168,7 +168,7 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
   _stopReading(): void {
     if (!this._reading) return;
     this._reading = false;
-    if (this._handle !== null) H.readStop(this._handle);
+    if (this._fdHandle !== null) H.readStop(this._fdHandle);
   }
 
   /** @internal */
@@ -448,7 +448,7 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
   }
 
   override _final(callback: (error?: Error | null) => void): void {
-    const h = this._handle;
+    const h = this._fdHandle;
     if (this._endShutsDown() && h !== null && !this._closeWithoutShutdown) {
       const r = H.shutdown(h, C.SHUT_WR!);
       if (r < 0 && r !== -C.ENOTCONN!) {

@@ -145,7 +145,7 @@ const { UV_READABLE, UV_WRITABLE, UV_DISCONNECT } = C as Record<string, number>;
 export function SocketCore<TBase extends Ctor<NodeJS.EventEmitter>>(Base: TBase) {
   class SocketCoreImpl extends Base {
     /** @internal The native handle; null once closed (only _closeHandle closes it). */
-    _handle: FdHandle | null = null;
+    _fdHandle: FdHandle | null = null;
     /**
      * @internal What sockets of one kind and buffer sizes share: one object for thousands of
      * sockets, where three fields each would cost 24 bytes a socket.
@@ -177,13 +177,13 @@ export function SocketCore<TBase extends Ctor<NodeJS.EventEmitter>>(Base: TBase)
 
     /** @internal Takes ownership of `handle`. */
     _attach(handle: FdHandle, kind: SocketKind): void {
-      this._handle = handle;
+      this._fdHandle = handle;
       this._profile = profileFor(kind, this._profile.input, this._profile.output);
     }
 
     /** The OS file descriptor; -1 once closed (IOLib's socket-os-fd). */
     get fd(): number {
-      const fd = this._handle === null ? -1 : H.fd(this._handle);
+      const fd = this._fdHandle === null ? -1 : H.fd(this._fdHandle);
       return fd < 0 ? -1 : fd;
     }
     /** 'internet' or 'local'. */
@@ -205,12 +205,12 @@ export function SocketCore<TBase extends Ctor<NodeJS.EventEmitter>>(Base: TBase)
 
     /** True until the socket is closed. */
     isOpen(): boolean {
-      return this._handle !== null;
+      return this._fdHandle !== null;
     }
 
     /** @internal The open handle, or a SocketClosedError for `syscall`. */
     _open(syscall: string): FdHandle {
-      const h = this._handle;
+      const h = this._fdHandle;
       if (h === null) throw new SocketClosedError(syscall);
       return h;
     }
@@ -229,7 +229,7 @@ export function SocketCore<TBase extends Ctor<NodeJS.EventEmitter>>(Base: TBase)
 
     /** @internal The peer's address, or null when not connected. */
     _peer(): InetName | LocalName | null {
-      const h = this._handle;
+      const h = this._fdHandle;
       if (h === null) return null;
       const raw = H.getpeername(h);
       return typeof raw === 'number' ? null : decodeSockaddr(raw);
@@ -305,7 +305,7 @@ export function SocketCore<TBase extends Ctor<NodeJS.EventEmitter>>(Base: TBase)
 
     /** @internal Recomputes the watcher's interest from everything that waits. */
     _updateNotify(): void {
-      const h = this._handle;
+      const h = this._fdHandle;
       if (h === null) return;
       let mask = this._observer ? this._observer.interest : 0;
       // Empty queues are dropped: a connect's wait must not cost every connection its memory.
@@ -347,12 +347,12 @@ export function SocketCore<TBase extends Ctor<NodeJS.EventEmitter>>(Base: TBase)
      * whenClosed), 0 when the fd is already closed.
      */
     _closeHandle(queued = false): number {
-      const h = this._handle;
+      const h = this._fdHandle;
       let ticket = 0;
       if (h !== null) {
         if (queued) ticket = H.closeQueued(h);
         else H.close(h);
-        this._handle = null;
+        this._fdHandle = null;
       }
       // Made only when someone waits: an error's stack trace costs more than the close(2).
       if (this._readWaits?.size || this._writeWaits?.size) {

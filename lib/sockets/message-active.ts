@@ -205,7 +205,7 @@ export class MessageActiveBase extends ActiveSocketBase {
   _sendFrom(bufs: Uint8Array[], targets: Target[] | undefined, from: number, callback: WriteCallback): void {
     let refusedBefore = false;
     while (from < bufs.length) {
-      const h = this._handle;
+      const h = this._fdHandle;
       if (h === null) {
         callback(failure(-C.EBADF!, 'sendmsg'));
         return;

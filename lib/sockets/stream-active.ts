@@ -99,10 +99,10 @@ export class StreamActiveBase extends ActiveSocketBase {
    * kernel does not take goes through the Writable machinery (which costs a nextTick per write).
    */
   override write(chunk: unknown, encoding?: BufferEncoding | WriteCallback, callback?: WriteCallback): boolean {
-    if (encoding === undefined && callback === undefined && chunk instanceof Buffer && chunk.length < RING_BYTES && this._handle !== null) {
+    if (encoding === undefined && callback === undefined && chunk instanceof Buffer && chunk.length < RING_BYTES && this._fdHandle !== null) {
       const ws = (this as unknown as { _writableState: WritableStateFlags })._writableState;
       if (ws.length === 0 && !ws.writing && !ws.corked && !ws.ending && !ws.destroyed && !ws.errored && ws.constructed && !this._ringInUse) {
-        const n = H.write(this._handle, chunk);
+        const n = H.write(this._fdHandle, chunk);
         if (n === chunk.length) return true;
         // The rest, or the whole chunk after an error, takes the stream's path, which reports it.
         if (n > 0) chunk = chunk.subarray(n);
@@ -117,7 +117,7 @@ export class StreamActiveBase extends ActiveSocketBase {
       return;
     }
     // The common case stays free of allocations: the kernel takes the whole chunk at once.
-    const h = this._handle;
+    const h = this._fdHandle;
     const n = h === null ? -C.EBADF! : H.write(h, chunk);
     if (n === chunk.length) {
       callback();
@@ -134,7 +134,7 @@ export class StreamActiveBase extends ActiveSocketBase {
 
   /** @internal Writes what the kernel takes now; queues the rest for writability. */
   _send(chunks: Buffer[], callback: WriteCallback): void {
-    const h = this._handle;
+    const h = this._fdHandle;
     const n = h === null ? -C.EBADF! : chunks.length === 1 ? H.write(h, chunks[0]!) : H.writev(h, chunks);
     this._afterSend(chunks, n, callback);
   }
@@ -160,7 +160,7 @@ export class StreamActiveBase extends ActiveSocketBase {
    * What does not fit waits (as `_pending`) for the ring's job to make room.
    */
   _ringSend(chunks: Buffer[], callback: WriteCallback): void {
-    const h = this._handle;
+    const h = this._fdHandle;
     const n = h === null ? -C.EBADF! : H.ringWrite(h, chunks);
     if (n < 0) {
       callback(failure(n, 'write'));
@@ -206,7 +206,7 @@ export class StreamActiveBase extends ActiveSocketBase {
       this._finalCallback = null;
       if (this._shutdownAfterRing) {
         this._shutdownAfterRing = false;
-        const r = H.shutdown(this._handle!, C.SHUT_WR!);
+        const r = H.shutdown(this._fdHandle!, C.SHUT_WR!);
         if (r < 0 && r !== -C.ENOTCONN!) this.destroy(failure(r, 'shutdown'));
       }
       this._ringWaits?.wakeAll();
@@ -251,7 +251,7 @@ export class StreamActiveBase extends ActiveSocketBase {
   }
 
   override _onWritable(): void {
-    const h = this._handle;
+    const h = this._fdHandle;
     if (this._ringBlocked && h !== null) {
       this._ringBlocked = false;
       this._updateNotify();

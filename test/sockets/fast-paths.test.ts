@@ -349,7 +349,7 @@ describe('sockets: fast paths', function () {
         const tx = cleanup.add((await makeSocket({ type: 'datagram', remoteHost: '127.0.0.1', remotePort: port })) as SocketDatagramInternetActive);
         // Linux refuses UDP_SEGMENT (EINVAL) on a socket that sends without checksums.
         const SO_NO_CHECK = 11;
-        if (C.UDP_SEGMENT === undefined || H.setsockopt(tx._handle!, C.SOL_SOCKET!, SO_NO_CHECK, new Uint8Array(new Int32Array([1]).buffer)) < 0) {
+        if (C.UDP_SEGMENT === undefined || H.setsockopt(tx._fdHandle!, C.SOL_SOCKET!, SO_NO_CHECK, new Uint8Array(new Int32Array([1]).buffer)) < 0) {
           this.skip();
         }
         const rounds = [Array.from({ length: 100 }, () => payload(200)), Array.from({ length: 100 }, () => payload(200))];
