@@ -41,8 +41,19 @@ export class SyscallError extends IolibError {
   }
 }
 
-/** A failed socket operation. Subclasses name the errno; the base is used for the rest. */
-export class SocketError extends SyscallError {}
+/**
+ * A failed socket operation. Subclasses name the errno; the base is used for the rest. Errors of
+ * connect, bind and send to an address name it as node:net's do: `address` and `port` (internet)
+ * or `address` and `path` (local, the filename), also at the end of the message.
+ */
+export class SocketError extends SyscallError {
+  /** The address the call was about (the filename for a local socket), when it had one. */
+  declare address?: string;
+  /** The port the call was about (internet sockets). */
+  declare port?: number;
+  /** The filename the call was about (local sockets). */
+  declare path?: string;
+}
 
 /** EADDRINUSE */
 export class SocketAddressInUseError extends SocketError {}

@@ -37,6 +37,8 @@ export interface HandleCalls {
    * reports once the fd is closed, or 0 when it was closed at once.
    */
   closeQueued(h: FdHandle): number;
+  /** Whether the watcher keeps the event loop alive while it works (node:net's ref/unref). */
+  setRef(h: FdHandle, ref: boolean): number;
   write(h: FdHandle, buf: Uint8Array): number;
   writev(h: FdHandle, chunks: Uint8Array[], from?: number): number;
   /**

@@ -95,7 +95,10 @@ double FdHandle::CloseNow(bool queued) {
 // While the watcher works for someone it keeps the owner alive and the loop running;
 // otherwise neither.
 void FdHandle::Hold() {
-  if (polling) uv_ref(reinterpret_cast<uv_handle_t*>(&poll));
+  if (polling) {
+    if (unrefd) uv_unref(reinterpret_cast<uv_handle_t*>(&poll));
+    else uv_ref(reinterpret_cast<uv_handle_t*>(&poll));
+  }
   if (!strong && owner) {
     strong = true;
     napi_reference_ref(env, owner, nullptr);
@@ -250,6 +253,18 @@ Napi::Value FdHandle::CloseQueued(const Args& info) {
   return Num(env, CloseNow(true));
 }
 
+// setRef(ref): whether the watcher keeps the event loop alive while it works (node:net's
+// ref()/unref()). An unref'd watcher still holds the owner while it works.
+Napi::Value FdHandle::SetRef(const Args& info) {
+  unrefd = !info[0].ToBoolean();
+  if (polling) {
+    auto* uvh = reinterpret_cast<uv_handle_t*>(&poll);
+    if (unrefd || active == 0 || lingering) uv_unref(uvh);
+    else uv_ref(uvh);
+  }
+  return Num(info.Env(), 0);
+}
+
 // handle.<method>(id, ...): the method of the handle `id` names; -EBADF when it names none.
 template <Napi::Value (FdHandle::*Method)(const Args&)>
 static Napi::Value Dispatch(const Napi::CallbackInfo& info) {
@@ -295,6 +310,7 @@ void FdHandle::Init(Napi::Env env, Napi::Object exports) {
   method("readStop", Napi::Function::New<Dispatch<&FdHandle::ReadStop>>(env, "readStop"));
   method("close", Napi::Function::New<Dispatch<&FdHandle::Close>>(env, "close"));
   method("closeQueued", Napi::Function::New<Dispatch<&FdHandle::CloseQueued>>(env, "closeQueued"));
+  method("setRef", Napi::Function::New<Dispatch<&FdHandle::SetRef>>(env, "setRef"));
   method("write", Napi::Function::New<Dispatch<&FdHandle::Write>>(env, "write"));
   method("writev", Napi::Function::New<Dispatch<&FdHandle::Writev>>(env, "writev"));
   method("ringWrite", Napi::Function::New<Dispatch<&FdHandle::RingWrite>>(env, "ringWrite"));

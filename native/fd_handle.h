@@ -33,6 +33,7 @@ struct FdHandle {
   bool polling = false;     // poll initialized: freed by uv_close, not at once
   bool strong = false;      // owner held strongly while the watcher works for it
   bool lingering = false;   // started, but nobody wants events: stops at the next one
+  bool unrefd = false;      // unref(): the watcher never keeps the event loop alive
   int notify = 0;           // events JS asked to be told about
   int active = 0;           // events the watcher was started with
   int readMode = 0;         // kNone, kBytes, kMessages, kRecords
@@ -66,6 +67,7 @@ struct FdHandle {
   Napi::Value ReadStop(const Args& info);
   Napi::Value Close(const Args& info);
   Napi::Value CloseQueued(const Args& info);
+  Napi::Value SetRef(const Args& info);
 
   // fd_io.cc: batched reads and writes.
   bool ReadBytes(Napi::Env env);

@@ -13,8 +13,8 @@ import { invalidArgType, invalidArgValue, outOfRange, validateBoolean, validateO
 import { remaining } from '../internal/wait.js';
 import { InetAddress } from '../address/index.js';
 import { DEFAULT_BUFFER_SIZE, NO_PROFILE, SocketCore, extraAccessors, profileFor, whenClosed } from './core.js';
-import { check, failure } from './syscall.js';
-import { inetAddressFromBytes, decodeLocalPath, localSockaddr } from './sockaddr.js';
+import { atAddress, check, failure } from './syscall.js';
+import { inetAddressFromBytes, decodeLocalPath, localSockaddr, type SockaddrArgs } from './sockaddr.js';
 import { resolveHost, resolvePort, type HostDesignator, type PortDesignator } from './resolve.js';
 
 /** Options of `connect`. */
@@ -76,6 +76,11 @@ export interface ActiveStreamOptions {
   inputBufferSize?: number;
   outputBufferSize?: number;
   encoding?: BufferEncoding;
+  /**
+   * Stream and seqpacket sockets: keep the writable side open after the peer's end (default
+   * true, IOLib's explicit shutdown). With false the peer's end ends the socket, as in node:net.
+   */
+  allowHalfOpen?: boolean;
 }
 
 const SEND_FLAGS: [keyof SendToOptions, string][] = [
@@ -115,6 +120,7 @@ export function streamSizes(options: ActiveStreamOptions): { input: number; outp
   if (encoding !== undefined && (typeof encoding !== 'string' || !Buffer.isEncoding(encoding))) {
     throw invalidArgValue('encoding', encoding, 'is not an encoding Buffer knows');
   }
+  if (options.allowHalfOpen !== undefined) validateBoolean(options.allowHalfOpen, 'allowHalfOpen');
   return { input: bufferSize(options.inputBufferSize, 'inputBufferSize'), output: bufferSize(options.outputBufferSize, 'outputBufferSize') };
 }
 
@@ -130,7 +136,7 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
   constructor(objectMode: boolean, options: ActiveStreamOptions) {
     const sizes = streamSizes(options);
     super({
-      allowHalfOpen: true,
+      allowHalfOpen: options.allowHalfOpen ?? true,
       objectMode,
       readableHighWaterMark: objectMode ? 256 : sizes.input,
       writableHighWaterMark: objectMode ? 256 : sizes.output,
@@ -141,6 +147,49 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
 
   /** @internal The native watcher reads for the stream. */
   _reading = false;
+
+  /** True while {@link connect} waits for the connection to complete (node:net's `connecting`). */
+  connecting = false;
+
+  /** @internal setTimeout's timer (kept in `_extra`). */
+  declare _idleTimer: NodeJS.Timeout | null;
+  /** @internal setTimeout's ms (kept in `_extra`). */
+  declare _idleMs: number;
+
+  /**
+   * Emits `'timeout'` once the socket has seen no reads and no writes for `msecs` ms (0
+   * disables it), as node:net does: the socket stays open, and any activity arms the timer
+   * again. `callback` is added as a one-time `'timeout'` listener (removed when `msecs` is 0).
+   * The timer never keeps the event loop alive.
+   */
+  setTimeout(msecs: number, callback?: () => void): this {
+    if (typeof msecs !== 'number') throw invalidArgType('msecs', 'of type number', msecs);
+    if (!(msecs >= 0) || msecs === Infinity) throw outOfRange('msecs', 'a finite number >= 0', msecs);
+    if (callback !== undefined && typeof callback !== 'function') throw invalidArgType('callback', 'a function', callback);
+    const old = this._idleTimer;
+    if (old) clearTimeout(old);
+    if (msecs === 0 || this.destroyed) {
+      this._idleTimer = null;
+      if (callback) this.removeListener('timeout', callback);
+      return this;
+    }
+    // Node's timers take at most 2^31 - 1 ms.
+    this._idleMs = msecs;
+    this._idleTimer = setTimeout(() => this.emit('timeout'), Math.min(msecs, 0x7fffffff)).unref();
+    if (callback) this.once('timeout', callback);
+    return this;
+  }
+
+  /** The idle timeout set by {@link setTimeout} in ms, or undefined when none is set. */
+  get timeout(): number | undefined {
+    return this._idleTimer ? this._idleMs : undefined;
+  }
+
+  /** @internal Activity (a read or a write) restarts the idle timer of setTimeout. */
+  _touch(): void {
+    const x = this._extra;
+    if (x !== null && x.idleTimer !== null) x.idleTimer.refresh();
+  }
 
   /** @internal Starts the watcher's reads (mode, messages per batch) unless running or closed. */
   _startReading(mode: number, batch: number, wantAddresses: boolean, syscall: string): void {
@@ -265,8 +314,26 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
     throw last;
   }
 
-  /** @internal One connect(2), waiting for completion when it is in progress. */
+  /**
+   * @internal One connect(2), waiting for completion when it is in progress; `connecting`
+   * meanwhile, `'connect'` and `'ready'` after, as node:net. Errors name the address.
+   */
   async _connectRaw(family: number, bytes: Uint8Array, port: number, scopeId: number, deadline: number | undefined, options: ConnectOptions): Promise<void> {
+    this.connecting = true;
+    try {
+      await this._connectOnce(family, bytes, port, scopeId, deadline, options);
+    } catch (err) {
+      throw atAddress(err, { family: family as 4 | 6 | 1, bytes, port, scopeId });
+    } finally {
+      this.connecting = false;
+    }
+    this._touch();
+    this.emit('connect');
+    this.emit('ready');
+  }
+
+  /** @internal See _connectRaw. */
+  async _connectOnce(family: number, bytes: Uint8Array, port: number, scopeId: number, deadline: number | undefined, options: ConnectOptions): Promise<void> {
     const h = this._open('connect');
     const r = H.connect(h, family, bytes, port, scopeId);
     if (r !== 0) {
@@ -325,7 +392,7 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
         ? H.sendto(h, buffer, start, end, flags, target.family, target.bytes, target.port, target.scopeId)
         : H.sendto(h, buffer, start, end, flags);
       if (r >= 0) return r;
-      if (r !== -C.EAGAIN! || options.dontWait) throw failure(r, 'send');
+      if (r !== -C.EAGAIN! || options.dontWait) throw target ? atAddress(failure(r, 'send'), target) : failure(r, 'send');
       await this._waitWritable('send', options.timeout, options.signal);
     }
   }
@@ -337,7 +404,7 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
   _sendTurn(_event: string, _timeout: number | undefined, _signal: AbortSignal | undefined, _dontWait: boolean): Promise<void> | void {}
 
   /** @internal The explicit destination of sendTo, if any. */
-  async _sendTarget(options: SendToOptions): Promise<{ family: number; bytes: Uint8Array; port: number; scopeId: number } | null> {
+  async _sendTarget(options: SendToOptions): Promise<SockaddrArgs | null> {
     if (options.remoteFilename !== undefined) {
       if (this._kind.addressFamily !== 'local') throw invalidArgType('options.remoteFilename', 'absent on an internet socket', options.remoteFilename);
       if (typeof options.remoteFilename !== 'string') throw invalidArgType('options.remoteFilename', 'of type string', options.remoteFilename);
@@ -461,6 +528,10 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
 
   override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {
     this._reading = false;
+    if (this._idleTimer) {
+      clearTimeout(this._idleTimer);
+      this._idleTimer = null;
+    }
     // 'close' (and close()) still come only once the fd is closed.
     whenClosed(this._closeHandle(this._closesQueued()), () => callback(err));
   }
@@ -470,7 +541,7 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
     return false;
   }
 }
-extraAccessors(ActiveSocketBase.prototype, { _closeWithoutShutdown: 'closeWithoutShutdown' });
+extraAccessors(ActiveSocketBase.prototype, { _closeWithoutShutdown: 'closeWithoutShutdown', _idleTimer: 'idleTimer', _idleMs: 'idleMs' });
 
 function bounds(buffer: Uint8Array, start: unknown, end: unknown): { start: number; end: number } {
   const s = start ?? 0;

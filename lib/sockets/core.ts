@@ -12,7 +12,7 @@ import { SocketClosedError, socketErrorFor } from '../errors.js';
 import { invalidArgType, validateObject } from '../internal/validate.js';
 import { WaitQueue } from '../internal/wait.js';
 import type { InetAddress } from '../address/index.js';
-import { check, checkData, errnoCode, failure } from './syscall.js';
+import { checkAt, checkData, errnoCode, failure } from './syscall.js';
 import { decodeSockaddr, inetSockaddr, localSockaddr, type InetName, type LocalName } from './sockaddr.js';
 import { getSocketOption, setSocketOption, type SocketOptionValue, type SocketTypeName } from './options.js';
 import { literalHost, resolvePort, type HostDesignator, type PortDesignator } from './resolve.js';
@@ -85,6 +85,9 @@ export interface SocketExtra {
   shutdownAfterRing: boolean;
   /** Byte streams: a read asked for before connect, to start on connect. */
   readDeferred: boolean;
+  /** Active sockets: setTimeout's idle timer, and its ms. */
+  idleTimer: NodeJS.Timeout | null;
+  idleMs: number;
 }
 
 /** The extra state of a socket that needs none: what `_more()` starts from, and what lets it go. */
@@ -102,6 +105,8 @@ const NO_EXTRA: Readonly<SocketExtra> = Object.freeze({
   ringWaits: null,
   shutdownAfterRing: false,
   readDeferred: false,
+  idleTimer: null,
+  idleMs: 0,
 });
 const EXTRA_FIELDS = Object.keys(NO_EXTRA) as (keyof SocketExtra)[];
 
@@ -255,7 +260,7 @@ export function SocketCore<TBase extends Ctor<NodeJS.EventEmitter>>(Base: TBase)
       if (this._kind.addressFamily === 'local') {
         if (typeof address !== 'string') throw invalidArgType('address', 'a filename string for a local socket', address);
         const sa = localSockaddr(address, options.abstract === true);
-        check(H.bind(h, sa.family, sa.bytes, 0, 0), 'bind');
+        checkAt(H.bind(h, sa.family, sa.bytes, 0, 0), 'bind', sa);
         return this;
       }
       const host = literalHost(address as HostDesignator, 'address');
@@ -269,7 +274,7 @@ export function SocketCore<TBase extends Ctor<NodeJS.EventEmitter>>(Base: TBase)
     /** @internal Binds to an internet address, mapping IPv4 onto an IPv6 socket. */
     _bindInet(host: InetAddress, port: number): void {
       const sa = this._inetArgs(host, port, 'bind');
-      check(H.bind(this._open('bind'), sa.family, sa.bytes, sa.port, sa.scopeId), 'bind');
+      checkAt(H.bind(this._open('bind'), sa.family, sa.bytes, sa.port, sa.scopeId), 'bind', sa);
     }
 
     /** @internal Native arguments for an internet address on this socket's family. */
@@ -285,6 +290,26 @@ export function SocketCore<TBase extends Ctor<NodeJS.EventEmitter>>(Base: TBase)
       if (sa.family === 6 && !this._kind.ipv6) throw socketErrorFor('EAFNOSUPPORT', syscall, `(an IPv6 address on an IPv4 socket)`);
       return sa;
     }
+
+    /**
+     * Lets the event loop exit while this socket's waits (reads, accepts, connects) are all
+     * that keep it alive, as node:net's `unref()`. Returns the socket.
+     */
+    unref(): this {
+      if (this._fdHandle !== null) H.setRef(this._fdHandle, false);
+      this._refChanged(false);
+      return this;
+    }
+
+    /** Undoes {@link unref}: the socket's waits keep the event loop alive again (the default). */
+    ref(): this {
+      if (this._fdHandle !== null) H.setRef(this._fdHandle, true);
+      this._refChanged(true);
+      return this;
+    }
+
+    /** @internal Hook for what else a socket holds the loop with (passive sockets). */
+    _refChanged(_ref: boolean): void {}
 
     /** @internal Waits until the fd is readable (or errors, or hangs up). */
     _waitReadable(event: string, timeout?: number, signal?: AbortSignal): Promise<void> {

@@ -6,7 +6,7 @@
  */
 import type { Duplex } from 'node:stream';
 import type { InetAddress } from '../address/index.js';
-import type { InetName, LocalName } from './sockaddr.js';
+import type { InetName, LocalName, NetAddress } from './sockaddr.js';
 import type { SocketOptionValue, SocketTypeName } from './options.js';
 import type { BindOptions } from './core.js';
 import type { ConnectOptions, ReceiveFromOptions, ReceiveFromResult, SendToOptions } from './active.js';
@@ -38,6 +38,10 @@ export interface Socket {
   setOption(name: string, value: unknown): void;
   bindAddress(address: HostDesignator | string, options?: BindOptions): this;
   close(options?: { abort?: boolean }): Promise<void>;
+  /** Lets the event loop exit while this socket is all that keeps it alive (node:net's unref). */
+  unref(): this;
+  /** Undoes {@link unref} (the default). */
+  ref(): this;
   [Symbol.asyncDispose](): Promise<void>;
 }
 /** IOLib's `socket`: every socket is an instance. */
@@ -56,6 +60,10 @@ export interface ActiveSocket extends Socket, Duplex {
   readonly inputBufferSize: number;
   readonly outputBufferSize: number;
   readonly encoding: BufferEncoding | null;
+  /** True while connect() waits (node:net's `connecting`). */
+  readonly connecting: boolean;
+  /** Emits 'timeout' after `msecs` ms without reads or writes (node:net's setTimeout). */
+  setTimeout(msecs: number, callback?: () => void): this;
   [Symbol.asyncDispose](): Promise<void>;
 }
 /** IOLib's `active-socket`. */
@@ -66,6 +74,8 @@ export interface PassiveSocket extends Socket {
   listenOn(options?: { backlog?: number }): this;
   isListening(): boolean;
   acceptConnection(options?: AcceptOptions): Promise<ActiveSocket | null>;
+  /** The bound address as net.Server's address() gives it. */
+  address(): NetAddress | string | null;
   [Symbol.asyncIterator](): AsyncIterator<ActiveSocket>;
 }
 /** IOLib's `passive-socket`. */

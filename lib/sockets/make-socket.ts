@@ -55,18 +55,24 @@ export type AnySocket =
   | SocketDatagramInternetActive | SocketDatagramLocalActive | SocketSeqpacketLocalActive | SocketSeqpacketLocalPassive
   | SocketRawInternetActive;
 
+/** What a passive socket's connections get unless acceptConnection says otherwise. */
+function acceptDefaults(options: MakeSocketOptions): ActiveStreamOptions {
+  const { inputBufferSize, outputBufferSize, encoding, allowHalfOpen } = options;
+  return { inputBufferSize, outputBufferSize, encoding, allowHalfOpen };
+}
+
 const COMMON = ['addressFamily', 'type', 'connect', 'inputBufferSize', 'outputBufferSize', 'timeout', 'signal'];
 const INET_LOCAL_END = ['ipv6', 'localHost', 'localPort', 'interface', 'reuseAddress', 'reusePort'];
 const LOCAL_END = ['localFilename', 'abstract'];
 
 // IOLib's table: which keywords each (family, type, connect) takes.
 const VALID: Record<string, readonly string[]> = {
-  'internet stream active': [...COMMON, ...INET_LOCAL_END, 'remoteHost', 'remotePort', 'keepalive', 'nodelay', 'encoding'],
-  'internet stream passive': [...COMMON, ...INET_LOCAL_END, 'backlog', 'encoding'],
-  'local stream active': [...COMMON, ...LOCAL_END, 'remoteFilename', 'encoding'],
-  'local stream passive': [...COMMON, ...LOCAL_END, 'backlog', 'reuseAddress', 'encoding'],
-  'local seqpacket active': [...COMMON, ...LOCAL_END, 'remoteFilename'],
-  'local seqpacket passive': [...COMMON, ...LOCAL_END, 'backlog', 'reuseAddress'],
+  'internet stream active': [...COMMON, ...INET_LOCAL_END, 'remoteHost', 'remotePort', 'keepalive', 'nodelay', 'encoding', 'allowHalfOpen'],
+  'internet stream passive': [...COMMON, ...INET_LOCAL_END, 'backlog', 'encoding', 'allowHalfOpen'],
+  'local stream active': [...COMMON, ...LOCAL_END, 'remoteFilename', 'encoding', 'allowHalfOpen'],
+  'local stream passive': [...COMMON, ...LOCAL_END, 'backlog', 'reuseAddress', 'encoding', 'allowHalfOpen'],
+  'local seqpacket active': [...COMMON, ...LOCAL_END, 'remoteFilename', 'allowHalfOpen'],
+  'local seqpacket passive': [...COMMON, ...LOCAL_END, 'backlog', 'reuseAddress', 'allowHalfOpen'],
   'internet datagram active': [...COMMON, ...INET_LOCAL_END, 'remoteHost', 'remotePort', 'broadcast'],
   'local datagram active': [...COMMON, ...LOCAL_END, 'remoteFilename'],
   'internet raw active': [...COMMON, 'ipv6', 'localHost', 'remoteHost', 'interface', 'broadcast', 'protocol'],
@@ -197,7 +203,7 @@ async function makeInternetPassive(options: MakeSocketOptions): Promise<SocketSt
   const port = resolvePort(options.localPort, 'localPort', 'tcp');
   const fd = openFd(ipv6 ? C.AF_INET6! : C.AF_INET!, 'stream');
   const socket = new SocketStreamInternetPassive(fd, kindOf('internet', ipv6, 'stream', 'tcp'));
-  socket._acceptDefaults = { inputBufferSize: options.inputBufferSize, outputBufferSize: options.outputBufferSize, encoding: options.encoding };
+  socket._acceptDefaults = acceptDefaults(options);
   return guarded(socket, (s) => {
     applyOptions(s, options, true);
     s.bindAddress(host ?? '0.0.0.0', { port });
@@ -291,7 +297,7 @@ async function makeLocalSocket(type: SocketTypeName, connect: 'active' | 'passiv
       throw invalidArgValue('localFilename', undefined, 'is required for a passive local socket');
     }
     const socket = type === 'stream' ? new SocketStreamLocalPassive(fd, kind) : new SocketSeqpacketLocalPassive(fd, kind);
-    socket._acceptDefaults = { inputBufferSize: options.inputBufferSize, outputBufferSize: options.outputBufferSize, encoding: options.encoding };
+    socket._acceptDefaults = acceptDefaults(options);
     return guarded(socket, async (s) => {
       if (!abstract) await removeStaleSocketFile(options.localFilename!);
       s.bindAddress(options.localFilename!, { abstract });

@@ -115,7 +115,10 @@ export class MessageActiveBase extends ActiveSocketBase {
     const words = wordsOf(info);
     let at = offset;
     let more = true;
-    if (count > 0) this._skipReadAhead();
+    if (count > 0) {
+      this._touch();
+      this._skipReadAhead();
+    }
     for (let i = 0; i < count; i++) {
       const len = words[2 * i]!;
       const data = viewOf(pool, at, len);
@@ -186,6 +189,7 @@ export class MessageActiveBase extends ActiveSocketBase {
 
   /** @internal Sends messages in order: one sendmmsg per run the kernel takes at once. */
   _writeBatch(chunks: MessageChunk[], callback: WriteCallback): void {
+    this._touch();
     let bufs: Uint8Array[];
     let targets: Target[] | undefined;
     try {

@@ -10,7 +10,9 @@ import { invalidArgType, outOfRange, validateBoolean, validateObject, validateSi
 import { SocketCore } from './core.js';
 import { check, failure } from './syscall.js';
 import { streamSizes, type ActiveStreamOptions } from './active.js';
+import { holdLoop, releaseLoop } from './loop-hold.js';
 import type { InetAddress } from '../address/index.js';
+import { netAddressOf, type NetAddress } from './sockaddr.js';
 
 /** Options of `acceptConnection`. */
 export interface AcceptOptions extends ActiveStreamOptions {
@@ -43,6 +45,8 @@ export abstract class PassiveSocketBase<Conn> extends SocketCore(EventEmitter) {
    * (IOLib's accept-connection defaults the external format to the server's): makeSocket's.
    */
   _acceptDefaults: ActiveStreamOptions = {};
+  /** @internal unref() was called: listening does not keep the event loop alive. */
+  _unrefd = false;
 
   /** True once listening. */
   isListening(): boolean {
@@ -79,7 +83,25 @@ export abstract class PassiveSocketBase<Conn> extends SocketCore(EventEmitter) {
     const backlog = validateBacklog(options.backlog);
     check(H.listen(this._open('listen'), backlog), 'listen');
     this._listening = true;
+    if (!this._unrefd) holdLoop(this);
     return this;
+  }
+
+  override _refChanged(ref: boolean): void {
+    this._unrefd = !ref;
+    if (ref && this._listening && this.isOpen()) holdLoop(this);
+    else releaseLoop(this);
+  }
+
+  /**
+   * The bound address as net.Server's `address()` gives it: `{ address, family, port }` for an
+   * internet socket, the filename for a local one (an abstract name with a leading NUL).
+   */
+  address(): NetAddress | string | null {
+    if (!this.isOpen()) return null;
+    const name = this.localName();
+    if ('host' in name) return netAddressOf(name);
+    return name.abstract ? `\0${name.filename}` : name.filename;
   }
 
   /**
@@ -101,6 +123,7 @@ export abstract class PassiveSocketBase<Conn> extends SocketCore(EventEmitter) {
           inputBufferSize: options.inputBufferSize ?? d.inputBufferSize,
           outputBufferSize: options.outputBufferSize ?? d.outputBufferSize,
           encoding: options.encoding ?? d.encoding,
+          allowHalfOpen: options.allowHalfOpen ?? d.allowHalfOpen,
         });
       }
       if (r !== -C.EAGAIN!) {
@@ -140,6 +163,7 @@ export abstract class PassiveSocketBase<Conn> extends SocketCore(EventEmitter) {
     validateObject(options, 'options');
     if (!this._closing) {
       this._listening = false;
+      releaseLoop(this);
       this._beforeClose();
       this._closeHandle();
       this._closing = Promise.resolve();

@@ -46,6 +46,18 @@ export interface LocalName {
   abstract: boolean;
 }
 
+/** An internet socket's address as node:net's `address()` gives it. */
+export interface NetAddress {
+  address: string;
+  family: 'IPv4' | 'IPv6';
+  port: number;
+}
+
+/** node:net's form of an internet name. */
+export function netAddressOf(name: InetName): NetAddress {
+  return { address: name.host.toString(), family: name.host.type === 'ipv6' ? 'IPv6' : 'IPv4', port: name.port };
+}
+
 /** Builds the address object for raw address bytes (4 or 16 of them). */
 export function inetAddressFromBytes(bytes: Uint8Array, scopeId = 0): InetAddress {
   if (bytes.length === 4) return new Ipv4Address(bytes);
@@ -60,6 +72,19 @@ export function decodeSockaddr(raw: RawSockaddr): InetName | LocalName | null {
   if (family === 4 || family === 6) return { host: inetAddressFromBytes(bytes, scopeId), port };
   if (family === 1) return decodeLocalPath(bytes);
   return null;
+}
+
+/** Where a call went, for its error: `address` and `port`, or `address` and `path` (local). */
+export type Endpoint = { address: string; port: number } | { address: string; path: string };
+
+/** The endpoint native sockaddr arguments name (abstract names print with a leading '@'). */
+export function endpointOf(sa: SockaddrArgs): Endpoint {
+  if (sa.family === 1) {
+    const name = decodeLocalPath(sa.bytes);
+    const text = name.abstract ? `@${name.filename}` : name.filename;
+    return { address: text, path: text };
+  }
+  return { address: inetAddressFromBytes(sa.bytes, sa.scopeId).toString(), port: sa.port };
 }
 
 /** Decodes sun_path bytes: a leading NUL marks the abstract namespace. */

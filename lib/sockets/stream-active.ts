@@ -14,6 +14,8 @@ import { WaitQueue } from '../internal/wait.js';
 import { ActiveSocketBase, type ActiveStreamOptions } from './active.js';
 import { extraAccessors } from './core.js';
 import { failure } from './syscall.js';
+import { netAddressOf, type NetAddress } from './sockaddr.js';
+import { invalidArgType } from '../internal/validate.js';
 
 const READ_BYTES = 1;
 /**
@@ -55,6 +57,10 @@ export class StreamActiveBase extends ActiveSocketBase {
   declare _shutdownAfterRing: boolean;
   /** @internal Reading was asked for before the socket was connected: start on connect. */
   declare _readDeferred: boolean;
+  /** @internal See bytesRead. */
+  _bytesRead = 0;
+  /** @internal See bytesWritten. */
+  _bytesWritten = 0;
 
   /** @internal */
   constructor(options: ActiveStreamOptions) {
@@ -65,9 +71,118 @@ export class StreamActiveBase extends ActiveSocketBase {
     this._startReading(READ_BYTES, 0, false, 'read');
   }
 
+  /** @internal `n` bytes left the stream for the kernel (or the send ring, which keeps their order). */
+  _wrote(n: number): void {
+    this._bytesWritten += n;
+    this._touch();
+  }
+
+  /** Bytes read from the socket by its stream (node:net's `bytesRead`). */
+  get bytesRead(): number {
+    return this._bytesRead;
+  }
+
+  /**
+   * Bytes the socket has handed to the kernel: written, or copied into the send ring that
+   * hands them on in order (node:net's `bytesWritten` also counts bytes still queued).
+   */
+  get bytesWritten(): number {
+    return this._bytesWritten;
+  }
+
+  /** The peer's address text (node:net's `remoteAddress`); undefined for local sockets or when not connected. */
+  get remoteAddress(): string | undefined {
+    return this.remoteHost?.toString();
+  }
+
+  /** 'IPv4' or 'IPv6' for the peer (node:net's `remoteFamily`); undefined for local sockets. */
+  get remoteFamily(): 'IPv4' | 'IPv6' | undefined {
+    const host = this.remoteHost;
+    return host === undefined ? undefined : host.type === 'ipv6' ? 'IPv6' : 'IPv4';
+  }
+
+  /** The local address text (node:net's `localAddress`); undefined for local sockets. */
+  get localAddress(): string | undefined {
+    return this.localHost?.toString();
+  }
+
+  /** 'IPv4' or 'IPv6' for the local end (node:net's `localFamily`); undefined for local sockets. */
+  get localFamily(): 'IPv4' | 'IPv6' | undefined {
+    const host = this.localHost;
+    return host === undefined ? undefined : host.type === 'ipv6' ? 'IPv6' : 'IPv4';
+  }
+
+  /**
+   * The local address as node:net's `address()` gives it: `{ address, family, port }`, or `{}`
+   * for a local socket or a closed one.
+   */
+  address(): NetAddress | Record<string, never> {
+    const name = this._inetName('local');
+    return name ? netAddressOf(name) : {};
+  }
+
+  /** True until the socket is connected (node:net's `pending`): connecting, unconnected or closed. */
+  get pending(): boolean {
+    return this.connecting || this._peer() === null;
+  }
+
+  /** node:net's `readyState`: 'opening', 'open', 'readOnly', 'writeOnly' or 'closed'. */
+  get readyState(): 'opening' | 'open' | 'readOnly' | 'writeOnly' | 'closed' {
+    if (this.connecting) return 'opening';
+    if (this.readable) return this.writable ? 'open' : 'readOnly';
+    return this.writable ? 'writeOnly' : 'closed';
+  }
+
+  /**
+   * Sets TCP_NODELAY (default true), as node:net's `setNoDelay`; nothing on a local socket or
+   * a closed one. Returns the socket.
+   */
+  setNoDelay(noDelay = true): this {
+    if (this._kind.addressFamily === 'internet' && this.isOpen()) this.setOption('tcpNodelay', Boolean(noDelay));
+    return this;
+  }
+
+  /**
+   * Sets SO_KEEPALIVE, and with `initialDelay` (ms, rounded down to seconds) TCP_KEEPIDLE, as
+   * node:net's `setKeepAlive`; nothing on a local socket or a closed one. Returns the socket.
+   */
+  setKeepAlive(enable = false, initialDelay = 0): this {
+    if (typeof initialDelay !== 'number') throw invalidArgType('initialDelay', 'of type number', initialDelay);
+    if (this._kind.addressFamily !== 'internet' || !this.isOpen()) return this;
+    const on = Boolean(enable);
+    this.setOption('keepAlive', on);
+    const seconds = Math.floor(initialDelay / 1000);
+    if (on && seconds >= 1) this.setOption('tcpKeepIdle', Math.min(seconds, 32767));
+    return this;
+  }
+
+  /** Ends the writable side, then destroys the socket once its writes are done (node:net's `destroySoon`). */
+  destroySoon(): void {
+    if (this.writable) this.end();
+    if (this.writableFinished) this.destroy();
+    else this.once('finish', () => this.destroy());
+  }
+
+  /**
+   * Closes a TCP connection with a reset (RST) instead of a FIN: SO_LINGER 0, then destroy, as
+   * node:net's `resetAndDestroy`. A local socket has no reset: ERR_INVALID_HANDLE_TYPE.
+   */
+  resetAndDestroy(): this {
+    if (this._kind.addressFamily !== 'internet') {
+      const err = new TypeError('resetAndDestroy() needs a TCP socket') as TypeError & { code: string };
+      err.code = 'ERR_INVALID_HANDLE_TYPE';
+      throw err;
+    }
+    if (this.isOpen()) this.setOption('linger', { onoff: true, linger: 0 });
+    this.destroy();
+    return this;
+  }
+
   /** @internal A batch from the native watcher. */
   _onNativeRead(data: Buffer | null, status: number): void {
     if (data) {
+      this._bytesRead += data.length;
+      this._touch();
       this._skipReadAhead();
       if (!this.push(data)) this._stopReading();
     }
@@ -103,6 +218,7 @@ export class StreamActiveBase extends ActiveSocketBase {
       const ws = (this as unknown as { _writableState: WritableStateFlags })._writableState;
       if (ws.length === 0 && !ws.writing && !ws.corked && !ws.ending && !ws.destroyed && !ws.errored && ws.constructed && !this._ringInUse) {
         const n = H.write(this._fdHandle, chunk);
+        if (n > 0) this._wrote(n);
         if (n === chunk.length) return true;
         // The rest, or the whole chunk after an error, takes the stream's path, which reports it.
         if (n > 0) chunk = chunk.subarray(n);
@@ -120,6 +236,7 @@ export class StreamActiveBase extends ActiveSocketBase {
     const h = this._fdHandle;
     const n = h === null ? -C.EBADF! : H.write(h, chunk);
     if (n === chunk.length) {
+      this._wrote(n);
       callback();
       return;
     }
@@ -145,6 +262,7 @@ export class StreamActiveBase extends ActiveSocketBase {
       callback(failure(n, 'write'));
       return;
     }
+    if (n > 0) this._wrote(n);
     const rest = advance(chunks, n < 0 ? 0 : n);
     if (rest.length === 0) {
       callback();
@@ -166,6 +284,7 @@ export class StreamActiveBase extends ActiveSocketBase {
       callback(failure(n, 'write'));
       return;
     }
+    if (n > 0) this._wrote(n);
     this._ringInUse = true;
     const rest = advance(chunks, n);
     if (rest.length === 0) {

@@ -6,7 +6,8 @@
  */
 import { getSystemErrorName } from 'node:util';
 import { native } from '../native.js';
-import { SocketClosedError, socketErrorFor, type SocketError } from '../errors.js';
+import { SocketClosedError, SocketError, socketErrorFor } from '../errors.js';
+import { endpointOf, type SockaddrArgs } from './sockaddr.js';
 
 /** The errno name ('ECONNREFUSED') of a negative native result. */
 export function errnoCode(result: number): string {
@@ -39,4 +40,23 @@ export function check(result: number, syscall: string): number {
 export function checkData<T>(result: T | number, syscall: string): T {
   if (typeof result === 'number' && result < 0) throw failure(result, syscall);
   return result as T;
+}
+
+/**
+ * Names the address a failed connect, bind or send was about, as node:net does
+ * (`connect ECONNREFUSED 127.0.0.1:1`, with `address` and `port`, or `path`). Other errors
+ * (closed sockets, timeouts, aborts) pass through unchanged.
+ */
+export function atAddress(err: unknown, sa: SockaddrArgs): unknown {
+  if (!(err instanceof SocketError) || err instanceof SocketClosedError || err.address !== undefined) return err;
+  const at = endpointOf(sa);
+  Object.assign(err, at);
+  err.message += ` ${'port' in at ? `${at.address.includes(':') ? `[${at.address}]` : at.address}:${at.port}` : at.address}`;
+  return err;
+}
+
+/** As {@link check} for a call on an address: the error names it. */
+export function checkAt(result: number, syscall: string, sa: SockaddrArgs): number {
+  if (result < 0) throw atAddress(failure(result, syscall), sa);
+  return result;
 }

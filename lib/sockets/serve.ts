@@ -1,0 +1,60 @@
+/**
+ * serve(): a node:net based server (http, https, http2, tls, net) fed from an iolib passive
+ * socket, each accepted connection handed to it as node:net's listener does.
+ * @module
+ */
+import { EventEmitter } from 'node:events';
+import { Server as TlsServer, type TLSSocket } from 'node:tls';
+import { invalidArgType } from '../internal/validate.js';
+import { PassiveSocket } from './kinds.js';
+import { StreamActiveBase } from './stream-active.js';
+
+/** What serve() feeds: anything that takes connections as `'connection'` events. */
+export interface ConnectionServer {
+  emit(event: 'connection', socket: unknown): boolean;
+  once(event: 'close', listener: () => void): unknown;
+  off(event: 'close', listener: () => void): unknown;
+}
+
+/**
+ * Serves `server` (an `http.Server`, `https.Server`, `http2` server, `tls.Server` or
+ * `net.Server` that was never `listen()`ed) from the passive socket `listener`: every accepted
+ * connection is emitted to it as `'connection'`, as its own listening handle would. Closing
+ * the server (`server.close()`) closes `listener`; closing `listener` ends the serving.
+ * Resolves once accepting ends; rejects with an accept error that is not the listener's close.
+ *
+ * ```ts
+ * const listener = await makeSocket({ connect: 'passive', localHost: '127.0.0.1', localPort: 8080 });
+ * serve(http.createServer((req, res) => res.end('hello')), listener);
+ * ```
+ */
+export async function serve(server: ConnectionServer, listener: PassiveSocket): Promise<void> {
+  if (!(server instanceof EventEmitter)) throw invalidArgType('server', 'an EventEmitter such as an http.Server', server);
+  if (!(listener instanceof PassiveSocket)) throw invalidArgType('listener', 'a passive iolib socket', listener);
+  const stop = () => void listener.close();
+  server.once('close', stop);
+  // TLS over a JavaScript stream loses the peer's address in Node (the TLS socket asks a
+  // handle that has none): give the TLS socket its connection's address members.
+  const secured = (tlsSocket: TLSSocket) => lendAddresses(tlsSocket);
+  if (server instanceof TlsServer) server.on('secureConnection', secured);
+  try {
+    for await (const conn of listener) server.emit('connection', conn);
+  } finally {
+    server.off('close', stop);
+    server.off('secureConnection', secured);
+  }
+}
+
+const ADDRESS_MEMBERS = ['remoteAddress', 'remotePort', 'remoteFamily', 'localAddress', 'localPort', 'localFamily'] as const;
+
+/** Makes a TLS socket layered over one of ours answer its address members from it. */
+function lendAddresses(tlsSocket: TLSSocket): void {
+  // The JSStreamSocket Node wraps a non-net stream in keeps it as `stream`.
+  const wrap = (tlsSocket as unknown as { ssl?: { _parentWrap?: { stream?: unknown } } }).ssl?._parentWrap;
+  const conn = wrap?.stream;
+  if (!(conn instanceof StreamActiveBase) || tlsSocket.remoteAddress !== undefined) return;
+  for (const name of ADDRESS_MEMBERS) {
+    Object.defineProperty(tlsSocket, name, { configurable: true, enumerable: false, get: () => conn[name] });
+  }
+  Object.defineProperty(tlsSocket, 'address', { configurable: true, enumerable: false, writable: true, value: () => conn.address() });
+}
