@@ -291,6 +291,17 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
     validateTimeout(options.timeout, 'options.timeout');
     validateSignal(options.signal, 'options.signal');
     this._open('connect');
+    // As node:net: connecting from the call on, through a name's look-up.
+    this.connecting = true;
+    try {
+      return await this._connectTo(address, options);
+    } finally {
+      this.connecting = false;
+    }
+  }
+
+  /** @internal connect() past its argument checks. */
+  async _connectTo(address: HostDesignator, options: ConnectOptions): Promise<this> {
     const deadline = options.timeout === undefined ? undefined : Date.now() + options.timeout;
     if (this._kind.addressFamily === 'local') {
       if (typeof address !== 'string') throw invalidArgType('address', 'a filename string for a local socket', address);

@@ -1,0 +1,285 @@
+/**
+ * node:net's Socket and Server members on iolib sockets, with node:net's meaning: idle timeouts,
+ * socket options, addresses, byte counters, connection state, resets, half-open policy, ref
+ * and unref (in child processes), and errors that name their address.
+ */
+import { expect } from 'chai';
+import { once } from 'node:events';
+import { execFile } from 'node:child_process';
+import * as net from 'node:net';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import {
+  makeSocket, SocketStreamInternetActive, SocketStreamInternetPassive, SocketStreamLocalActive, SocketStreamLocalPassive,
+  SocketDatagramInternetActive, SocketConnectionRefusedError, SocketAddressInUseError, SocketError,
+} from '../../lib/sockets/index.js';
+import { Cleanup, freePort, iolibPair, netServer, payload, readAll, rejectsWith, sha256, tmpSocketPath } from '../helpers/sockets.js';
+
+const run = promisify(execFile);
+const libIndex = fileURLToPath(new URL('../../lib/index.js', import.meta.url));
+
+/** Narrows a socket to `Cls`, failing the test otherwise. */
+function expectClass<T>(value: unknown, Cls: abstract new (...args: never[]) => T): T {
+  expect(value).to.be.instanceOf(Cls);
+  return value as T;
+}
+
+describe('node:net members on iolib sockets', function () {
+  const cleanup = new Cleanup();
+  afterEach(() => cleanup.run());
+
+  describe('setTimeout', function () {
+    it("emits 'timeout' after the idle time, keeps the socket open, and activity arms it again", async function () {
+      const { client, conn } = await iolibPair(cleanup);
+      const t0 = Date.now();
+      client.setTimeout(80);
+      expect(client.timeout).to.equal(80);
+      await once(client, 'timeout');
+      expect(Date.now() - t0).to.be.at.least(75);
+      expect(client.destroyed).to.equal(false);
+      // A read arms it again: the second 'timeout' comes a full idle period after the data.
+      conn.write('x');
+      await once(client, 'data');
+      const t1 = Date.now();
+      await once(client, 'timeout');
+      expect(Date.now() - t1).to.be.at.least(75);
+      client.write('still open');
+      expect(String(await once(conn, 'data'))).to.equal('still open');
+    });
+
+    it('takes a one-time callback; setTimeout(0) cancels the timer and removes the callback', async function () {
+      const { client } = await iolibPair(cleanup);
+      let calls = 0;
+      const cb = () => calls++;
+      client.setTimeout(30, cb);
+      expect(client.listenerCount('timeout')).to.equal(1);
+      client.setTimeout(0, cb);
+      expect(client.listenerCount('timeout')).to.equal(0);
+      expect(client.timeout).to.equal(undefined);
+      // A second timer that does fire shows the first never did.
+      client.setTimeout(60);
+      await once(client, 'timeout');
+      expect(calls).to.equal(0);
+    });
+
+    it('rejects a bad duration with a coded error', async function () {
+      const { client } = await iolibPair(cleanup);
+      expect(() => client.setTimeout(-1)).to.throw(RangeError).with.property('code', 'ERR_OUT_OF_RANGE');
+      expect(() => client.setTimeout('5' as unknown as number)).to.throw(TypeError).with.property('code', 'ERR_INVALID_ARG_TYPE');
+      expect(() => client.setTimeout(5, 'cb' as unknown as () => void)).to.throw(TypeError).with.property('code', 'ERR_INVALID_ARG_TYPE');
+    });
+  });
+
+  describe('options, addresses and counters', function () {
+    it('setNoDelay and setKeepAlive set the socket options, as node:net maps them', async function () {
+      const { client } = await iolibPair(cleanup);
+      expect(client.setNoDelay()).to.equal(client);
+      expect(client.getOption('tcpNodelay')).to.equal(true);
+      client.setNoDelay(false);
+      expect(client.getOption('tcpNodelay')).to.equal(false);
+      expect(client.setKeepAlive(true, 7500)).to.equal(client);
+      expect(client.getOption('keepAlive')).to.equal(true);
+      expect(client.getOption('tcpKeepIdle')).to.equal(7);
+      client.setKeepAlive(false);
+      expect(client.getOption('keepAlive')).to.equal(false);
+    });
+
+    it('address(), remoteAddress, remoteFamily, localAddress agree with a node:net peer', async function () {
+      let peer: net.Socket | undefined;
+      const server = cleanup.add(await netServer('127.0.0.1', (s) => (peer = s)));
+      const client = cleanup.add(expectClass(await makeSocket({ remoteHost: '127.0.0.1', remotePort: server.port }), SocketStreamInternetActive));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(client.address()).to.deep.equal({ address: '127.0.0.1', family: 'IPv4', port: peer!.remotePort });
+      expect(client.remoteAddress).to.equal('127.0.0.1');
+      expect(client.remoteFamily).to.equal('IPv4');
+      expect(client.remotePort).to.equal(server.port);
+      expect(client.localAddress).to.equal(peer!.remoteAddress);
+      expect(client.localFamily).to.equal('IPv4');
+      const passive = cleanup.add(expectClass(await makeSocket({ connect: 'passive', localHost: '127.0.0.1', localPort: 0 }), SocketStreamInternetPassive));
+      expect(passive.address()).to.deep.equal({ address: '127.0.0.1', family: 'IPv4', port: passive.localPort });
+      await client.close();
+      expect(client.address()).to.deep.equal({});
+      expect(client.remoteAddress).to.equal(undefined);
+    });
+
+    it('local sockets: address() of a listener is its path, of a connection {}; no remoteAddress', async function () {
+      const path = tmpSocketPath('addr');
+      const server = cleanup.add(expectClass(await makeSocket({ addressFamily: 'local', connect: 'passive', localFilename: path }), SocketStreamLocalPassive));
+      expect(server.address()).to.equal(path);
+      const client = cleanup.add(expectClass(await makeSocket({ addressFamily: 'local', remoteFilename: path }), SocketStreamLocalActive));
+      expect(client.address()).to.deep.equal({});
+      expect(client.remoteAddress).to.equal(undefined);
+      expect(client.setNoDelay(true)).to.equal(client);
+      expect(() => client.resetAndDestroy()).to.throw(TypeError).with.property('code', 'ERR_INVALID_HANDLE_TYPE');
+    });
+
+    it('bytesRead and bytesWritten count what was read and what the kernel took (small writes and the send ring)', async function () {
+      const { client, conn } = await iolibPair(cleanup);
+      const data = payload(3 * 1024 * 1024 + 17);
+      const reading = readAll(conn);
+      client.write(data.subarray(0, 100));
+      client.end(data.subarray(100));
+      await once(client, 'finish');
+      const got = await reading;
+      expect(sha256(got)).to.equal(sha256(data));
+      expect(client.bytesWritten).to.equal(data.length);
+      expect(conn.bytesRead).to.equal(data.length);
+      expect(client.bytesRead).to.equal(0);
+    });
+  });
+
+  describe('connection state', function () {
+    it("connecting is true while connect() waits; 'connect' and 'ready' follow; pending and readyState follow node:net", async function () {
+      const port = (await netServer('127.0.0.1').then((s) => cleanup.add(s))).port;
+      const s = cleanup.add(expectClass(await makeSocket({}), SocketStreamInternetActive));
+      expect(s.pending).to.equal(true);
+      const events: string[] = [];
+      s.on('connect', () => events.push(`connect ${s.connecting}`));
+      s.on('ready', () => events.push('ready'));
+      const connecting = s.connect('127.0.0.1', { port });
+      expect(s.connecting).to.equal(true);
+      expect(s.readyState).to.equal('opening');
+      await connecting;
+      expect(events).to.deep.equal(['connect false', 'ready']);
+      expect(s.connecting).to.equal(false);
+      expect(s.pending).to.equal(false);
+      expect(s.readyState).to.equal('open');
+      s.end();
+      expect(s.readyState).to.equal('readOnly');
+      await s.close();
+      expect(s.readyState).to.equal('closed');
+      expect(s.pending).to.equal(true);
+    });
+
+    it('destroySoon() ends, flushes and then destroys', async function () {
+      const { client, conn } = await iolibPair(cleanup);
+      const data = payload(256 * 1024);
+      const reading = readAll(conn);
+      client.write(data);
+      client.destroySoon();
+      await once(client, 'close');
+      expect(sha256(await reading)).to.equal(sha256(data));
+    });
+
+    it('resetAndDestroy() resets the connection: a node:net peer sees ECONNRESET', async function () {
+      let peer: net.Socket | undefined;
+      const server = cleanup.add(await netServer('127.0.0.1', (p) => (peer = p)));
+      const client = cleanup.add(expectClass(await makeSocket({ remoteHost: '127.0.0.1', remotePort: server.port }), SocketStreamInternetActive));
+      while (!peer) await new Promise((resolve) => setImmediate(resolve));
+      const failed = once(peer, 'error');
+      peer.resume();
+      client.resetAndDestroy();
+      const [err] = await failed;
+      expect((err as NodeJS.ErrnoException).code).to.equal('ECONNRESET');
+    });
+  });
+
+  describe('allowHalfOpen', function () {
+    it('is true by default: after the peer ends, the socket can still write', async function () {
+      const { client, conn } = await iolibPair(cleanup);
+      client.end();
+      conn.resume();
+      await once(conn, 'end');
+      const reading = readAll(client);
+      conn.end('reply after the end');
+      expect(String(await reading)).to.equal('reply after the end');
+    });
+
+    it("false (makeSocket, and a listener's connections): the peer's end ends and closes the socket, as node:net", async function () {
+      const server = cleanup.add(expectClass(await makeSocket({ connect: 'passive', localHost: '127.0.0.1', localPort: 0, allowHalfOpen: false }), SocketStreamInternetPassive));
+      const accepting = server.acceptConnection();
+      const client = cleanup.add(expectClass(await makeSocket({ remoteHost: '127.0.0.1', remotePort: server.localPort!, allowHalfOpen: false }), SocketStreamInternetActive));
+      const conn = cleanup.add(expectClass(await accepting, SocketStreamInternetActive));
+      expect(conn.allowHalfOpen).to.equal(false);
+      conn.resume();
+      client.resume();
+      const closed = once(conn, 'close');
+      // The connection ends its side in turn: the client reads the end.
+      const ended = once(client, 'end');
+      client.end();
+      await Promise.all([closed, ended]);
+      const overridden = server.acceptConnection({ allowHalfOpen: true });
+      const second = cleanup.add(expectClass(await makeSocket({ remoteHost: '127.0.0.1', remotePort: server.localPort! }), SocketStreamInternetActive));
+      expect(cleanup.add(expectClass(await overridden, SocketStreamInternetActive)).allowHalfOpen).to.equal(true);
+      expect(second.allowHalfOpen).to.equal(true);
+    });
+
+    it('is a boolean option of the stream kinds only', async function () {
+      await rejectsWith(makeSocket({ allowHalfOpen: 'no' as unknown as boolean }), TypeError);
+      await rejectsWith(makeSocket({ type: 'datagram', allowHalfOpen: false }), TypeError);
+    });
+  });
+
+  describe('errors name their address', function () {
+    it('connect ECONNREFUSED 127.0.0.1:PORT, with address and port', async function () {
+      const port = await freePort();
+      const err = await rejectsWith(makeSocket({ remoteHost: '127.0.0.1', remotePort: port }), SocketConnectionRefusedError);
+      expect(err.message).to.equal(`connect ECONNREFUSED 127.0.0.1:${port}`);
+      expect(err.address).to.equal('127.0.0.1');
+      expect(err.port).to.equal(port);
+      const s = cleanup.add(expectClass(await makeSocket({}), SocketStreamInternetActive));
+      const again = await rejectsWith(s.connect('127.0.0.1', { port }), SocketConnectionRefusedError);
+      expect(again.message).to.equal(`connect ECONNREFUSED 127.0.0.1:${port}`);
+    });
+
+    it('connect to a missing Unix path: the path is named', async function () {
+      const path = tmpSocketPath('missing');
+      const err = await rejectsWith(makeSocket({ addressFamily: 'local', remoteFilename: path }), SocketError);
+      expect(err.code).to.equal('ENOENT');
+      expect(err.message).to.equal(`connect ENOENT ${path}`);
+      expect(err.path).to.equal(path);
+      expect(err.address).to.equal(path);
+    });
+
+    it('bind EADDRINUSE 127.0.0.1:PORT', async function () {
+      const first = cleanup.add(expectClass(await makeSocket({ connect: 'passive', localHost: '127.0.0.1', localPort: 0, reuseAddress: false }), SocketStreamInternetPassive));
+      const err = await rejectsWith(makeSocket({ connect: 'passive', localHost: '127.0.0.1', localPort: first.localPort!, reuseAddress: false }), SocketAddressInUseError);
+      expect(err.message).to.equal(`bind EADDRINUSE 127.0.0.1:${first.localPort}`);
+      expect(err.port).to.equal(first.localPort);
+    });
+
+    it('sendTo a bad destination: send EINVAL 127.0.0.1:0', async function () {
+      const s = cleanup.add(expectClass(await makeSocket({ type: 'datagram', localHost: '127.0.0.1', localPort: 0 }), SocketDatagramInternetActive));
+      const err = await rejectsWith(s.sendTo(Buffer.from('x'), { remoteHost: '127.0.0.1', remotePort: 0 }), SocketError);
+      expect(err.message).to.equal(`send ${err.code} 127.0.0.1:0`);
+      expect(err.address).to.equal('127.0.0.1');
+      expect(err.port).to.equal(0);
+    });
+  });
+
+  describe('ref() and unref() (child processes)', function () {
+    /** Runs `body` in a child with iolib loaded as `L`; resolves with its stdout. */
+    async function child(body: string): Promise<string> {
+      const script = `const L = await import(${JSON.stringify(libIndex.replace(/\.ts$/, '.js'))});\n${body}`;
+      const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { timeout: 15000 });
+      return stdout.trim();
+    }
+    // An unref'd timer fires only while something else keeps the loop alive: it tells whether
+    // the socket did, without the test sleeping.
+    const probe = `setTimeout(() => { console.log('alive'); done(); }, 200).unref();`;
+
+    it('a listening socket keeps the process alive; unref() lets it exit', async function () {
+      const held = await child(`const s = await L.makeSocket({ connect: 'passive', localHost: '127.0.0.1', localPort: 0 });
+        const done = () => s.close(); ${probe}`);
+      expect(held).to.equal('alive');
+      const released = await child(`const s = await L.makeSocket({ connect: 'passive', localHost: '127.0.0.1', localPort: 0 });
+        s.unref(); const done = () => {}; ${probe} process.on('exit', () => console.log('exited'));`);
+      expect(released).to.equal('exited');
+      const again = await child(`const s = await L.makeSocket({ connect: 'passive', localHost: '127.0.0.1', localPort: 0 });
+        s.unref(); s.ref(); const done = () => s.close(); ${probe}`);
+      expect(again).to.equal('alive');
+    });
+
+    it('a reading connection keeps the process alive; unref() lets it exit', async function () {
+      const setup = `const srv = await L.makeSocket({ connect: 'passive', localHost: '127.0.0.1', localPort: 0 });
+        const accepting = srv.acceptConnection();
+        const c = await L.makeSocket({ remoteHost: '127.0.0.1', remotePort: srv.localPort });
+        const conn = await accepting; await srv.close();
+        c.on('data', () => {}); conn.on('data', () => {});`;
+      const held = await child(`${setup} const done = () => { c.destroy(); conn.destroy(); }; ${probe}`);
+      expect(held).to.equal('alive');
+      const released = await child(`${setup} c.unref(); conn.unref(); const done = () => {}; ${probe} process.on('exit', () => console.log('exited'));`);
+      expect(released).to.equal('exited');
+    });
+  });
+});
