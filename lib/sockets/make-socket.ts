@@ -421,6 +421,7 @@ export function makeSocketFromFd(fd: number, options: FromFdOptions = {}): AnySo
     default: throw invalidArgValue('options.connect', connect, `does not fit a ${family} ${type} socket`);
   }
   if ('_onConnected' in socket && socket.type !== 'stream' && socket._peer()) socket._onConnected();
+  if ('_markListening' in socket && listening) socket._markListening();
   return socket;
 }
 

@@ -82,9 +82,14 @@ export abstract class PassiveSocketBase<Conn> extends SocketCore(EventEmitter) {
     validateObject(options, 'options');
     const backlog = validateBacklog(options.backlog);
     check(H.listen(this._open('listen'), backlog), 'listen');
+    this._markListening();
+    return this;
+  }
+
+  /** @internal The fd listens (listen(2) here, or an adopted fd that already did). */
+  _markListening(): void {
     this._listening = true;
     if (!this._unrefd) holdLoop(this);
-    return this;
   }
 
   override _refChanged(ref: boolean): void {

@@ -1,0 +1,34 @@
+/**
+ * An HTTP server on iolib sockets: Node's own http.Server, fed by serve() from a TCP listener and
+ * a Unix-socket listener at once, then asked once over each with Node's http client.
+ */
+import http from 'node:http';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { makeSocket, serve, SocketStreamInternetPassive, SocketStreamLocalPassive } from '../lib/index.js';
+
+const server = http.createServer((req, res) => {
+  res.setHeader('content-type', 'text/plain');
+  res.end(`${req.method} ${req.url} from ${req.socket.remoteAddress ?? 'a local peer'}\n`);
+});
+
+const tcp = await makeSocket({ connect: 'passive', localHost: '127.0.0.1', localPort: 0 });
+const unix = await makeSocket({ addressFamily: 'local', connect: 'passive', localFilename: join(tmpdir(), `iolib-http-${process.pid}.sock`) });
+if (!(tcp instanceof SocketStreamInternetPassive) || !(unix instanceof SocketStreamLocalPassive)) throw new Error('unexpected socket kinds');
+const serving = [serve(server, tcp), serve(server, unix)];
+console.log(`listening on http://127.0.0.1:${tcp.localPort}/ and unix:${unix.localFilename}`);
+
+async function get(options: http.RequestOptions): Promise<string> {
+  const req = http.get(options);
+  const [res] = (await once(req, 'response')) as [http.IncomingMessage];
+  let body = '';
+  for await (const chunk of res) body += chunk;
+  return `${res.statusCode} ${body.trim()}`;
+}
+console.log(await get({ host: '127.0.0.1', port: tcp.localPort!, path: '/over-tcp' }));
+console.log(await get({ socketPath: unix.localFilename!, path: '/over-unix' }));
+
+server.close(); // closes both listeners; serve() then resolves
+await Promise.all(serving);
+console.log('closed');

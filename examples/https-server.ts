@@ -1,0 +1,35 @@
+/**
+ * An HTTPS server on an iolib socket: https.Server fed by serve(), with a throw-away
+ * certificate made by the openssl command, asked once with Node's https client.
+ */
+import https from 'node:https';
+import { once } from 'node:events';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { makeSocket, serve, SocketStreamInternetPassive } from '../lib/index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'iolib-https-'));
+execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
+  '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1',
+  '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+const key = readFileSync(join(dir, 'key.pem'));
+const cert = readFileSync(join(dir, 'cert.pem'));
+rmSync(dir, { recursive: true });
+
+const server = https.createServer({ key, cert }, (req, res) => res.end(`secure hello to ${req.socket.remoteAddress}\n`));
+const listener = await makeSocket({ connect: 'passive', localHost: '127.0.0.1', localPort: 0 });
+if (!(listener instanceof SocketStreamInternetPassive)) throw new Error('unexpected socket kind');
+const serving = serve(server, listener);
+console.log(`listening on https://localhost:${listener.localPort}/`);
+
+const req = https.get({ host: '127.0.0.1', servername: 'localhost', port: listener.localPort!, ca: cert, path: '/' });
+const [res] = (await once(req, 'response')) as [import('node:http').IncomingMessage];
+const protocol = (res.socket as import('node:tls').TLSSocket).getProtocol();
+let body = '';
+for await (const chunk of res) body += chunk;
+console.log(`${res.statusCode} ${body.trim()} (${protocol})`);
+server.close();
+await serving;
+console.log('closed');
