@@ -1,8 +1,10 @@
 /**
- * An HTTP server on iolib sockets: Node's own http.Server, fed by serve() from a TCP listener and
- * a Unix-socket listener at once, then asked once over each with Node's http client.
+ * HTTP servers on iolib sockets: Node's own http.Server, fed by serve() from a TCP listener and
+ * a Unix-socket listener at once, then asked once over each with Node's http client; and an
+ * HTTP/2 (cleartext) server fed the same way, asked with http2.connect.
  */
 import http from 'node:http';
+import http2 from 'node:http2';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,4 +33,16 @@ console.log(await get({ socketPath: unix.localFilename!, path: '/over-unix' }));
 
 server.close(); // closes both listeners; serve() then resolves
 await Promise.all(serving);
+
+const h2 = http2.createServer((req, res) => res.end(`HTTP/${req.httpVersion} ${req.url}`));
+const h2Listener = await makeSocket({ connect: 'passive', localHost: '127.0.0.1', localPort: 0 });
+if (!(h2Listener instanceof SocketStreamInternetPassive)) throw new Error('unexpected socket kind');
+const h2Serving = serve(h2, h2Listener);
+const session = http2.connect(`http://127.0.0.1:${h2Listener.localPort}`);
+let h2Body = '';
+for await (const chunk of session.request({ ':path': '/over-http2' })) h2Body += chunk;
+console.log(h2Body);
+session.close();
+h2.close();
+await h2Serving;
 console.log('closed');
