@@ -4,19 +4,10 @@
  */
 import https from 'node:https';
 import { once } from 'node:events';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { throwawayCertificate } from './certificate.js';
 import { makeSocket, serve, SocketStreamInternetPassive } from '../lib/index.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'iolib-https-'));
-execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-  '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1',
-  '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
-const key = readFileSync(join(dir, 'key.pem'));
-const cert = readFileSync(join(dir, 'cert.pem'));
-rmSync(dir, { recursive: true });
+const { key, cert } = throwawayCertificate();
 
 const server = https.createServer({ key, cert }, (req, res) => res.end(`secure hello to ${req.socket.remoteAddress}\n`));
 const listener = await makeSocket({ connect: 'passive', localHost: '127.0.0.1', localPort: 0 });

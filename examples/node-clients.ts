@@ -10,12 +10,9 @@ import http2 from 'node:http2';
 import tls from 'node:tls';
 import net from 'node:net';
 import { once } from 'node:events';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Client } from 'undici';
 import WebSocket, { WebSocketServer } from 'ws';
+import { throwawayCertificate } from './certificate.js';
 import { makeSocket } from '../lib/index.js';
 
 /** An iolib TCP connection to 127.0.0.1:port, typed as the net.Socket Node's APIs ask for. */
@@ -35,13 +32,7 @@ async function text(res: AsyncIterable<unknown>): Promise<string> {
   return body;
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'iolib-clients-'));
-execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-  '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1',
-  '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
-const key = readFileSync(join(dir, 'key.pem'));
-const cert = readFileSync(join(dir, 'cert.pem'));
-rmSync(dir, { recursive: true });
+const { key, cert } = throwawayCertificate();
 
 // http.Agent: createConnection(options, callback) may answer later, so an async connect fits.
 const httpServer = http.createServer((req, res) => res.end(`http ${req.url}`));

@@ -1,27 +1,9 @@
-/**
- * A self-signed certificate for localhost and 127.0.0.1, made with the openssl command once
- * per test run (.ci/run installs openssl).
- */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+/** The examples' throw-away certificate, made once per test run (.ci/run installs openssl). */
+import { throwawayCertificate } from '../../examples/certificate.js';
 
 let made: { key: Buffer; cert: Buffer } | undefined;
 
-/** The key and certificate (PEM); the certificate is also its own CA. */
+/** The key and certificate (PEM) for localhost; the certificate is also its own CA. */
 export function localhostCertificate(): { key: Buffer; cert: Buffer } {
-  if (made) return made;
-  const dir = mkdtempSync(join(tmpdir(), 'iolib-cert-'));
-  try {
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2',
-      '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1',
-      '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-    ], { stdio: 'ignore' });
-    made = { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
-    return made;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return (made ??= throwawayCertificate());
 }
