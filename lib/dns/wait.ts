@@ -5,7 +5,7 @@
  * @internal
  * @module
  */
-import { AbortError, PollTimeoutError } from '../errors.js';
+import { abortError, armBounds } from '../internal/wait.js';
 
 /** `{ timeout?, signal? }` as every resolver call takes it. */
 export interface WaitOptions {
@@ -17,32 +17,17 @@ export interface WaitOptions {
 
 /** Resolves as `work`, unless the timeout passes or the signal aborts first. */
 export function bounded<T>(work: Promise<T>, event: string, { timeout, signal }: WaitOptions): Promise<T> {
-  if (signal?.aborted) return Promise.reject(new AbortError(undefined, { cause: signal.reason }));
+  if (signal?.aborted) return Promise.reject(abortError(signal));
   if (timeout === undefined && signal === undefined) return work;
   return new Promise<T>((resolve, reject) => {
-    let timer: NodeJS.Timeout | undefined;
-    const onAbort = (): void => {
-      cleanup();
-      reject(new AbortError(undefined, { cause: signal!.reason }));
-    };
-    const cleanup = (): void => {
-      if (timer !== undefined) clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-    };
-    if (timeout !== undefined) {
-      timer = setTimeout(() => {
-        cleanup();
-        reject(new PollTimeoutError(event, timeout));
-      }, timeout);
-    }
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const disarm = armBounds(event, timeout, signal, reject);
     work.then(
       (v) => {
-        cleanup();
+        disarm();
         resolve(v);
       },
       (e: unknown) => {
-        cleanup();
+        disarm();
         reject(e);
       },
     );

@@ -11,6 +11,37 @@ export function abortError(signal: AbortSignal): AbortError {
   return new AbortError(undefined, { cause: signal.reason });
 }
 
+/**
+ * The bounds of one wait, every wait's one way to them: after `timeout` ms (none when undefined
+ * or Infinity) `fail` gets a PollTimeoutError for `event`; when `signal` aborts, an AbortError;
+ * whichever comes first, once. Returns the function that disarms both, for a wait that ends
+ * otherwise. The caller checks an already-aborted signal first.
+ */
+export function armBounds(event: string, timeout: number | undefined, signal: AbortSignal | undefined, fail: (err: Error) => void): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  const disarm = () => {
+    if (timer !== undefined) clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
+  };
+  const onAbort = () => {
+    disarm();
+    fail(abortError(signal!));
+  };
+  if (timeout !== undefined && timeout !== Infinity) {
+    timer = setTimeout(() => {
+      disarm();
+      fail(new PollTimeoutError(event, timeout));
+    }, timeout);
+  }
+  signal?.addEventListener('abort', onAbort, { once: true });
+  return disarm;
+}
+
+/** The absolute time `timeout` ms from now, for waits made of several steps (undefined: no limit). */
+export function deadlineAfter(timeout: number | undefined): number | undefined {
+  return timeout === undefined ? undefined : Date.now() + timeout;
+}
+
 /** A set of pending waits for one kind of readiness, woken or failed together. */
 export class WaitQueue {
   private readonly waits = new Set<{ resolve: () => void; reject: (err: Error) => void; done: () => void }>();
@@ -28,15 +59,10 @@ export class WaitQueue {
   wait(event: string, timeout: number | undefined, signal: AbortSignal | undefined, changed: () => void): Promise<void> {
     if (signal?.aborted) return Promise.reject(abortError(signal));
     return new Promise<void>((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
-      const onAbort = () => settle(() => reject(abortError(signal!)));
       const entry = {
         resolve: () => settle(resolve),
         reject: (err: Error) => settle(() => reject(err)),
-        done: () => {
-          if (timer) clearTimeout(timer);
-          signal?.removeEventListener('abort', onAbort);
-        },
+        done: () => {},
       };
       const settle = (fn: () => void) => {
         if (!this.waits.delete(entry)) return;
@@ -44,10 +70,7 @@ export class WaitQueue {
         changed();
         fn();
       };
-      if (timeout !== undefined && timeout !== Infinity) {
-        timer = setTimeout(() => settle(() => reject(new PollTimeoutError(event, timeout))), timeout);
-      }
-      signal?.addEventListener('abort', onAbort, { once: true });
+      entry.done = armBounds(event, timeout, signal, entry.reject);
       this.waits.add(entry);
       changed();
     });

@@ -3,7 +3,8 @@
  * poller) over any pollable fd and this library's sockets.
  * @module
  */
-import { abortError } from '../internal/wait.js';
+import { abortError, armBounds } from '../internal/wait.js';
+import { PollTimeoutError } from '../errors.js';
 import {
   invalidArgValue, validateBoolean, validateObject, validateSignal, validateTimeout,
 } from '../internal/validate.js';
@@ -199,17 +200,9 @@ export class Poller {
     const ready = this.#scan();
     if (ready.length > 0 || timeout === 0) return Promise.resolve(ready);
     return new Promise<PollEvent[]>((resolve, reject) => {
-      const timer = timeout === undefined ? undefined : setTimeout(() => this.#settle((p) => p.resolve([])), timeout);
-      const onAbort = () => this.#settle((p) => p.reject(abortError(signal!)));
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.#pending = {
-        resolve,
-        reject,
-        cleanup: () => {
-          clearTimeout(timer);
-          signal?.removeEventListener('abort', onAbort);
-        },
-      };
+      // A poll that times out answers nothing ready, as poll(2) does.
+      const cleanup = armBounds('poll', timeout, signal, (err) => this.#settle((p) => (err instanceof PollTimeoutError ? p.resolve([]) : p.reject(err))));
+      this.#pending = { resolve, reject, cleanup };
       for (const reg of this.#regs.values()) reg.source.wait(reg, reg.uvEvents);
     });
   }

@@ -5,7 +5,7 @@
  */
 import { native } from '../native.js';
 import { PollTimeoutError, SocketClosedError, SyscallError } from '../errors.js';
-import { abortError } from '../internal/wait.js';
+import { abortError, armBounds } from '../internal/wait.js';
 import { validateObject, validateOneOf, validateSignal, validateTimeout } from '../internal/validate.js';
 import { syscallError } from './errors.js';
 import {
@@ -76,15 +76,13 @@ export function waitUntilFdReady(target: FdTarget, event: FdWaitEvent = 'read', 
   const { timeout, signal } = options;
   if (signal?.aborted) return Promise.reject(abortError(signal));
   return new Promise<FdReadiness>((resolve, reject) => {
-    let timer: NodeJS.Timeout | undefined;
+    let disarm = () => {};
     const settle = (fn: () => void) => {
       if (!source.holders.has(sub)) return;
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
+      disarm();
       release(source, sub);
       fn();
     };
-    const onAbort = () => settle(() => reject(abortError(signal!)));
     /** Settles when the fd is ready or gone; says whether it did. */
     const check = (): boolean => {
       const r = source.revents(pollEvents(event));
@@ -103,8 +101,7 @@ export function waitUntilFdReady(target: FdTarget, event: FdWaitEvent = 'read', 
       settle(() => reject(new PollTimeoutError(event, 0)));
       return;
     }
-    if (timeout !== undefined) timer = setTimeout(() => settle(() => reject(new PollTimeoutError(event, timeout))), timeout);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    disarm = armBounds(event, timeout, signal, (err) => settle(() => reject(err)));
     source.wait(sub, (event === 'write' ? 0 : UV_READABLE) | (event === 'read' ? 0 : UV_WRITABLE));
   });
 }

@@ -10,7 +10,7 @@ import { setImmediate } from 'node:timers';
 import { H, C, native } from '../native.js';
 import { PollTimeoutError, SocketClosedError, SocketError } from '../errors.js';
 import { invalidArgType, invalidArgValue, outOfRange, validateBoolean, validateObject, validateSignal, validateTimeout } from '../internal/validate.js';
-import { remaining } from '../internal/wait.js';
+import { deadlineAfter, remaining } from '../internal/wait.js';
 import { InetAddress } from '../address/index.js';
 import { DEFAULT_BUFFER_SIZE, NO_PROFILE, SocketCore, extraAccessors, profileFor, whenClosed } from './core.js';
 import { atAddress, check, failure } from './syscall.js';
@@ -302,7 +302,7 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
 
   /** @internal connect() past its argument checks. */
   async _connectTo(address: HostDesignator, options: ConnectOptions): Promise<this> {
-    const deadline = options.timeout === undefined ? undefined : Date.now() + options.timeout;
+    const deadline = deadlineAfter(options.timeout);
     if (this._kind.addressFamily === 'local') {
       if (typeof address !== 'string') throw invalidArgType('address', 'a filename string for a local socket', address);
       const sa = localSockaddr(address, options.abstract === true);
@@ -453,7 +453,7 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
     // the range is full, the end of the stream, or the timeout, which answers what came). A
     // peek cannot be gathered without spinning, so waitAll with peek answers what is queued.
     const gather = options.waitAll === true && !options.peek && !options.dontWait && !options.outOfBand && this._kind.type === 'stream';
-    const deadline = options.timeout === undefined ? undefined : Date.now() + options.timeout;
+    const deadline = deadlineAfter(options.timeout);
     let got = 0;
     for (;;) {
       const r = H.recvfrom(this._open('recvfrom'), buffer, start + got, end, flags);

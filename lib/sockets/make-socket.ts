@@ -7,7 +7,7 @@ import { lstatSync, unlinkSync } from 'node:fs';
 import { H, C, native, type FdHandle, type RawSockaddr } from '../native.js';
 import { PollTimeoutError, SocketError, SocketAddressInUseError, AbortError } from '../errors.js';
 import { invalidArgType, invalidArgValue, validateBoolean, validateObject, validateOneOf, validateSignal, validateTimeout, validateInteger } from '../internal/validate.js';
-import { remaining } from '../internal/wait.js';
+import { deadlineAfter, remaining } from '../internal/wait.js';
 import { IPV4_UNSPECIFIED, IPV6_UNSPECIFIED, Ipv6Address, type InetAddress } from '../address/index.js';
 import { check, checkData } from './syscall.js';
 import { localSockaddr } from './sockaddr.js';
@@ -243,7 +243,7 @@ async function makeInternetActive(type: 'stream' | 'datagram' | 'seqpacket', opt
   // A literal address needs no look-up (and no trip through the microtask queue).
   const literal = literalHost(options.remoteHost, 'remoteHost');
   const hosts = literal ? [literal] : await resolveHost(options.remoteHost, preference, 'remoteHost');
-  const deadline = options.timeout === undefined ? undefined : Date.now() + options.timeout;
+  const deadline = deadlineAfter(options.timeout);
   let last: unknown;
   for (const host of hosts) {
     checkFamily(host, options.ipv6, 'remoteHost');
@@ -311,7 +311,7 @@ async function makeLocalSocket(type: SocketTypeName, connect: 'active' | 'passiv
     if (options.localFilename !== undefined) s.bindAddress(options.localFilename, { abstract });
     if (options.remoteFilename !== undefined) {
       const sa = localSockaddr(options.remoteFilename, abstract);
-      const deadline = options.timeout === undefined ? undefined : Date.now() + options.timeout;
+      const deadline = deadlineAfter(options.timeout);
       await s._connectRaw(sa.family, sa.bytes, 0, 0, deadline, { timeout: options.timeout, signal: options.signal });
     }
   });

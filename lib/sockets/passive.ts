@@ -11,6 +11,7 @@ import { SocketCore } from './core.js';
 import { check, failure } from './syscall.js';
 import { streamSizes, type ActiveStreamOptions } from './active.js';
 import { holdLoop, releaseLoop } from './loop-hold.js';
+import { deadlineAfter, remaining } from '../internal/wait.js';
 import type { InetAddress } from '../address/index.js';
 import { netAddressOf, type NetAddress } from './sockaddr.js';
 
@@ -119,7 +120,7 @@ export abstract class PassiveSocketBase<Conn> extends SocketCore(EventEmitter) {
     validateSignal(options.signal, 'options.signal');
     if (options.wait !== undefined) validateBoolean(options.wait, 'options.wait');
     streamSizes(options);
-    const deadline = options.timeout === undefined ? undefined : Date.now() + options.timeout;
+    const deadline = deadlineAfter(options.timeout);
     for (;;) {
       const r = H.accept(this._open('accept'));
       if (r >= 0) {
@@ -138,7 +139,7 @@ export abstract class PassiveSocketBase<Conn> extends SocketCore(EventEmitter) {
       }
       if (options.wait === false) return null;
       try {
-        await this._waitReadable('accept', deadline === undefined ? undefined : Math.max(0, deadline - Date.now()), options.signal);
+        await this._waitReadable('accept', remaining(deadline), options.signal);
       } catch (err) {
         if (err instanceof PollTimeoutError) return null;
         throw err;
