@@ -259,16 +259,26 @@ export async function lookupHostname(host: InetAddressDesignator, options: Looku
   return { address: found[0]!, addresses: found.slice(1), canonicalName: canonical, aliases };
 }
 
+/** What {@link ensureHostname} resolves with: IOLib's two values. */
+export interface EnsuredHost {
+  /** The address (the first one, for a name). */
+  address: InetAddress;
+  /** The name's other addresses, in order; none for an address designator. */
+  addresses: InetAddress[];
+}
+
 /**
  * IOLib's `ensure-hostname`: an address designator as its InetAddress, or a host name as its
- * first address. With `errorp: false`, a resolver failure resolves to null.
+ * first address with the others beside it. With `errorp: false`, a resolver failure resolves
+ * to null.
  */
-export async function ensureHostname(host: InetAddressDesignator, options: EnsureHostnameOptions = {}): Promise<InetAddress | null> {
+export async function ensureHostname(host: InetAddressDesignator, options: EnsureHostnameOptions = {}): Promise<EnsuredHost | null> {
   validateObject(options, 'options');
   const { errorp = true, ...rest } = options;
   validateBoolean(errorp, 'options.errorp');
   try {
-    return (await lookupHostname(host, rest)).address;
+    const { address, addresses } = await lookupHostname(host, rest);
+    return { address, addresses };
   } catch (err) {
     if (!errorp && err instanceof ResolverError) return null;
     throw err;

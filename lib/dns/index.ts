@@ -14,7 +14,7 @@ export {
   UnknownProtocolError,
   UnknownInterfaceError,
 } from './errors.js';
-export { lookupHostname, ensureHostname, lookupAddresses, lookupName } from './hosts.js';
+export { lookupHostname, ensureHostname, lookupAddresses, lookupName, type EnsuredHost } from './hosts.js';
 export type {
   HostEntry,
   Ipv6Mode,

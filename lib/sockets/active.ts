@@ -10,7 +10,7 @@ import { setImmediate } from 'node:timers';
 import { H, C, native } from '../native.js';
 import { PollTimeoutError, SocketClosedError, SocketError } from '../errors.js';
 import { invalidArgType, invalidArgValue, outOfRange, validateBoolean, validateObject, validateSignal, validateTimeout } from '../internal/validate.js';
-import { deadlineAfter, remaining } from '../internal/wait.js';
+import { abortError, deadlineAfter, remaining } from '../internal/wait.js';
 import { InetAddress } from '../address/index.js';
 import { DEFAULT_BUFFER_SIZE, NO_PROFILE, SocketCore, extraAccessors, profileFor, whenClosed } from './core.js';
 import { atAddress, check, failure } from './syscall.js';
@@ -291,6 +291,7 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
     validateTimeout(options.timeout, 'options.timeout');
     validateSignal(options.signal, 'options.signal');
     this._open('connect');
+    if (options.signal?.aborted) throw abortError(options.signal);
     // As node:net: connecting from the call on, through a name's look-up.
     this.connecting = true;
     try {

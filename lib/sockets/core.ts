@@ -14,7 +14,7 @@ import { WaitQueue } from '../internal/wait.js';
 import type { InetAddress } from '../address/index.js';
 import { checkAt, checkData, errnoCode, failure } from './syscall.js';
 import { decodeSockaddr, inetSockaddr, localSockaddr, type InetName, type LocalName } from './sockaddr.js';
-import { getSocketOption, setSocketOption, type SocketOptionValue, type SocketTypeName } from './options.js';
+import { getRawSocketOption, getSocketOption, setRawSocketOption, setSocketOption, type RawSocketOption, type SocketOptionValue, type SocketTypeName } from './options.js';
 import { literalHost, resolvePort, type HostDesignator, type PortDesignator } from './resolve.js';
 import type { RawSockaddr } from '../native.js';
 
@@ -240,14 +240,24 @@ export function SocketCore<TBase extends Ctor<NodeJS.EventEmitter>>(Base: TBase)
       return typeof raw === 'number' ? null : decodeSockaddr(raw);
     }
 
-    /** Reads a socket option (API.md 2.1). */
-    getOption(name: string): SocketOptionValue {
+    /**
+     * Reads a socket option (API.md 2.1) by its name in the table, or one outside the table
+     * by number: `{ level, option }` answers a C int, `{ level, option, size }` the bytes.
+     */
+    getOption(name: string): SocketOptionValue;
+    getOption(name: RawSocketOption): number | Buffer;
+    getOption(name: string | RawSocketOption): SocketOptionValue | Buffer {
+      if (typeof name === 'object' && name !== null) return getRawSocketOption(this._open('getsockopt'), name);
       return getSocketOption(this._open('getsockopt'), this._kind, name);
     }
 
-    /** Sets a socket option (API.md 2.1). */
-    setOption(name: string, value: unknown): void {
-      setSocketOption(this._open('setsockopt'), this._kind, name, value);
+    /**
+     * Sets a socket option (API.md 2.1) by its name in the table, or one outside the table by
+     * number (`{ level, option }`) to a number (a C int) or a Buffer.
+     */
+    setOption(name: string | RawSocketOption, value: unknown): void {
+      if (typeof name === 'object' && name !== null) setRawSocketOption(this._open('setsockopt'), name, value);
+      else setSocketOption(this._open('setsockopt'), this._kind, name, value);
     }
 
     /**

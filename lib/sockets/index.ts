@@ -15,9 +15,10 @@ export {
   type MakeSocketOptions, type AnySocket, type SocketPairOptions, type FromFdOptions,
 } from './make-socket.js';
 export { serve, type ConnectionServer } from './serve.js';
+export { maxBacklogSize, defaultBacklogSize } from './passive.js';
 export { listenFds, LISTEN_FDS_START, type ListenFd, type ListenFdsOptions } from './listen-fds.js';
 export type { NetAddress } from './sockaddr.js';
-export { listSocketOptions, type SocketOptionInfo, type SocketOptionValue, type Linger, type SocketTypeName } from './options.js';
+export { listSocketOptions, type RawSocketOption, type SocketOptionInfo, type SocketOptionValue, type Linger, type SocketTypeName } from './options.js';
 export type { ConnectOptions, SendToOptions, ReceiveFromOptions, ReceiveFromResult, ActiveStreamOptions } from './active.js';
 export type { AcceptOptions } from './passive.js';
 export type { Message, MessageChunk } from './message-active.js';

@@ -7,7 +7,7 @@
 import type { Duplex } from 'node:stream';
 import type { InetAddress } from '../address/index.js';
 import type { InetName, LocalName, NetAddress } from './sockaddr.js';
-import type { SocketOptionValue, SocketTypeName } from './options.js';
+import type { RawSocketOption, SocketOptionValue, SocketTypeName } from './options.js';
 import type { BindOptions } from './core.js';
 import type { ConnectOptions, ReceiveFromOptions, ReceiveFromResult, SendToOptions } from './active.js';
 import type { AcceptOptions } from './passive.js';
@@ -35,7 +35,8 @@ export interface Socket {
   localName(): InetName | LocalName;
   remoteName(): InetName | LocalName;
   getOption(name: string): SocketOptionValue;
-  setOption(name: string, value: unknown): void;
+  getOption(name: RawSocketOption): number | Buffer;
+  setOption(name: string | RawSocketOption, value: unknown): void;
   bindAddress(address: HostDesignator | string, options?: BindOptions): this;
   close(options?: { abort?: boolean }): Promise<void>;
   /** Lets the event loop exit while this socket is all that keeps it alive (node:net's unref). */

@@ -68,7 +68,7 @@ const LOCAL_END = ['localFilename', 'abstract'];
 // IOLib's table: which keywords each (family, type, connect) takes.
 const VALID: Record<string, readonly string[]> = {
   'internet stream active': [...COMMON, ...INET_LOCAL_END, 'remoteHost', 'remotePort', 'keepalive', 'nodelay', 'encoding', 'allowHalfOpen'],
-  'internet stream passive': [...COMMON, ...INET_LOCAL_END, 'backlog', 'encoding', 'allowHalfOpen'],
+  'internet stream passive': [...COMMON, ...INET_LOCAL_END, 'backlog', 'nodelay', 'encoding', 'allowHalfOpen'],
   'local stream active': [...COMMON, ...LOCAL_END, 'remoteFilename', 'encoding', 'allowHalfOpen'],
   'local stream passive': [...COMMON, ...LOCAL_END, 'backlog', 'reuseAddress', 'encoding', 'allowHalfOpen'],
   'local seqpacket active': [...COMMON, ...LOCAL_END, 'remoteFilename', 'allowHalfOpen'],
@@ -347,9 +347,14 @@ export interface SocketPairOptions extends ActiveStreamOptions {
   protocol?: number;
 }
 
+const PAIR_OPTIONS = ['type', 'protocol', 'inputBufferSize', 'outputBufferSize', 'encoding', 'allowHalfOpen'];
+
 /** Two connected local sockets (socketpair(2)). */
 export function makeSocketPair(options: SocketPairOptions = {}): [LocalActive, LocalActive] {
   validateObject(options, 'options');
+  for (const [name, value] of Object.entries(options)) {
+    if (value !== undefined && !PAIR_OPTIONS.includes(name)) throw invalidArgValue(`options.${name}`, value, 'is not an option of makeSocketPair');
+  }
   const type = options.type ?? 'stream';
   validateOneOf(type, 'type', ['stream', 'datagram', 'seqpacket']);
   if (options.protocol !== undefined) validateInteger(options.protocol, 'protocol', 0);

@@ -187,6 +187,22 @@ export class MessageActiveBase extends ActiveSocketBase {
     this._writeBatch(chunks.map((c) => c.chunk), callback);
   }
 
+  /**
+   * A message whose address is malformed (a bad or missing port, a host where a filename
+   * belongs) fails its own write with a TypeError or RangeError, thrown here as node:dgram's
+   * send() does, and the socket stays usable; a failure to send fails the stream.
+   */
+  override write(chunk: unknown, encoding?: BufferEncoding | WriteCallback, callback?: WriteCallback): boolean {
+    if (!(chunk instanceof Uint8Array)) {
+      try {
+        this._prepare([chunk as MessageChunk]);
+      } catch (err) {
+        if (!(err instanceof NeedsResolve)) throw err;
+      }
+    }
+    return super.write(chunk, encoding as BufferEncoding, callback);
+  }
+
   /** @internal Sends messages in order: one sendmmsg per run the kernel takes at once. */
   _writeBatch(chunks: MessageChunk[], callback: WriteCallback): void {
     this._touch();
@@ -302,9 +318,10 @@ export class MessageActiveBase extends ActiveSocketBase {
     }
     if (c.filename !== undefined) throw invalidArgType('chunk.filename', 'absent on an internet socket', c.filename);
     if (c.host === undefined) return undefined;
+    if (c.port === undefined && this._kind.type === 'datagram') throw invalidArgType('chunk.port', 'given with chunk.host', undefined);
+    const port = resolvePort(c.port, 'chunk.port', 'udp');
     const host = literalHost(c.host, 'chunk.host');
     if (!host) throw new NeedsResolve();
-    const port = resolvePort(c.port, 'chunk.port', 'udp');
     const sa = this._inetArgs(host, port, 'sendmsg');
     return [sa.family, sa.bytes, sa.port, sa.scopeId];
   }

@@ -419,3 +419,56 @@ export function setSocketOption(handle: FdHandle, target: OptionTarget, name: st
   const result = H.setsockopt(handle, C[info.level]!, C[info.optname]!, bytes);
   if (result < 0) throw optionFailure(result, 'setsockopt', info, target);
 }
+
+/**
+ * An option outside the table, by number, as getsockopt(2) and setsockopt(2) name it (the
+ * form Python's socket module and Rust's socket2 also take).
+ */
+export interface RawSocketOption {
+  /** The protocol level (SOL_SOCKET, IPPROTO_TCP, ...). */
+  level: number;
+  /** The option's number at that level. */
+  option: number;
+  /** getOption: answer the option's bytes, at most this many (1 to 65536), instead of a C int. */
+  size?: number;
+}
+
+function validateRaw(spec: RawSocketOption, withSize: boolean): void {
+  for (const key of ['level', 'option'] as const) {
+    const v = spec[key];
+    if (typeof v !== 'number') throw invalidArgType(`name.${key}`, 'of type number', v);
+    if (!Number.isInteger(v) || v < 0 || v > 0x7fffffff) throw outOfRange(`name.${key}`, 'an integer >= 0 and <= 2^31 - 1', v);
+  }
+  if (!withSize && spec.size !== undefined) throw invalidArgValue('name.size', spec.size, 'is for getOption only');
+  if (spec.size !== undefined) {
+    if (typeof spec.size !== 'number') throw invalidArgType('name.size', 'of type number', spec.size);
+    if (!Number.isInteger(spec.size) || spec.size < 1 || spec.size > 65536) throw outOfRange('name.size', 'an integer >= 1 and <= 65536', spec.size);
+  }
+}
+
+/** getsockopt(2) of a raw option: a C int as a number, or with `size` the option's bytes. */
+export function getRawSocketOption(handle: FdHandle, spec: RawSocketOption): number | Buffer {
+  validateRaw(spec, true);
+  const result = H.getsockopt(handle, spec.level, spec.option, spec.size ?? 4);
+  if (typeof result === 'number') throw failure(result < 0 ? result : -C.EINVAL!, 'getsockopt');
+  if (spec.size !== undefined) return result;
+  if (result.length !== 4) throw invalidArgValue('name', spec, `answers ${result.length} bytes, not a C int: give a size`);
+  return result.readInt32LE(0);
+}
+
+/** setsockopt(2) of a raw option: a number goes as a C int, bytes as they are. */
+export function setRawSocketOption(handle: FdHandle, spec: RawSocketOption, value: unknown): void {
+  validateRaw(spec, false);
+  let bytes: Uint8Array;
+  if (typeof value === 'number') {
+    if (!Number.isInteger(value) || value < -0x80000000 || value > 0x7fffffff) throw outOfRange('value', 'a 32-bit integer', value);
+    bytes = Buffer.alloc(4);
+    (bytes as Buffer).writeInt32LE(value, 0);
+  } else if (value instanceof Uint8Array) {
+    bytes = value;
+  } else {
+    throw invalidArgType('value', 'a number (a C int) or a Buffer', value);
+  }
+  const r = H.setsockopt(handle, spec.level, spec.option, bytes);
+  if (r < 0) throw failure(r, 'setsockopt');
+}

@@ -4,6 +4,7 @@
  * @module
  */
 import { EventEmitter } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { H, C } from '../native.js';
 import { PollTimeoutError, SocketClosedError } from '../errors.js';
 import { invalidArgType, outOfRange, validateBoolean, validateObject, validateSignal, validateTimeout } from '../internal/validate.js';
@@ -24,15 +25,31 @@ export interface AcceptOptions extends ActiveStreamOptions {
   signal?: AbortSignal;
 }
 
-/** Listen backlog used when none is given. */
-export const DEFAULT_BACKLOG = 511;
+/**
+ * The largest listen backlog the kernel grants (IOLib's `+max-backlog-size+`): Linux's
+ * net.core.somaxconn, read once, else the platform's SOMAXCONN. A larger backlog is capped to it.
+ */
+export const maxBacklogSize: number = readSomaxconn();
 
-/** Validates a backlog. */
+/** The listen backlog used when none is given (IOLib's `*default-backlog-size*`; node:net's 511), at most {@link maxBacklogSize}. */
+export const defaultBacklogSize: number = Math.min(511, maxBacklogSize);
+
+function readSomaxconn(): number {
+  try {
+    const n = Number(readFileSync('/proc/sys/net/core/somaxconn', 'latin1').trim());
+    if (Number.isInteger(n) && n > 0) return n;
+  } catch {
+    // Not Linux: the compile-time constant.
+  }
+  return C.SOMAXCONN ?? 128;
+}
+
+/** Validates a backlog; one above {@link maxBacklogSize} is capped to it, as the kernel would. */
 export function validateBacklog(backlog: unknown): number {
-  if (backlog === undefined) return DEFAULT_BACKLOG;
+  if (backlog === undefined) return defaultBacklogSize;
   if (typeof backlog !== 'number') throw invalidArgType('backlog', 'of type number', backlog);
   if (!Number.isInteger(backlog) || backlog < 0 || backlog > 0x7fffffff) throw outOfRange('backlog', 'an integer >= 0', backlog);
-  return backlog;
+  return Math.min(backlog, maxBacklogSize);
 }
 
 // Errors a listener sees for a connection that died before accept: try the next one.

@@ -138,11 +138,15 @@ describe('iolib/dns: hosts', () => {
   });
 
   describe('ensureHostname', () => {
-    it('an address designator is its address; a name is its first address', async () => {
-      expect((await ensureHostname('192.0.2.7'))!.toString()).to.equal('192.0.2.7');
-      expect((await ensureHostname(new Uint16Array([0, 0, 0, 0, 0, 0, 0, 1])))!.toString()).to.equal('::1');
-      expect((await ensureHostname('localhost', { ipv6: false }))!.toString()).to.equal('127.0.0.1');
-      expect((await ensureHostname('localhost', { ipv6: 'only' }))!.toString()).to.equal('::1');
+    it('an address designator is its address; a name is its first address, with the rest as IOLib\'s second value', async () => {
+      expect(await ensureHostname('192.0.2.7')).to.deep.include({ addresses: [] });
+      expect((await ensureHostname('192.0.2.7'))!.address.toString()).to.equal('192.0.2.7');
+      expect((await ensureHostname(new Uint16Array([0, 0, 0, 0, 0, 0, 0, 1])))!.address.toString()).to.equal('::1');
+      expect((await ensureHostname('localhost', { ipv6: false }))!.address.toString()).to.equal('127.0.0.1');
+      expect((await ensureHostname('localhost', { ipv6: 'only' }))!.address.toString()).to.equal('::1');
+      const all = await lookupHostname('localhost', { ipv6: true });
+      const ensured = (await ensureHostname('localhost', { ipv6: true }))!;
+      expect([ensured.address, ...ensured.addresses].map(String)).to.deep.equal([all.address, ...all.addresses].map(String));
     });
     it('errorp: false resolves to null on a resolver failure; errorp: true rejects', async () => {
       expect(await ensureHostname(INVALID, { errorp: false })).to.equal(null);

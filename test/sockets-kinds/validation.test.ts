@@ -30,9 +30,19 @@ async function rejects(options: MakeSocketOptions, Cls: typeof TypeError | typeo
 }
 
 /** Writes one chunk and resolves with the error its callback got (or null). */
-function writeError(s: Duplex, chunk: unknown): Promise<Error | null> {
-  s.on('error', () => {});
-  return new Promise((resolve) => s.write(chunk, (err) => resolve(err ?? null)));
+/**
+ * A malformed message fails its own write at once, as Node's write() of a bad chunk does, and
+ * leaves the socket usable; resolves with the error thrown.
+ */
+async function writeError(s: Duplex, chunk: unknown): Promise<Error | null> {
+  let thrown: Error | null = null;
+  try {
+    s.write(chunk);
+  } catch (err) {
+    thrown = err as Error;
+  }
+  expect(s.destroyed, 'the socket stays open').to.equal(false);
+  return thrown;
 }
 
 describe('sockets-kinds: validation of kinds and options', () => {
