@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { iolib, oneLineError, requireTools, start } from './helpers.js';
+import { iolib, oneLineError, requireTools, start } from '../helpers/processes.js';
 
 /** A seeded xorshift generator, so a failure names a reproducible network. */
 function random(seed: number): () => number {

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { requireIpv6, sha256 } from '../helpers/sockets.js';
-import { iolib, oneLineError, requireTools, start, startIolib, type Running } from './helpers.js';
+import { iolib, oneLineError, requireTools, start, startIolib, type Running } from '../helpers/processes.js';
 
 /** Echo servers and datagram/seqpacket clients, in python3. */
 const PEER = String.raw`

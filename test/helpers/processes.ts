@@ -5,7 +5,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { skipFor } from '../helpers/sockets.js';
+import { skipFor } from './sockets.js';
 
 /** The compiled `iolib` command. */
 export const CLI = fileURLToPath(new URL('../../lib/cli/main.js', import.meta.url));
