@@ -28,7 +28,9 @@ export interface SocketKind {
 
 /** Options of `bindAddress`. */
 export interface BindOptions {
+  /** Internet sockets: the port (number or service name; default 0, any). */
   port?: PortDesignator;
+  /** Set SO_REUSEADDR before binding. */
   reuseAddress?: boolean;
   /** Local sockets: bind in the Linux abstract namespace. */
   abstract?: boolean;
