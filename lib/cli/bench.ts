@@ -56,11 +56,20 @@ examples:
     if (values.out !== undefined) env.BENCH_OUT = String(values.out);
     const rounds = Number(env.BENCH_ROUNDS ?? 9);
     const warmup = env.BENCH_WARMUP === '0' ? 0 : Number(env.BENCH_WARMUP ?? 1);
-    const child = spawn(process.execPath, ['--expose-gc', RUNNER], { env, stdio: ['ignore', 'inherit', 'pipe'] });
+    const child = spawn(process.execPath, ['--expose-gc', RUNNER], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const tty = process.stderr.isTTY === true;
     let total = 0;
     let started = 0;
     let barShown = false;
+    // The table comes once every run is done: complete the bar before it.
+    const finishBar = () => {
+      if (tty && barShown) process.stderr.write(`\r${bar(total, total)}\x1b[K\n`);
+      barShown = false;
+    };
+    child.stdout!.on('data', (chunk: Buffer) => {
+      finishBar();
+      process.stdout.write(chunk);
+    });
     for await (const line of createInterface({ input: child.stderr! })) {
       const header = /; ([\w-]+(?:, [\w-]+)*)$/.exec(line);
       if (total === 0 && header) total = header[1]!.split(', ').length * LIBRARIES * (rounds + warmup);
@@ -78,7 +87,7 @@ examples:
       process.stderr.write(`${line}\n`);
     }
     const code = await new Promise<number | null>((resolve) => child.once('close', (status) => resolve(status)));
-    if (tty && barShown) process.stderr.write(`\r${bar(total, total)}\x1b[K\n`);
+    finishBar();
     return code ?? 1;
   },
 };
