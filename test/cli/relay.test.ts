@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import * as net from 'node:net';
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -178,6 +178,51 @@ describe('iolib relay', function () {
     const received = await relay.done;
     expect(received.code, received.stderr).to.equal(0);
     expect(sha256(received.stdout)).to.equal(sha256(data));
+  });
+
+  it('a peer that resets mid-transfer makes the relay exit 1 with one line', async () => {
+    const peer = track(start('python3', ['-c', String.raw`
+import socket, struct
+srv = socket.socket(); srv.bind(('127.0.0.1', 0)); srv.listen(1); print(srv.getsockname()[1], flush=True)
+c, _ = srv.accept()
+c.recv(1000)
+c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
+c.close()
+`]));
+    const [port] = await peer.line(/^\d+$/m);
+    const r = await iolib(['relay', 'stdio', `tcp:127.0.0.1:${port}`], { input: randomBytes(32 * 1024 * 1024) });
+    expect(r.code, r.stderr).to.equal(1);
+    expect(oneLineError(r)).to.match(/^iolib relay: .*(ECONNRESET|EPIPE|closed)/);
+  });
+
+  it('--timeout ends the relay when the other direction never ends', async () => {
+    // The peer reads to the end, answers, and keeps its side open.
+    const peer = track(start('python3', ['-c', String.raw`
+import socket, time
+srv = socket.socket(); srv.bind(('127.0.0.1', 0)); srv.listen(1); print(srv.getsockname()[1], flush=True)
+c, _ = srv.accept()
+while c.recv(65536): pass
+c.sendall(b'still here')
+time.sleep(60)
+`]));
+    const [port] = await peer.line(/^\d+$/m);
+    const r = await iolib(['relay', '-v', '--timeout', '300', 'stdio', `tcp:127.0.0.1:${port}`], { input: 'hello' });
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout.toString()).to.equal('still here');
+    expect(r.stderr).to.match(/cut off by --timeout/);
+  });
+
+  it('unix-dgram-listen removes its socket file when the relay ends', async () => {
+    const p = path();
+    const relay = track(startIolib(['relay', '-v', `unix-dgram-listen:${p}`, 'stdio'], { input: '' }));
+    await relay.line(/listening on/);
+    expect(existsSync(p)).to.equal(true);
+    const client = await start('python3', ['-c', PEER, 'client', 'unix-dgram', p], { input: 'one datagram' }).done;
+    expect(client.code, client.stderr).to.equal(0);
+    const done = await relay.done;
+    expect(done.code, done.stderr).to.equal(0);
+    expect(done.stdout.toString()).to.equal('one datagram');
+    expect(existsSync(p)).to.equal(false);
   });
 
   it('a refused connection exits 1 with one line naming the error', async () => {
