@@ -7,11 +7,12 @@
  * BENCH_ROUNDS, BENCH_WARMUP and BENCH_OUT in the environment; a first stderr line ending in
  * "; WORKLOAD, WORKLOAD, ..." (the workloads selected); stderr progress lines
  * "[ROUND/ROUNDS] WORKLOAD LIBRARY ..." when a run starts (ROUND "warmup N/M" in warmup);
- * the table and "wrote PATH" lines on stdout; exit status non-zero on failure.
+ * the table and "wrote PATH" lines on stdout (PATH ending in results.json and results.svg);
+ * exit status non-zero on failure, a thrown error (Node's crash report) for bad arguments.
  * @module
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { integerOption, type Command } from './command.js';
@@ -40,12 +41,13 @@ options:
   --rounds N    recorded rounds (default: the runner's, 9)
   --warmup N    unrecorded rounds first (default: the runner's, 1)
   --out DIR     where results.json and results.svg go (default: bench/)
+  --json        print results.json on stdout (the table then goes to stderr)
   -h, --help    this help
 
 examples:
   iolib bench tcp-pingpong --rounds 3
   iolib bench`,
-  options: { rounds: { type: 'string' }, warmup: { type: 'string' }, out: { type: 'string' } },
+  options: { rounds: { type: 'string' }, warmup: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' } },
   arity: [0, Infinity],
   async run({ values, positionals }) {
     if (!existsSync(RUNNER)) throw new Error(`the benchmarks are not here (${RUNNER}); run iolib bench from a built source checkout`);
@@ -66,11 +68,21 @@ examples:
       if (tty && barShown) process.stderr.write(`\r${bar(total, total)}\x1b[K\n`);
       barShown = false;
     };
+    // With --json the runner's report goes to stderr and results.json, once written, to stdout.
+    let report = '';
     child.stdout!.on('data', (chunk: Buffer) => {
       finishBar();
-      process.stdout.write(chunk);
+      report += chunk.toString();
+      (values.json ? process.stderr : process.stdout).write(chunk);
     });
+    // A runner that dies prints Node's crash report: keep only its error's message.
+    let crash: string | null = null;
     for await (const line of createInterface({ input: child.stderr! })) {
+      if (crash !== null || /^file:\/\/\S+:\d+$/.test(line)) {
+        crash ??= '';
+        if (crash === '' && /^\w*Error\b/.test(line)) crash = line.replace(/^Error: /, '');
+        continue;
+      }
       const header = /; ([\w-]+(?:, [\w-]+)*)$/.exec(line);
       if (total === 0 && header) total = header[1]!.split(', ').length * LIBRARIES * (rounds + warmup);
       if (START.test(line)) {
@@ -88,6 +100,12 @@ examples:
     }
     const code = await new Promise<number | null>((resolve) => child.once('close', (status) => resolve(status)));
     finishBar();
+    if (crash !== null) throw new Error(crash || `the benchmark runner failed (exit status ${code})`);
+    if (values.json) {
+      const written = /^wrote (.*results\.json)$/m.exec(report);
+      if (!written) throw new Error('the runner wrote no results.json');
+      process.stdout.write(readFileSync(written[1]!, 'utf8'));
+    }
     return code ?? 1;
   },
 };

@@ -220,17 +220,19 @@ describe('iolib (commands)', function () {
   });
 
   describe('bench', () => {
-    it('runs one tiny workload, prints the table and the chart path (plain progress lines off a terminal)', async function () {
+    it('runs one tiny workload: progress lines off a terminal, the table, the chart path, --json results', async function () {
       const out = mkdtempSync(join(tmpdir(), 'iolib-cli-bench-'));
       try {
-        const r = await iolib(['bench', 'tcp-pingpong', '--rounds', '1', '--warmup', '0', '--out', out], { env: { ...process.env, BENCH_WINDOW_MS: '100' }, timeoutMs: 120_000 });
+        const r = await iolib(['bench', 'tcp-pingpong', '--rounds', '1', '--warmup', '0', '--out', out, '--json'], { env: { ...process.env, BENCH_WINDOW_MS: '100' }, timeoutMs: 120_000 });
         expect(r.code, r.stderr).to.equal(0);
         expect(r.stderr).to.match(/^\[1\/1\] tcp-pingpong iolib \.\.\.$/m);
         expect(r.stderr).to.not.match(/\r|\x1b\[/);
-        const stdout = r.stdout.toString();
-        expect(stdout).to.match(/tcp-pingpong/);
-        expect(stdout).to.include(`wrote ${join(out, 'results.svg')}`);
+        expect(r.stderr).to.match(/^tcp-pingpong\s+rt\/s\s/m);
+        expect(r.stderr).to.include(`wrote ${join(out, 'results.svg')}`);
         expect(existsSync(join(out, 'results.svg'))).to.equal(true);
+        const results = JSON.parse(r.stdout.toString()) as { rounds: number; workloads: { name: string }[] };
+        expect(results.rounds).to.equal(1);
+        expect(results.workloads.map((w) => w.name)).to.deep.equal(['tcp-pingpong']);
       } finally {
         rmSync(out, { recursive: true, force: true });
       }
@@ -238,8 +240,8 @@ describe('iolib (commands)', function () {
 
     it('an unknown workload fails with the runner\'s list', async () => {
       const r = await iolib(['bench', 'no-such-workload', '--rounds', '1', '--warmup', '0'], { timeoutMs: 60_000 });
-      expect(r.code).to.not.equal(0);
-      expect(r.stderr).to.match(/no-such-workload/);
+      expect(r.code).to.equal(1);
+      expect(oneLineError(r)).to.match(/^iolib bench: BENCH_ONLY=no-such-workload matches no workload; workloads: .*tcp-pingpong/);
     });
   });
 });
