@@ -156,7 +156,7 @@ async function batch(json: boolean): Promise<number> {
 export const addr: Command = {
   name: 'addr',
   args: 'CIDR|ADDRESS [NETMASK]',
-  summary: 'Address arithmetic (ipcalc): network, netmask, broadcast, host range, counts and kinds.',
+  summary: 'Address arithmetic (ipcalc): network, netmask, broadcast, hosts, kinds.',
   help: `With - as CIDR, reads one CIDR or address per line from standard input (a JSON array with
 --json, else the reports one after another). CIDR is ADDRESS/PREFIX or ADDRESS/NETMASK (10.1.2.3/16, 10.1.2.3/255.255.0.0,
 2001:db8::1/48); a NETMASK may also follow as a second argument. An address alone shows its

@@ -31,7 +31,7 @@ function bar(done: number, total: number, width = 30): string {
 export const bench: Command = {
   name: 'bench',
   args: '[WORKLOAD...]',
-  summary: 'Run the benchmarks (iolib against node:net / node:dgram) and chart the ratios.',
+  summary: 'Run the benchmarks against node:net / node:dgram and chart the ratios.',
   help: `Runs bench/ from a source checkout: each WORKLOAD (a name or a prefix, e.g. tcp or
 idle-memory; all when none is given) through iolib and through node:net / node:dgram, with a
 progress bar on a terminal and plain progress lines otherwise, then prints the table of

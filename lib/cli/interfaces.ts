@@ -14,7 +14,7 @@ function flagNames(adapter: Adapter): string[] {
 export const interfaces: Command = {
   name: 'interfaces',
   args: '',
-  summary: 'List network interfaces: index, name, state, MTU, flags and addresses.',
+  summary: 'List network interfaces with their flags, MTU and addresses.',
   help: `One interface per line: index, name, up/down, MTU, hardware address, flags, then each
 address with its prefix length.
 

@@ -10,7 +10,7 @@ import { UsageError, integerOption, printJson, type Command } from './command.js
 export const lookup: Command = {
   name: 'lookup',
   args: 'HOST',
-  summary: 'Resolve a host name to its addresses (getaddrinfo on the thread pool).',
+  summary: 'Resolve a host name to its addresses (getaddrinfo).',
   help: `Prints one address per line, then the canonical name. A literal address answers itself
 without a look-up.
 

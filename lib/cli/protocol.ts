@@ -9,7 +9,7 @@ import { printJson, type Command } from './command.js';
 export const protocol: Command = {
   name: 'protocol',
   args: 'NAME|NUMBER',
-  summary: 'Look a protocol up by name or number in the protocols database.',
+  summary: 'Look a protocol up by name or number (the protocols database).',
   help: `Prints the line as getent protocols does: name, number, aliases.
 
 options:

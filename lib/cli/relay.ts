@@ -33,7 +33,7 @@ async function open(spec: EndpointSpec, options: EndpointOptions): Promise<Chann
 export const relay: Command = {
   name: 'relay',
   args: 'A B',
-  summary: 'Relay bytes both ways between two endpoints (socat): TCP, UDP, Unix, abstract, datagram, seqpacket, stdio.',
+  summary: 'Relay bytes both ways between two sockets of any kind, or stdio (socat).',
   help: `Opens A (a listening endpoint waits for its first peer), then B, and copies bytes in both
 directions. When one side's input ends, the other side's output is half-closed (shutdown of
 the write side; on datagram endpoints an empty datagram, which also ends their input). The

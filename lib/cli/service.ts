@@ -11,7 +11,7 @@ const PROTOCOLS: readonly string[] = ['tcp', 'udp', 'any'];
 export const service: Command = {
   name: 'service',
   args: 'NAME|PORT [PROTO]',
-  summary: 'Look a service up by name or port in the services database.',
+  summary: 'Look a service up by name or port (the services database).',
   help: `PROTO is tcp (the default), udp or any. Prints the line as getent services does:
 name, port/protocol, aliases.
 
