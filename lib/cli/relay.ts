@@ -73,12 +73,16 @@ examples:
     }
     try {
       const directions = [pump(first, second), pump(second, first)];
+      // The first failure ends the relay; a later one (the other direction, cut short by the
+      // close below) has nothing more to say.
+      for (const d of directions) d.catch(() => {});
       // Whichever ends first, the other then has until the timeout (if any).
       await Promise.race(directions);
       const both = Promise.all(directions);
+      const timer = new AbortController();
       const [ab, ba] = timeout === undefined
         ? await both
-        : await Promise.race([both, sleep(timeout).then(() => [NaN, NaN] as number[])]);
+        : await Promise.race([both, sleep(timeout, [NaN, NaN], { signal: timer.signal })]).finally(() => timer.abort());
       if (verbose) say(`${a.label} -> ${b.label}: ${Number.isNaN(ab!) ? 'cut off by --timeout' : `${ab} bytes`}; ${b.label} -> ${a.label}: ${Number.isNaN(ba!) ? 'cut off by --timeout' : `${ba} bytes`}`);
     } finally {
       await Promise.allSettled([first.close(), second.close()]);
