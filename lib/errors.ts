@@ -9,6 +9,7 @@ import { constants as osConstants } from 'node:os';
 
 /** Base class of every error iolib raises itself. */
 export class IolibError extends Error {
+  /** The class name, so messages and `util.inspect` show the condition. */
   override get name(): string {
     return this.constructor.name;
   }
@@ -30,8 +31,11 @@ function errnoNumber(code: string): number {
 
 /** A failed system call: `code` is the errno name, `errno` its number, `syscall` the call. */
 export class SyscallError extends IolibError {
+  /** The errno name ('ECONNREFUSED'), as on Node's own errors. */
   readonly code: string;
+  /** The errno number (0 when this platform has no such errno). */
   readonly errno: number;
+  /** The system call that failed ('connect', 'bind', ...). */
   readonly syscall: string;
   constructor(code: string, syscall: string, message?: string, options?: ErrorOptions) {
     super(message ?? `${syscall} ${code}`, options);
@@ -107,6 +111,7 @@ export class SocketClosedError extends SocketError {
 
 /** A wait (connect, accept, receive, poll) that ran out of time. */
 export class PollTimeoutError extends IolibError {
+  /** Always 'ETIMEDOUT'. */
   readonly code = 'ETIMEDOUT';
   /** The wait's limit in milliseconds. */
   readonly timeout: number;
@@ -121,7 +126,9 @@ export class PollTimeoutError extends IolibError {
 
 /** Text or data that is not a valid address; `datum` is what was given. */
 export class AddressParseError extends IolibError {
+  /** Always 'ERR_ADDRESS_PARSE'. */
   readonly code = 'ERR_ADDRESS_PARSE';
+  /** What could not be parsed. */
   readonly datum: unknown;
   constructor(datum: unknown, message?: string) {
     super(message ?? `Invalid address: ${typeof datum === 'string' ? JSON.stringify(datum) : String(datum)}`);
@@ -166,10 +173,12 @@ export function socketErrorFor(code: string, syscall: string, detail?: string): 
 
 /** An error thrown by an aborted wait, as Node's own APIs make it (name AbortError, code ABORT_ERR). */
 export class AbortError extends Error {
+  /** Always 'ABORT_ERR', as Node's AbortError. */
   readonly code = 'ABORT_ERR';
   constructor(message = 'The operation was aborted', options?: ErrorOptions) {
     super(message, options);
   }
+  /** The class name, so messages and `util.inspect` show the condition. */
   override get name(): string {
     return 'AbortError';
   }

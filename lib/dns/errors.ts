@@ -42,6 +42,7 @@ export class ResolverUnknownError extends ResolverError {}
 
 /** A service name or port that the services database does not know for the protocol. */
 export class UnknownServiceError extends IolibError {
+  /** Always 'ERR_UNKNOWN_SERVICE'. */
   readonly code = 'ERR_UNKNOWN_SERVICE';
   /** The name or port that was looked up. */
   readonly datum: unknown;
@@ -56,6 +57,7 @@ export class UnknownServiceError extends IolibError {
 
 /** A protocol name or number that the protocols database does not know. */
 export class UnknownProtocolError extends IolibError {
+  /** Always 'ERR_UNKNOWN_PROTOCOL'. */
   readonly code = 'ERR_UNKNOWN_PROTOCOL';
   /** The name or number that was looked up. */
   readonly datum: unknown;

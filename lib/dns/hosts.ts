@@ -120,6 +120,7 @@ export interface NameInfoFlags {
 export interface LookupNameOptions extends WaitOptions {
   /** The port whose service name is wanted (default 0). */
   port?: number;
+  /** getnameinfo's flags. */
   flags?: NameInfoFlags;
 }
 

@@ -9,7 +9,9 @@ import { invalidArgType, validateInteger, validateString } from '../internal/val
 
 /** A network interface: its name and its index (IOLib's `(name . index)`). */
 export interface NetworkInterface {
+  /** The interface's name ('lo'). */
   readonly name: string;
+  /** The interface's index (1 for lo on Linux). */
   readonly index: number;
 }
 

@@ -8,6 +8,7 @@ import { errnoCode } from '../sockets/syscall.js';
 
 /** Any use of a closed {@link Poller} or {@link EventBase} (code `ERR_POLLER_CLOSED`). */
 export class PollerClosedError extends IolibError {
+  /** The error's code. */
   readonly code = 'ERR_POLLER_CLOSED';
   constructor(what: 'Poller' | 'EventBase') {
     super(`${what} is closed`);

@@ -20,7 +20,9 @@ import {
  * otherwise an omitted flag is false.
  */
 export interface PollInterest {
+  /** Wake when the fd is readable (or at end of file). */
   read?: boolean;
+  /** Wake when the fd is writable. */
   write?: boolean;
 }
 

@@ -18,7 +18,9 @@ export type FdWaitEvent = 'read' | 'write' | 'readOrWrite';
 
 /** Which of the requested operations would not block. */
 export interface FdReadiness {
+  /** Ready to read (or at end of file). */
   read: boolean;
+  /** Ready to write. */
   write: boolean;
 }
 

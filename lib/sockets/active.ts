@@ -19,51 +19,81 @@ import { resolveHost, resolvePort, type HostDesignator, type PortDesignator } fr
 
 /** Options of `connect`. */
 export interface ConnectOptions {
+  /** The port (number or service name). */
   port?: PortDesignator;
   /** Local sockets: connect to a name in the abstract namespace. */
   abstract?: boolean;
   /** ms */
   timeout?: number;
+  /** Aborts the wait (AbortError). */
   signal?: AbortSignal;
 }
 
 /** Options of `sendTo`. */
 export interface SendToOptions {
+  /** First byte of the buffer to use (default 0). */
   start?: number;
+  /** End of the bytes to use (default the buffer's length). */
   end?: number;
+  /** Unconnected datagram sockets: the destination host. */
   remoteHost?: HostDesignator;
+  /** Unconnected datagram sockets: the destination port. */
   remotePort?: PortDesignator;
+  /** Unconnected local datagram sockets: the destination name. */
   remoteFilename?: string;
+  /** Local sockets: the name is in the abstract namespace. */
   abstract?: boolean;
+  /** MSG_OOB: out-of-band data. */
   outOfBand?: boolean;
+  /** MSG_DONTWAIT: answer at once instead of waiting. */
   dontWait?: boolean;
+  /** MSG_DONTROUTE: only to directly connected hosts. */
   dontRoute?: boolean;
+  /** MSG_CONFIRM: the link layer got a reply (Linux). */
   confirm?: boolean;
+  /** MSG_MORE: more data follows (Linux). */
   more?: boolean;
+  /** Give up after this many ms (PollTimeoutError). */
   timeout?: number;
+  /** Aborts the wait (AbortError). */
   signal?: AbortSignal;
 }
 
 /** Options of `receiveFrom`. */
 export interface ReceiveFromOptions {
+  /** Where to receive (default a new Buffer of `size`). */
   buffer?: Buffer;
+  /** First byte of the buffer to use (default 0). */
   start?: number;
+  /** End of the bytes to use (default the buffer's length). */
   end?: number;
+  /** Bytes to receive when no buffer is given. */
   size?: number;
+  /** MSG_OOB: out-of-band data. */
   outOfBand?: boolean;
+  /** MSG_PEEK: leave the data in the kernel. */
   peek?: boolean;
+  /** MSG_WAITALL: wait for the whole buffer. */
   waitAll?: boolean;
+  /** MSG_DONTWAIT: answer at once instead of waiting. */
   dontWait?: boolean;
+  /** Give up after this many ms (PollTimeoutError). */
   timeout?: number;
+  /** Aborts the wait (AbortError). */
   signal?: AbortSignal;
 }
 
 /** What `receiveFrom` resolves with. */
 export interface ReceiveFromResult {
+  /** The buffer the data went into. */
   buffer: Buffer;
+  /** How many bytes were received. */
   bytes: number;
+  /** The sender's address (internet sockets). */
   host?: InetAddress;
+  /** The sender's port (internet sockets). */
   port?: number;
+  /** The sender's name (local sockets). */
   filename?: string;
   /** Local sockets: the sender's name is in the abstract namespace. */
   abstract?: boolean;
@@ -73,8 +103,11 @@ export interface ReceiveFromResult {
 
 /** Options common to active sockets' streams. */
 export interface ActiveStreamOptions {
+  /** Read size and readable high-water mark in bytes (byte streams); largest message (message sockets). */
   inputBufferSize?: number;
+  /** Writable high-water mark in bytes. */
   outputBufferSize?: number;
+  /** Decode reads as text in this encoding (IOLib's external format). */
   encoding?: BufferEncoding;
   /**
    * Stream and seqpacket sockets: keep the writable side open after the peer's end (default

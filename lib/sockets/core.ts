@@ -28,7 +28,9 @@ export interface SocketKind {
 
 /** Options of `bindAddress`. */
 export interface BindOptions {
+  /** Internet sockets: the port (number or service name; default 0, any). */
   port?: PortDesignator;
+  /** Set SO_REUSEADDR before binding. */
   reuseAddress?: boolean;
   /** Local sockets: bind in the Linux abstract namespace. */
   abstract?: boolean;
@@ -245,6 +247,7 @@ export function SocketCore<TBase extends Ctor<NodeJS.EventEmitter>>(Base: TBase)
      * by number: `{ level, option }` answers a C int, `{ level, option, size }` the bytes.
      */
     getOption(name: string): SocketOptionValue;
+    /** Reads an option outside the table by number: a C int, or with `size` its bytes. */
     getOption(name: RawSocketOption): number | Buffer;
     getOption(name: string | RawSocketOption): SocketOptionValue | Buffer {
       if (typeof name === 'object' && name !== null) return getRawSocketOption(this._open('getsockopt'), name);

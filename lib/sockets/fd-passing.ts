@@ -25,8 +25,11 @@ export interface SendMessageOptions {
   fds?: FdSource[];
   /** Datagram sockets: the destination's filename. */
   remoteFilename?: string;
+  /** The destination name is in the abstract namespace. */
   abstract?: boolean;
+  /** Give up after this many ms (PollTimeoutError). */
   timeout?: number;
+  /** Aborts the wait (AbortError). */
   signal?: AbortSignal;
 }
 
@@ -36,13 +39,17 @@ export interface ReceiveMessageOptions {
   size?: number;
   /** Most fds to keep (default 253); any beyond are closed at once and `truncated` is set. */
   maxFds?: number;
+  /** Answer at once (null) instead of waiting. */
   dontWait?: boolean;
+  /** Give up after this many ms (PollTimeoutError). */
   timeout?: number;
+  /** Aborts the wait (AbortError). */
   signal?: AbortSignal;
 }
 
 /** What receiveMessage resolves with. */
 export interface ReceivedMessage {
+  /** The bytes received. */
   data: Buffer;
   /** Received fds, close-on-exec, owned by the caller. */
   fds: number[];
@@ -56,8 +63,11 @@ export interface ReceivedMessage {
 
 /** Peer credentials of a local socket. */
 export interface Credentials {
+  /** The peer's process id. */
   pid: number;
+  /** The peer's user id. */
   uid: number;
+  /** The peer's group id. */
   gid: number;
 }
 

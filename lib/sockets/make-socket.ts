@@ -25,27 +25,47 @@ import {
 
 /** Options of {@link makeSocket} (IOLib's make-socket keywords). */
 export interface MakeSocketOptions extends ActiveStreamOptions {
+  /** 'internet' (default), or 'local' for Unix sockets ('file' is the same). */
   addressFamily?: 'internet' | 'local' | 'file';
+  /** 'stream' (default), 'datagram', 'seqpacket' (local only) or 'raw' (internet only). */
   type?: SocketTypeName;
+  /** 'active' (default): talks to a peer; 'passive': listens and accepts (stream and seqpacket). */
   connect?: 'active' | 'passive';
+  /** Internet sockets: IPv6 (true) or IPv4 (false); by default the addresses given decide. */
   ipv6?: boolean;
+  /** Internet sockets: the local address to bind (an Address, a literal or a host name). */
   localHost?: HostDesignator;
+  /** Internet sockets: the local port to bind (0: any free one), a number or service name. */
   localPort?: PortDesignator;
+  /** Internet active sockets: the host to connect to; a name is tried address by address. */
   remoteHost?: HostDesignator;
+  /** Internet active sockets: the port to connect to, a number or service name. */
   remotePort?: PortDesignator;
+  /** Local sockets: the name to bind (a path, or an abstract name with `abstract`). */
   localFilename?: string;
+  /** Local active sockets: the name to connect to. */
   remoteFilename?: string;
+  /** Local sockets: names are in the Linux abstract namespace (no file). */
   abstract?: boolean;
+  /** Passive sockets: the listen(2) backlog (default 511). */
   backlog?: number;
+  /** SO_REUSEADDR (default true when binding). */
   reuseAddress?: boolean;
+  /** SO_REUSEPORT: several sockets on one port, the kernel spreading the load. */
   reusePort?: boolean;
+  /** TCP clients: SO_KEEPALIVE. */
   keepalive?: boolean;
+  /** TCP clients: TCP_NODELAY (no Nagle delay). */
   nodelay?: boolean;
+  /** SO_BINDTODEVICE: only this interface (by name). */
   interface?: string;
+  /** Datagram and raw sockets: SO_BROADCAST. */
   broadcast?: boolean;
+  /** Raw sockets: the IP protocol, a name or number (default icmp, or ipv6-icmp). */
   protocol?: string | number;
-  /** ms, for the connect */
+  /** ms, for the connect (PollTimeoutError). */
   timeout?: number;
+  /** Aborts the connect (AbortError). */
   signal?: AbortSignal;
 }
 
@@ -179,6 +199,58 @@ const INET_PROTOCOL: Record<SocketTypeName, string> = { stream: 'tcp', datagram:
 /**
  * Makes a socket, IOLib's make-socket: resolves once it is connected (active with a remote
  * end), bound, or listening (passive).
+ *
+ * `addressFamily`, `type` and `connect` pick the class; every other option must be one the
+ * kind takes, else a TypeError (ERR_INVALID_ARG_VALUE) names the option and the kind. Besides
+ * `addressFamily`, `type`, `connect`, `inputBufferSize`, `outputBufferSize`, `timeout` and
+ * `signal`, each kind takes:
+ *
+ * | kind (class) | options |
+ * |---|---|
+ * | internet stream active ({@link SocketStreamInternetActive}) | `remoteHost`, `remotePort`, `localHost`, `localPort`, `ipv6`, `interface`, `reuseAddress`, `reusePort`, `keepalive`, `nodelay`, `encoding` |
+ * | internet stream passive ({@link SocketStreamInternetPassive}) | `localHost`, `localPort`, `ipv6`, `interface`, `reuseAddress`, `reusePort`, `backlog`, `encoding` |
+ * | local stream active ({@link SocketStreamLocalActive}) | `remoteFilename`, `localFilename`, `abstract`, `encoding` |
+ * | local stream passive ({@link SocketStreamLocalPassive}) | `localFilename` (required), `abstract`, `backlog`, `reuseAddress`, `encoding` |
+ * | local seqpacket active ({@link SocketSeqpacketLocalActive}) | `remoteFilename`, `localFilename`, `abstract` |
+ * | local seqpacket passive ({@link SocketSeqpacketLocalPassive}) | `localFilename` (required), `abstract`, `backlog`, `reuseAddress` |
+ * | internet datagram active ({@link SocketDatagramInternetActive}) | `remoteHost`, `remotePort`, `localHost`, `localPort`, `ipv6`, `interface`, `reuseAddress`, `reusePort`, `broadcast` |
+ * | local datagram active ({@link SocketDatagramLocalActive}) | `remoteFilename`, `localFilename`, `abstract` |
+ * | internet raw active ({@link SocketRawInternetActive}) | `remoteHost`, `localHost`, `ipv6`, `interface`, `broadcast`, `protocol` |
+ *
+ * @example A TCP client, connected when the promise resolves (internet stream active)
+ * ```ts
+ * const client = await makeSocket({ remoteHost: 'localhost', remotePort: 8080, nodelay: true });
+ * ```
+ * @example A TCP server on a free loopback port (internet stream passive)
+ * ```ts
+ * const server = await makeSocket({ connect: 'passive', localHost: '127.0.0.1', localPort: 0 });
+ * for await (const conn of server) conn.pipe(conn);
+ * ```
+ * @example A Unix stream client and server (local stream active / passive)
+ * ```ts
+ * const server = await makeSocket({ addressFamily: 'local', connect: 'passive', localFilename: '/tmp/app.sock' });
+ * const client = await makeSocket({ addressFamily: 'local', remoteFilename: '/tmp/app.sock' });
+ * ```
+ * @example A seqpacket server and client: records keep their boundaries (local seqpacket)
+ * ```ts
+ * const server = await makeSocket({ addressFamily: 'local', type: 'seqpacket', connect: 'passive', localFilename: 'rec', abstract: true });
+ * const client = await makeSocket({ addressFamily: 'local', type: 'seqpacket', remoteFilename: 'rec', abstract: true });
+ * ```
+ * @example A UDP socket bound to a port, and one connected to a peer (internet datagram active)
+ * ```ts
+ * const receiver = await makeSocket({ type: 'datagram', localHost: '127.0.0.1', localPort: 5353 });
+ * const sender = await makeSocket({ type: 'datagram', remoteHost: '127.0.0.1', remotePort: 5353 });
+ * sender.write(Buffer.from('ping'));
+ * ```
+ * @example A Unix datagram socket bound to a name (local datagram active)
+ * ```ts
+ * const sink = await makeSocket({ addressFamily: 'local', type: 'datagram', localFilename: '/tmp/log.sock' });
+ * for await (const { data, filename } of sink) console.log(filename, String(data));
+ * ```
+ * @example An ICMP socket (internet raw active; needs CAP_NET_RAW)
+ * ```ts
+ * const icmp = await makeSocket({ type: 'raw', protocol: 'icmp', remoteHost: '127.0.0.1' });
+ * ```
  */
 export async function makeSocket(options: MakeSocketOptions = {}): Promise<AnySocket> {
   const { family, type, connect } = validateKind(options);
@@ -343,7 +415,9 @@ async function removeStaleSocketFile(path: string): Promise<void> {
 
 /** Options of {@link makeSocketPair}. */
 export interface SocketPairOptions extends ActiveStreamOptions {
+  /** 'stream' (default), 'datagram' or 'seqpacket'. */
   type?: 'stream' | 'datagram' | 'seqpacket';
+  /** The protocol number (default 0). */
   protocol?: number;
 }
 

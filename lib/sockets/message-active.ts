@@ -18,9 +18,13 @@ import { literalHost, resolveHost, resolvePort, type HostDesignator, type PortDe
 
 /** A message read from, or written to, a message socket. */
 export interface Message {
+  /** The message. */
   data: Buffer;
+  /** The sender's address (internet sockets). */
   host?: InetAddress;
+  /** The sender's port (internet sockets). */
   port?: number;
+  /** The sender's name (local sockets), when it has one. */
   filename?: string;
   /** Local sockets: the name is in the abstract namespace (the sender's when read, the destination's when written). */
   abstract?: boolean;

@@ -55,8 +55,11 @@ export interface SocketOptionInfo {
   readonly level: string;
   /** The option's C name: 'SO_REUSEADDR', ... */
   readonly optname: string;
+  /** The value's type: 'boolean', 'integer', 'linger', 'credentials', ... */
   readonly type: SocketOptionValueType;
+  /** getOption can read it. */
   readonly readable: boolean;
+  /** setOption can set it. */
   readonly writable: boolean;
   /** Families it applies to. */
   readonly families: readonly SocketOptionFamily[];
@@ -75,6 +78,7 @@ export interface SocketOptionInfo {
 
 /** `linger` option value. */
 export interface Linger {
+  /** SO_LINGER is on. */
   onoff: boolean;
   /** seconds */
   linger: number;

@@ -22,6 +22,7 @@ export interface AcceptOptions extends ActiveStreamOptions {
   wait?: boolean;
   /** ms; null on timeout */
   timeout?: number;
+  /** Aborts the wait (AbortError). */
   signal?: AbortSignal;
 }
 

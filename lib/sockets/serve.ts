@@ -11,8 +11,11 @@ import { StreamActiveBase } from './stream-active.js';
 
 /** What serve() feeds: anything that takes connections as `'connection'` events. */
 export interface ConnectionServer {
+  /** Takes one accepted connection, as node:net's listening handle hands it over. */
   emit(event: 'connection', socket: unknown): boolean;
+  /** serve() listens for the server's close, to close the passive socket. */
   once(event: 'close', listener: () => void): unknown;
+  /** serve() stops listening for the close once accepting has ended. */
   off(event: 'close', listener: () => void): unknown;
 }
 

@@ -10,6 +10,7 @@ import type { RawSockaddr } from '../native.js';
 export interface SockaddrArgs {
   family: 4 | 6 | 1;
   bytes: Uint8Array;
+  /** The port. */
   port: number;
   scopeId: number;
 }
@@ -36,20 +37,27 @@ export function localSockaddr(filename: string, abstract: boolean): SockaddrArgs
 
 /** An internet socket's name: host and port. */
 export interface InetName {
+  /** The address. */
   host: InetAddress;
+  /** The port. */
   port: number;
 }
 
 /** A local socket's name: filename (empty when unnamed) and whether it is abstract. */
 export interface LocalName {
+  /** The name (the path, or the abstract name without its NUL). */
   filename: string;
+  /** True for a name in the Linux abstract namespace. */
   abstract: boolean;
 }
 
 /** An internet socket's address as node:net's `address()` gives it. */
 export interface NetAddress {
+  /** The address as text ('127.0.0.1', '::1'). */
   address: string;
+  /** 'IPv4' or 'IPv6'. */
   family: 'IPv4' | 'IPv6';
+  /** The port. */
   port: number;
 }
 
