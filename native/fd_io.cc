@@ -11,7 +11,8 @@ namespace iolib {
 static constexpr int kStatusEnd = 1;  // onRead status: the peer ended the stream
 
 bool EnvData::PoolRoom(Napi::Env env, size_t size) {
-  if (poolSize - poolUsed >= size) return true;
+  // Also with nothing to store: the pool is what JS is handed, even for an error alone.
+  if (!pool.IsEmpty() && poolSize - poolUsed >= size) return true;
   // Out of memory leaves a JS exception pending: JS sees it as an uncaught error.
   napi_value b;
   char* data;
