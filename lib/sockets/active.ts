@@ -8,13 +8,14 @@ import { Buffer } from 'node:buffer';
 import { Duplex } from 'node:stream';
 import { setImmediate } from 'node:timers';
 import { H, C, native } from '../native.js';
-import { PollTimeoutError, SocketClosedError, SocketError } from '../errors.js';
+import { PollTimeoutError, SocketClosedError, SocketConnectionResetError, SocketError } from '../errors.js';
 import { invalidArgType, invalidArgValue, outOfRange, validateBoolean, validateObject, validateSignal, validateTimeout } from '../internal/validate.js';
 import { remaining } from '../internal/wait.js';
 import { InetAddress } from '../address/index.js';
 import { DEFAULT_BUFFER_SIZE, NO_PROFILE, SocketCore, extraAccessors, profileFor, whenClosed } from './core.js';
 import { check, failure } from './syscall.js';
 import { inetAddressFromBytes, decodeLocalPath, localSockaddr } from './sockaddr.js';
+import { spendTurn, waitedTurn } from './turns.js';
 import { resolveHost, resolvePort, type HostDesignator, type PortDesignator } from './resolve.js';
 
 /** Options of `connect`. */
@@ -125,6 +126,8 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
    * copy of the socket held elsewhere (a passed or inherited fd) keeps working, as close(2) does.
    */
   declare _closeWithoutShutdown: boolean;
+  /** @internal The peer reset the connection as it completed: the first read reports it. */
+  declare _resetAtConnect?: SocketError;
 
   /** @internal */
   constructor(objectMode: boolean, options: ActiveStreamOptions) {
@@ -147,6 +150,10 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
     if (this._reading) return;
     const h = this._fdHandle;
     if (h === null) return;
+    if (this._resetAtConnect !== undefined) {
+      this.destroy(this._resetAtConnect);
+      return;
+    }
     const r = H.readStart(h, mode, this._inputBufferSize, batch, wantAddresses);
     if (r < 0) {
       this.destroy(failure(r, syscall));
@@ -245,7 +252,7 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
     const deadline = options.timeout === undefined ? undefined : Date.now() + options.timeout;
     if (this._kind.addressFamily === 'local') {
       if (typeof address !== 'string') throw invalidArgType('address', 'a filename string for a local socket', address);
-      const sa = localSockaddr(address, options.abstract === true);
+      const sa = localSockaddr(address, options.abstract === true, 'address');
       await this._connectRaw(sa.family, sa.bytes, 0, 0, deadline, options);
       return this;
     }
@@ -280,7 +287,10 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
         await this._ioTurn();
       }
       const err = this._pendingError('connect');
-      if (err) throw err;
+      // A reset can only follow a completed handshake (a refused one is ECONNREFUSED): the
+      // connect succeeded, and the first read reports the reset SO_ERROR just consumed.
+      if (err instanceof SocketConnectionResetError && this._kind.type === 'stream') this._resetAtConnect = failure(-C.ECONNRESET!, 'read');
+      else if (err) throw err;
     } else if (this._kind.type === 'stream' || this._kind.type === 'seqpacket') {
       await this._ioTurn();
     }
@@ -341,7 +351,7 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
     if (options.remoteFilename !== undefined) {
       if (this._kind.addressFamily !== 'local') throw invalidArgType('options.remoteFilename', 'absent on an internet socket', options.remoteFilename);
       if (typeof options.remoteFilename !== 'string') throw invalidArgType('options.remoteFilename', 'of type string', options.remoteFilename);
-      return localSockaddr(options.remoteFilename, options.abstract === true);
+      return localSockaddr(options.remoteFilename, options.abstract === true, 'options.remoteFilename');
     }
     if (options.remoteHost === undefined) {
       if (options.remotePort !== undefined) throw invalidArgType('options.remoteHost', 'given with options.remotePort', undefined);
@@ -396,10 +406,12 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
           if (name.abstract) result.abstract = true;
         }
         if (msgFlags & C.MSG_TRUNC!) result.truncated = true;
+        await spendTurn(this);
         return result;
       }
       if (r !== -C.EAGAIN!) throw failure(r, 'recvfrom');
       if (options.dontWait) return null;
+      waitedTurn(this);
       try {
         await this._waitReadable('recvfrom', remaining(deadline), options.signal);
       } catch (err) {

@@ -9,6 +9,7 @@ import { H, C, native } from '../native.js';
 import { invalidArgType, outOfRange, validateObject, validateSignal, validateTimeout } from '../internal/validate.js';
 import { checkData, failure } from './syscall.js';
 import { decodeLocalPath, localSockaddr } from './sockaddr.js';
+import { spendTurn, waitedTurn } from './turns.js';
 import type { ActiveSocketBase } from './active.js';
 
 /** Something that has an fd: a number, one of our sockets, a node:net socket or a FileHandle. */
@@ -87,7 +88,7 @@ export async function sendMessage(socket: ActiveSocketBase, options: SendMessage
   let target: ReturnType<typeof localSockaddr> | null = null;
   if (options.remoteFilename !== undefined) {
     if (typeof options.remoteFilename !== 'string') throw invalidArgType('options.remoteFilename', 'of type string', options.remoteFilename);
-    target = localSockaddr(options.remoteFilename, options.abstract === true);
+    target = localSockaddr(options.remoteFilename, options.abstract === true, 'options.remoteFilename');
   }
   await socket._sendTurn('sendmsg', options.timeout, options.signal, false);
   for (;;) {
@@ -125,10 +126,12 @@ export async function receiveMessage(socket: ActiveSocketBase, options: ReceiveM
         result.filename = name.filename;
         if (name.abstract) result.abstract = true;
       }
+      await spendTurn(socket);
       return result;
     }
     if (r !== -C.EAGAIN!) throw failure(r, 'recvmsg');
     if (options.dontWait) return null;
+    waitedTurn(socket);
     await socket._waitReadable('recvmsg', options.timeout, options.signal);
   }
 }
