@@ -101,10 +101,18 @@ function flagsOf<T extends object>(options: T, table: [keyof T, string][]): numb
   return flags;
 }
 
-function bufferSize(value: unknown, name: string): number {
+/**
+ * Largest inputBufferSize: the native core reads (or receives each message) into that many
+ * bytes, and caps its own allocations there too (kMaxChunk in native/iolib.h).
+ */
+export const MAX_INPUT_BUFFER_SIZE = 0x1000000;
+/** Largest outputBufferSize: only a high-water mark, nothing is allocated for it. */
+const MAX_OUTPUT_BUFFER_SIZE = 0x40000000;
+
+function bufferSize(value: unknown, name: string, max: number, shown: string): number {
   if (value === undefined) return DEFAULT_BUFFER_SIZE;
   if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value);
-  if (!Number.isInteger(value) || value < 1 || value > 0x40000000) throw outOfRange(name, 'an integer >= 1 and <= 2^30', value);
+  if (!Number.isInteger(value) || value < 1 || value > max) throw outOfRange(name, `an integer >= 1 and <= ${shown}`, value);
   return value;
 }
 
@@ -116,7 +124,10 @@ export function streamSizes(options: ActiveStreamOptions): { input: number; outp
   if (encoding !== undefined && (typeof encoding !== 'string' || !Buffer.isEncoding(encoding))) {
     throw invalidArgValue('encoding', encoding, 'is not an encoding Buffer knows');
   }
-  return { input: bufferSize(options.inputBufferSize, 'inputBufferSize'), output: bufferSize(options.outputBufferSize, 'outputBufferSize') };
+  return {
+    input: bufferSize(options.inputBufferSize, 'inputBufferSize', MAX_INPUT_BUFFER_SIZE, '2^24'),
+    output: bufferSize(options.outputBufferSize, 'outputBufferSize', MAX_OUTPUT_BUFFER_SIZE, '2^30'),
+  };
 }
 
 /** The base of every active socket: a Duplex over one fd. */
