@@ -300,7 +300,7 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
       const err = this._pendingError('connect');
       // A reset can only follow a completed handshake (a refused one is ECONNREFUSED): the
       // connect succeeded, and the first read reports the reset SO_ERROR just consumed.
-      if (err instanceof SocketConnectionResetError && this._kind.type === 'stream') this._resetAtConnect = failure(-C.ECONNRESET!, 'read');
+      if (err instanceof SocketConnectionResetError && this._kind.type === 'stream') this._resetAtConnect = new SocketConnectionResetError('ECONNRESET', 'read');
       else if (err) throw err;
     } else if (this._kind.type === 'stream' || this._kind.type === 'seqpacket') {
       await this._ioTurn();
