@@ -16,6 +16,7 @@ import {
 } from '../../lib/sockets/index.js';
 import { failure } from '../../lib/sockets/syscall.js';
 import { Cleanup } from '../helpers/sockets.js';
+import { timerGaps } from '../helpers/timer-gaps.js';
 import { pythonOk, requirePython, startPython } from '../helpers/kinds.js';
 
 const library = fileURLToPath(new URL('../../lib/sockets/index.js', import.meta.url));
@@ -32,23 +33,6 @@ function runChild(code: string, shellPrefix = ''): Promise<{ code: number | null
   child.stdout.on('data', (d: Buffer) => (stdout += d));
   child.stderr.on('data', (d: Buffer) => (stderr += d));
   return new Promise((resolve) => child.on('close', (c, s) => resolve({ code: c, signal: s, stdout, stderr })));
-}
-
-/** A 10 ms interval timer; stop() gives the longest gap between its runs (ms). */
-function timerGaps(): { stop(): number } {
-  let last = performance.now();
-  let longest = 0;
-  const timer = setInterval(() => {
-    const now = performance.now();
-    longest = Math.max(longest, now - last);
-    last = now;
-  }, 10);
-  return {
-    stop() {
-      clearInterval(timer);
-      return Math.max(longest, performance.now() - last);
-    },
-  };
 }
 
 /** A flag set by a zero-delay timer: whether the event loop ran timers since. */
