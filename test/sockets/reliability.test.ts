@@ -3,13 +3,11 @@
  * the process down, freeze the event loop or leave state behind.
  */
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { closeSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   makeSocket, makeSocketPair, SocketDescriptorLimitError, SocketError,
   type SocketDatagramInternetActive, type SocketStreamInternetActive, type SocketStreamLocalActive, type SocketDatagramLocalActive,
@@ -17,23 +15,9 @@ import {
 import { failure } from '../../lib/sockets/syscall.js';
 import { Cleanup } from '../helpers/sockets.js';
 import { timerGaps } from '../helpers/timer-gaps.js';
-import { pythonOk, requirePython, startPython } from '../helpers/kinds.js';
+import { emfileProbe, workerTerminateProbe } from '../helpers/probes.js';
+import { loopTurn, pythonOk, requirePython, startPython } from '../helpers/kinds.js';
 
-const library = fileURLToPath(new URL('../../lib/sockets/index.js', import.meta.url));
-
-/** Runs `code` (an ES module) in a child node; resolves with its exit code, signal and output. */
-function runChild(code: string, shellPrefix = ''): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> {
-  const node = JSON.stringify(process.execPath);
-  const child = spawn('/bin/sh', ['-c', `${shellPrefix} exec ${node} --input-type=module -e "$IOLIB_CHILD"`], {
-    env: { ...process.env, IOLIB_CHILD: code },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d));
-  child.stderr.on('data', (d: Buffer) => (stderr += d));
-  return new Promise((resolve) => child.on('close', (c, s) => resolve({ code: c, signal: s, stdout, stderr })));
-}
 
 /** A flag set by a zero-delay timer: whether the event loop ran timers since. */
 function timerProbe(): { fired: boolean } {
@@ -50,37 +34,7 @@ describe('reliability (issue 16 regressions)', function () {
   it('1. terminating workers inside native calls never aborts the process', async () => {
     // Each worker loops over native calls that build JS values (getpeername, recvfrom,
     // sendmmsg batches, accept then open); the parent terminates it at a random moment.
-    const body = `
-      (async () => {
-        const { makeSocketPair, makeSocket } = await import(${JSON.stringify(library)});
-        const server = await makeSocket({ connect: 'passive', localHost: '127.0.0.1', localPort: 0 });
-        (async () => { for await (const c of server) c.destroy(); })().catch(() => {});
-        for (;;) {
-          const [a, b] = makeSocketPair({ type: 'datagram' });
-          a.write(Buffer.from('x'));
-          a.write(Buffer.from('y'));
-          b.remoteFilename;
-          b.isConnected();
-          await b.receiveFrom({ dontWait: true }).catch(() => {});
-          a.destroy();
-          b.destroy();
-          const c = await makeSocket({ remoteHost: '127.0.0.1', remotePort: server.localPort }).catch(() => null);
-          if (c) {
-            c.remotePort;
-            c.destroy();
-          }
-        }
-      })();`;
-    const code = `
-      import { Worker } from 'node:worker_threads';
-      for (let i = 0; i < 120; i++) {
-        const w = new Worker(${JSON.stringify(body)}, { eval: true });
-        w.on('error', () => {});
-        await new Promise((r) => setTimeout(r, 5 + Math.random() * 25));
-        await w.terminate();
-      }
-      console.log('survived');`;
-    const r = await runChild(code);
+    const r = await workerTerminateProbe(120);
     expect(r.stderr, 'no fatal error').to.not.match(/FATAL ERROR|Aborted/);
     expect(r.signal, r.stderr).to.equal(null);
     expect(r.code, r.stderr).to.equal(0);
@@ -132,62 +86,12 @@ describe('reliability (issue 16 regressions)', function () {
   });
 
   it('4. out of fds, `for await` over a listener with no listeners attached pauses (no spin) and serves every connection later', async function () {
-    const clients = 40;
-    const code = `
-      import { makeSocket } from ${JSON.stringify(library)};
-      const server = await makeSocket({ connect: 'passive', localHost: '127.0.0.1', localPort: 0 });
-      const held = [];
-      let paused = 0, pausedError = '', cpu = -1, served = 0, dropped = 0;
-      server.on('acceptPaused', (err) => {
-        if (paused++ > 0) return;
-        pausedError = err.constructor.name + ' ' + err.code;
-        const start = process.cpuUsage();
-        setTimeout(() => {
-          const used = process.cpuUsage(start);
-          cpu = (used.user + used.system) / 1000 / 1000 * 100;
-          for (const c of held.splice(0)) {
-            c.destroy();
-            dropped++;
-          }
-        }, 1000);
-      });
-      console.log(server.localPort);
-      for await (const conn of server) {
-        if (cpu < 0) { held.push(conn); continue; }
-        conn.end('ok');
-        if (++served + dropped >= ${clients}) break;
-      }
-      console.log(JSON.stringify({ paused, pausedError, cpu, served }));
-      await server.close();`;
-    const child = spawn('/bin/sh', ['-c', `ulimit -n 48 && exec ${JSON.stringify(process.execPath)} --input-type=module -e "$IOLIB_CHILD"`], {
-      env: { ...process.env, IOLIB_CHILD: code },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
-    const port = await new Promise<number>((resolve, reject) => {
-      child.stdout.on('data', (d: Buffer) => {
-        stdout += d;
-        const line = stdout.split('\n')[0]!;
-        if (stdout.includes('\n')) resolve(Number(line));
-      });
-      child.on('close', () => reject(new Error(`child ended: ${stderr}`)));
-    });
-    const answers = await Promise.all(Array.from({ length: clients }, () => new Promise<string>((resolve) => {
-      const s = net.connect(port, '127.0.0.1');
-      let got = '';
-      s.on('data', (d) => (got += d));
-      s.on('error', () => resolve(`error ${got}`));
-      s.on('close', () => resolve(got));
-    })));
-    const [code2] = (await once(child, 'close')) as [number];
-    expect(code2, stderr).to.equal(0);
-    const result = JSON.parse(stdout.trim().split('\n').pop()!) as { paused: number; pausedError: string; cpu: number; served: number };
+    const result = await emfileProbe(40, 48);
+    expect(result.exitCode, result.stderr).to.equal(0);
     expect(result.pausedError).to.equal('SocketDescriptorLimitError EMFILE');
     // A spinning retry uses a whole core; paused on a timer it is next to nothing.
     expect(result.cpu).to.be.below(30);
-    expect(answers.filter((a) => a === 'ok').length).to.be.at.least(result.served);
+    expect(result.answered).to.be.at.least(result.served);
     expect(result.served).to.be.at.least(1);
   });
 
@@ -215,19 +119,15 @@ describe('reliability (issue 16 regressions)', function () {
     const receiver = cleanup.add((await makeSocket({ type: 'datagram', localHost: '127.0.0.1', localPort: 0 })) as SocketDatagramInternetActive);
     receiver.setOption('receiveBuffer', 4 * 1024 * 1024);
     const sender = cleanup.add((await makeSocket({ type: 'datagram', remoteHost: '127.0.0.1', remotePort: receiver.localPort! })) as SocketDatagramInternetActive);
-    receiver.pause();
-    for (let i = 0; i < 150; i++) await sender.sendTo(Buffer.from([i]));
-    // Queued in the kernel; now read: count what arrives before the loop's check phase.
     let count = 0;
-    let atTurn = -1;
     receiver.on('data', () => count++);
-    await new Promise<void>((resolve) => {
-      setImmediate(() => setImmediate(() => {
-        atTurn = count;
-        resolve();
-      }));
-    });
-    expect(atTurn, 'messages before the loop turned').to.be.at.most(64);
+    await loopTurn();
+    // sendTo completes on microtasks: all 150 are queued before the receiver's next wakeup.
+    for (let i = 0; i < 150; i++) await sender.sendTo(Buffer.from([i]));
+    await loopTurn();
+    const firstTurn = count;
+    await loopTurn();
+    expect(firstTurn, 'messages in the first wakeup').to.be.within(1, 64);
   });
 
   it('7. argument errors are coded whatever the value', async () => {
