@@ -81,6 +81,7 @@ export async function sendMessage(socket: ActiveSocketBase, options: SendMessage
   validateObject(options, 'options');
   validateTimeout(options.timeout, 'options.timeout');
   validateSignal(options.signal, 'options.signal');
+  if (options.fds !== undefined && !Array.isArray(options.fds)) throw invalidArgType('options.fds', 'an array of fds', options.fds);
   const fds = (options.fds ?? []).map((f, i) => fdOf(f, `options.fds[${i}]`));
   if (fds.length > 253) throw outOfRange('options.fds', 'at most 253 fds', fds.length);
   let data = typeof options.data === 'string' ? Buffer.from(options.data) : options.data ?? Buffer.alloc(0);

@@ -118,7 +118,8 @@ export async function emfileProbe(clients: number, fdLimit: number): Promise<Emf
     console.log(server.localPort);
     for await (const conn of server) {
       if (cpu < 0) { held.push(conn); continue; }
-      conn.end('ok');
+      conn.write('ok');
+      conn.close();
       if (++served + dropped >= ${clients}) break;
     }
     console.log(JSON.stringify({ paused, pausedError, cpu, served }));
