@@ -151,3 +151,11 @@ export async function emfileProbe(clients: number, fdLimit: number): Promise<Emf
   }
   return { exitCode: r.code, stderr: r.stderr, ...figures, answered: answers.filter((a) => a === 'ok').length };
 }
+
+/** A node:net listener on 127.0.0.1 that accepts each connection and resets it at once. */
+export async function resettingPeer(): Promise<{ server: net.Server; port: number }> {
+  const server = net.createServer((s) => s.resetAndDestroy());
+  server.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  return { server, port: (server.address() as net.AddressInfo).port };
+}

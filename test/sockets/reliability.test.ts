@@ -5,7 +5,6 @@
 import { expect } from 'chai';
 import { once } from 'node:events';
 import { closeSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -15,7 +14,7 @@ import {
 import { failure } from '../../lib/sockets/syscall.js';
 import { Cleanup } from '../helpers/sockets.js';
 import { timerGaps } from '../helpers/timer-gaps.js';
-import { emfileProbe, workerTerminateProbe } from '../helpers/probes.js';
+import { emfileProbe, resettingPeer, workerTerminateProbe } from '../helpers/probes.js';
 import { loopTurn, pythonOk, requirePython, startPython } from '../helpers/kinds.js';
 
 
@@ -170,16 +169,13 @@ describe('reliability (issue 16 regressions)', function () {
   });
 
   it('9. a peer that accepts and resets at once: makeSocket resolves, the reset is a read error', async () => {
-    const server = net.createServer((s) => s.resetAndDestroy());
+    const { server, port } = await resettingPeer();
     cleanup.add(server);
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const port = (server.address() as net.AddressInfo).port;
     for (let i = 0; i < 60; i++) {
       const s = (await makeSocket({ remoteHost: '127.0.0.1', remotePort: port })) as SocketStreamInternetActive;
       cleanup.add(s);
       const ended = await new Promise<string>((resolve) => {
-        s.on("error", (e: SocketError) => resolve(`${e.code}`));
+        s.on('error', (e: SocketError) => resolve(`${e.code}`));
         s.on('end', () => resolve('end'));
         s.resume();
       });

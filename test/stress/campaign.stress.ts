@@ -8,7 +8,6 @@ import { spawn } from 'node:child_process';
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { once } from 'node:events';
 import { closeSync } from 'node:fs';
-import * as net from 'node:net';
 import {
   makeSocket, makeSocketPair, SocketError,
   type SocketDatagramInternetActive, type SocketStreamInternetActive, type SocketStreamInternetPassive,
@@ -17,7 +16,7 @@ import {
 import { Cleanup, fdCount, freePort } from '../helpers/sockets.js';
 import { kindsPath } from '../helpers/kinds.js';
 import { timerGaps } from '../helpers/timer-gaps.js';
-import { emfileProbe, workerTerminateProbe } from '../helpers/probes.js';
+import { emfileProbe, resettingPeer, workerTerminateProbe } from '../helpers/probes.js';
 
 const SCALE = Number(process.env.IOLIB_STRESS_SCALE ?? 1);
 const n = (base: number) => Math.max(1, Math.round(base * SCALE));
@@ -192,11 +191,8 @@ describe('stress campaign (issue 16)', function () {
   });
 
   it('reset: a peer that accepts and resets at once never makes makeSocket reject', async () => {
-    const server = net.createServer((s) => s.resetAndDestroy());
+    const { server, port } = await resettingPeer();
     cleanup.add(server);
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const port = (server.address() as net.AddressInfo).port;
     const before = fdCount();
     const tries = n(500);
     const outcomes: Record<string, number> = {};
