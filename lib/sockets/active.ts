@@ -105,7 +105,7 @@ function flagsOf<T extends object>(options: T, table: [keyof T, string][]): numb
  * Largest inputBufferSize: the native core reads (or receives each message) into that many
  * bytes, and caps its own allocations there too (kMaxChunk in native/iolib.h).
  */
-export const MAX_INPUT_BUFFER_SIZE = 0x1000000;
+const MAX_INPUT_BUFFER_SIZE = 0x1000000;
 /** Largest outputBufferSize: only a high-water mark, nothing is allocated for it. */
 const MAX_OUTPUT_BUFFER_SIZE = 0x40000000;
 
