@@ -6,6 +6,7 @@
         "native/module.cc",
         "native/errno.cc",
         "native/sockaddr.cc",
+        "native/js_values.cc",
         "native/fd_handle.cc",
         "native/fd_io.cc",
         "native/send_ring.cc",

@@ -6,6 +6,7 @@
  * @module
  */
 import { constants as osConstants } from 'node:os';
+import { show } from './internal/validate.js';
 
 /** Base class of every error iolib raises itself. */
 export class IolibError extends Error {
@@ -102,6 +103,12 @@ export class SocketTypeNotSupportedError extends SocketError {}
 /** EACCES, EPERM */
 export class SocketAccessDeniedError extends SocketError {}
 
+/**
+ * The process or the system is out of file descriptors (EMFILE, ENFILE). A listener meeting it
+ * on accept does not fail: it pauses accepting, retries on a timer, and emits this error as
+ * its `'acceptPaused'` event (see PassiveSocketBase.acceptConnection).
+ */
+export class SocketDescriptorLimitError extends SocketError {}
 /** Any operation on a socket that has been closed (code ERR_SOCKET_CLOSED). */
 export class SocketClosedError extends SocketError {
   constructor(syscall = 'socket', message = 'Socket is closed') {
@@ -131,7 +138,7 @@ export class AddressParseError extends IolibError {
   /** What could not be parsed. */
   readonly datum: unknown;
   constructor(datum: unknown, message?: string) {
-    super(message ?? `Invalid address: ${typeof datum === 'string' ? JSON.stringify(datum) : String(datum)}`);
+    super(message ?? `Invalid address: ${typeof datum === 'string' ? JSON.stringify(datum) : show(datum)}`);
     this.datum = datum;
   }
 }
@@ -162,6 +169,8 @@ const SOCKET_ERRORS: Record<string, typeof SocketError> = {
   ESOCKTNOSUPPORT: SocketTypeNotSupportedError,
   EPROTOTYPE: SocketTypeNotSupportedError,
   EACCES: SocketAccessDeniedError,
+  EMFILE: SocketDescriptorLimitError,
+  ENFILE: SocketDescriptorLimitError,
   EPERM: SocketAccessDeniedError,
 };
 

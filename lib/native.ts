@@ -114,8 +114,11 @@ const here = dirname(fileURLToPath(import.meta.url));
 // dist/lib/native.js -> package root; lib/native.ts (ts-node style runs) -> package root.
 const root = here.includes(`${join('dist', 'lib')}`) ? join(here, '..', '..') : join(here, '..');
 
-/** The loaded addon. */
-export const native: Native = require('node-gyp-build')(root);
+/**
+ * The loaded addon. IOLIB_NATIVE_ADDON names another build of it (a path to its .node file):
+ * `npm run test:asan` runs the suite against a sanitizer build that way, leaving build/ alone.
+ */
+export const native: Native = process.env.IOLIB_NATIVE_ADDON ? require(process.env.IOLIB_NATIVE_ADDON) : require('node-gyp-build')(root);
 
 /** The handle calls (`H.write(h, buf)`). */
 export const H = native.handle;

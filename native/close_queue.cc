@@ -78,7 +78,7 @@ static void Complete(napi_env env, napi_status, void* arg) {
   }
   EnvData* d = GetEnvData(Napi::Env(env));
   napi_value fn, global;
-  if (d->onClosed.IsEmpty() || napi_get_reference_value(env, d->onClosed, &fn) != napi_ok || napi_get_global(env, &global) != napi_ok) return;
+  if (d->closing || d->onClosed.IsEmpty() || napi_get_reference_value(env, d->onClosed, &fn) != napi_ok || napi_get_global(env, &global) != napi_ok) return;
   napi_value ticket = Num(env, q->closed);
   CallIntoJs(env, global, fn, 1, &ticket);
 }

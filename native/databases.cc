@@ -19,26 +19,26 @@ constexpr size_t kMaxBuffer = 1 << 20;
 Napi::Array Aliases(Napi::Env env, char** aliases) {
   Napi::Array out = Napi::Array::New(env);
   uint32_t n = 0;
-  for (char** a = aliases; a && *a; ++a) out.Set(n++, Napi::String::New(env, *a));
+  for (char** a = aliases; a && *a; ++a) SetAt(env, out, n++, Napi::String::New(env, *a));
   return out;
 }
 
 // [name, port, protocol, aliases]
 Napi::Value ServentToJs(Napi::Env env, const servent* s) {
   Napi::Array out = Napi::Array::New(env, 4);
-  out.Set(0u, Napi::String::New(env, s->s_name));
-  out.Set(1u, Num(env, ntohs(static_cast<uint16_t>(s->s_port))));
-  out.Set(2u, Napi::String::New(env, s->s_proto ? s->s_proto : ""));
-  out.Set(3u, Aliases(env, s->s_aliases));
+  SetAt(env, out, 0u, Napi::String::New(env, s->s_name));
+  SetAt(env, out, 1u, Num(env, ntohs(static_cast<uint16_t>(s->s_port))));
+  SetAt(env, out, 2u, Napi::String::New(env, s->s_proto ? s->s_proto : ""));
+  SetAt(env, out, 3u, Aliases(env, s->s_aliases));
   return out;
 }
 
 // [name, number, aliases]
 Napi::Value ProtoentToJs(Napi::Env env, const protoent* p) {
   Napi::Array out = Napi::Array::New(env, 3);
-  out.Set(0u, Napi::String::New(env, p->p_name));
-  out.Set(1u, Num(env, p->p_proto));
-  out.Set(2u, Aliases(env, p->p_aliases));
+  SetAt(env, out, 0u, Napi::String::New(env, p->p_name));
+  SetAt(env, out, 1u, Num(env, p->p_proto));
+  SetAt(env, out, 2u, Aliases(env, p->p_aliases));
   return out;
 }
 

@@ -62,10 +62,13 @@ static Napi::Value SocketPair(const Napi::CallbackInfo& info) {
     return Fail(info.Env(), err);
   }
 #endif
-  Napi::Array out = Napi::Array::New(info.Env(), 2);
-  out.Set(0u, Num(info.Env(), fds[0]));
-  out.Set(1u, Num(info.Env(), fds[1]));
-  return out;
+  napi_value out = NewArray(info.Env(), {Num(info.Env(), fds[0]), Num(info.Env(), fds[1])});
+  if (out == nullptr) {
+    // JS cannot run (a worker terminating): nobody would ever close them.
+    close(fds[0]);
+    close(fds[1]);
+  }
+  return Napi::Value(info.Env(), out);
 }
 
 // adoptFd(fd) -> 0 | -errno: makes a foreign fd non-blocking and close-on-exec.
@@ -183,7 +186,7 @@ Napi::Value FdHandle::GetSockOpt(const Args& info) {
   socklen_t len = info[2].As<Napi::Number>().Uint32Value();
   std::vector<char> buf(len ? len : 1);
   if (getsockopt(fd, level, name, buf.data(), &len) < 0) return Fail(info.Env(), errno);
-  return Napi::Buffer<char>::Copy(info.Env(), buf.data(), len);
+  return Napi::Value(info.Env(), CopyBuffer(info.Env(), buf.data(), len));
 }
 
 // setsockopt(level, name, bytes) -> 0 | -errno
@@ -233,12 +236,11 @@ Napi::Value FdHandle::RecvFrom(const Args& info) {
   do n = recvmsg(fd, &msg, flags);
   while (n < 0 && errno == EINTR);
   if (n < 0) return Fail(info.Env(), errno == EWOULDBLOCK ? EAGAIN : errno);
-  Napi::Array name = SockaddrToJs(info.Env(), &ss, msg.msg_namelen).As<Napi::Array>();
-  Napi::Array out = Napi::Array::New(info.Env(), 6);
-  out.Set(0u, Num(info.Env(), static_cast<double>(n)));
-  for (uint32_t i = 0; i < 4; i++) out.Set(i + 1, name.Get(i));
-  out.Set(5u, Num(info.Env(), msg.msg_flags));
-  return out;
+  napi_value v[6];
+  v[0] = Num(info.Env(), static_cast<double>(n));
+  if (!SockaddrValues(info.Env(), &ss, msg.msg_namelen, v + 1)) return Napi::Value(info.Env(), nullptr);
+  v[5] = Num(info.Env(), msg.msg_flags);
+  return Napi::Value(info.Env(), NewArray(info.Env(), v, 6));
 }
 
 void InitFdCalls(Napi::Env env, Napi::Object exports) {

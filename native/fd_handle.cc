@@ -9,7 +9,10 @@ namespace iolib {
 
 static_assert(offsetof(FdHandle, poll) == 0, "libuv's close callback frees the handle through its watcher");
 
-static constexpr int kReadBudget = 16;     // byte chunks or message batches per wakeup
+// Work per readable wakeup, so one busy socket cannot hold the loop (timers, other sockets):
+// byte chunks, and messages (whole batches, one at least).
+static constexpr int kReadBudget = 16;
+static constexpr unsigned kMessageBudget = 64;
 static constexpr uint32_t kSlotBits = 24;  // ids: slot + generation * 2^24
 
 FdHandle* LookupHandle(EnvData* d, Napi::Value id) {
@@ -34,20 +37,23 @@ static void Finalize(napi_env env, void* data, void*) {
 static Napi::Value Open(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   EnvData* d = GetEnvData(env);
+  int fd = info[0].As<Napi::Number>().Int32Value();
+  bool owned = info.Length() < 3 || !info[2].IsBoolean() || info[2].As<Napi::Boolean>().Value();
+  // When JS cannot take the error (a worker terminating), nobody would close the fd: close it.
+  auto fail = [&](const char* message) {
+    if (!ThrowError(env, message) && owned) close(fd);
+    return Napi::Value(env, nullptr);
+  };
   void* memory = malloc(sizeof(FdHandle));
-  if (!memory) {
-    Napi::Error::New(env, "out of memory").ThrowAsJavaScriptException();
-    return env.Undefined();
-  }
+  if (!memory) return fail("out of memory");
   auto* h = new (memory) FdHandle();
-  h->fd = info[0].As<Napi::Number>().Int32Value();
-  h->owned = info.Length() < 3 || info[2].ToBoolean();
+  h->fd = fd;
+  h->owned = owned;
   h->env = env;
   h->envData = d;
   if (info[1].IsObject() && napi_add_finalizer(env, info[1], h, Finalize, nullptr, &h->owner) != napi_ok) {
     free(h);
-    Napi::Error::New(env, "cannot watch the owner of a handle").ThrowAsJavaScriptException();
-    return env.Undefined();
+    return fail("cannot watch the owner of a handle");
   }
   uint32_t slot;
   if (!d->freeSlots.empty()) {
@@ -160,7 +166,7 @@ void CallIntoJs(napi_env env, napi_value recv, napi_value fn, size_t argc, const
 
 void FdHandle::CallJs(Napi::FunctionReference& fn, std::initializer_list<napi_value> args) {
   napi_value recv;
-  if (!owner || napi_get_reference_value(env, owner, &recv) != napi_ok || recv == nullptr) return;
+  if (envData->closing || !owner || napi_get_reference_value(env, owner, &recv) != napi_ok || recv == nullptr) return;
   CallIntoJs(env, recv, fn.Value(), args.size(), args.begin());
 }
 
@@ -205,7 +211,8 @@ void FdHandle::OnPoll(uv_poll_t* poll, int status, int events) {
       for (int i = 0; i < kReadBudget && self->ReadBytes(env) && self->fd >= 0 && self->readMode == kBytes; i++) {
       }
     } else {
-      for (int i = 0; i < kReadBudget && self->ReadMessages(env) && self->fd >= 0 && self->readMode != kNone; i++) {
+      unsigned batches = self->batch >= kMessageBudget ? 1 : kMessageBudget / self->batch;
+      for (unsigned i = 0; i < batches && self->ReadMessages(env) && self->fd >= 0 && self->readMode != kNone; i++) {
       }
     }
     if (self->fd < 0) return;
@@ -229,8 +236,9 @@ Napi::Value FdHandle::ReadStart(const Args& info) {
   readMode = mode;
   if (info.Length() > 1) chunk = info[1].As<Napi::Number>().Uint32Value();
   if (info.Length() > 2) batch = info[2].As<Napi::Number>().Uint32Value();
-  if (info.Length() > 3) wantAddrs = info[3].ToBoolean();
+  if (info.Length() > 3) wantAddrs = info[3].IsBoolean() && info[3].As<Napi::Boolean>().Value();
   if (chunk == 0) chunk = 1;
+  if (chunk > kMaxChunk) chunk = kMaxChunk;
   if (batch == 0) batch = 1;
   return Num(info.Env(), Update());
 }
@@ -275,6 +283,7 @@ static Napi::Value Dispatch(const Napi::CallbackInfo& info) {
 
 static void CleanupEnv(void* arg) {
   auto* data = static_cast<EnvData*>(arg);
+  data->closing = true;
   for (FdHandle* h : data->slots) {
     if (h) h->CloseNow();
   }
@@ -286,10 +295,7 @@ static void CleanupEnv(void* arg) {
 // readPoolStats() -> [idle, held]: slabs cached for reuse, and in use (by read pool Buffers or send rings).
 static Napi::Value ReadPoolStats(const Napi::CallbackInfo& info) {
   SlabCache* slabs = GetEnvData(info.Env())->slabs;
-  Napi::Array out = Napi::Array::New(info.Env(), 2);
-  out.Set(0u, Num(info.Env(), slabs ? static_cast<double>(slabs->Idle()) : 0));
-  out.Set(1u, Num(info.Env(), slabs ? static_cast<double>(slabs->Held()) : 0));
-  return out;
+  return Napi::Value(info.Env(), NewArray(info.Env(), {Num(info.Env(), slabs ? static_cast<double>(slabs->Idle()) : 0), Num(info.Env(), slabs ? static_cast<double>(slabs->Held()) : 0)}));
 }
 
 // setReadPoolTrimInterval(ms): how long idle slabs are kept (tests shorten it).

@@ -22,10 +22,9 @@ bool EnvData::PoolRoom(Napi::Env env, size_t size) {
     if (b == nullptr) return false;
     size = SlabCache::kSlabSize;
   } else {
-    Napi::Buffer<char> big = Napi::Buffer<char>::New(env, size);
-    if (env.IsExceptionPending()) return false;
-    b = big;
-    data = big.Data();
+    void* bytes;
+    if (napi_create_buffer(env, size, &bytes, &b) != napi_ok) return false;
+    data = static_cast<char*>(bytes);
   }
   pool = Napi::Persistent(Napi::Buffer<char>(env, b));
   poolData = data;
@@ -45,10 +44,11 @@ SlabCache* EnvData::Slabs(napi_env env) {
 
 uint32_t* EnvData::Info(Napi::Env env, size_t words) {
   if (infoWords >= words) return infoData;
-  Napi::Buffer<uint32_t> b = Napi::Buffer<uint32_t>::New(env, words);
-  if (env.IsExceptionPending()) return nullptr;
-  info = Napi::Persistent(b);
-  infoData = b.Data();
+  napi_value b;
+  void* data;
+  if (napi_create_buffer(env, words * sizeof(uint32_t), &data, &b) != napi_ok) return nullptr;
+  info = Napi::Persistent(Napi::Buffer<uint32_t>(env, b));
+  infoData = static_cast<uint32_t*>(data);
   infoWords = words;
   return infoData;
 }
@@ -90,9 +90,14 @@ bool FdHandle::ReadBytes(Napi::Env env) {
 // region of the payloads and the info Buffer: one call a batch. True when the batch was full,
 // so more may be waiting.
 bool FdHandle::ReadMessages(Napi::Env env) {
-  const unsigned max = batch;
   const size_t slot = chunk;
-  char* area = envData->Scratch(max * (slot + sizeof(sockaddr_storage)));
+  const size_t perMessage = slot + sizeof(sockaddr_storage);
+  const unsigned max = perMessage * batch <= kScratchCap ? batch : static_cast<unsigned>(kScratchCap / perMessage > 0 ? kScratchCap / perMessage : 1);
+  char* area = envData->Scratch(max * perMessage);
+  struct Trim {
+    EnvData* d;
+    ~Trim() { d->TrimScratch(); }
+  } trim{envData};
   auto* addrs = reinterpret_cast<sockaddr_storage*>(area + max * slot);
   std::vector<mmsghdr>& msgs = envData->msgs;
   std::vector<iovec>& iovs = envData->iovs;
@@ -177,16 +182,16 @@ Napi::Value FdHandle::Write(const Args& info) {
 // writev(chunks[, from]): sends chunks[from..] in one sendmsg; returns bytes sent.
 Napi::Value FdHandle::Writev(const Args& info) {
   if (fd < 0) return Fail(info.Env(), EBADF);
-  Napi::Array chunks = info[0].As<Napi::Array>();
+  napi_env env = info.Env();
+  napi_value chunks = info[0];
   uint32_t from = info.Length() > 1 ? info[1].As<Napi::Number>().Uint32Value() : 0;
-  uint32_t n = chunks.Length();
+  uint32_t n = ArrayLength(env, chunks);
   if (from >= n) return Num(info.Env(), 0);
   uint32_t count = n - from;
   if (count > IOV_MAX) count = IOV_MAX;
   std::vector<iovec> iov(count);
   for (uint32_t i = 0; i < count; i++) {
-    Napi::Uint8Array b = chunks.Get(from + i).As<Napi::Uint8Array>();
-    iov[i] = {b.Data(), b.ByteLength()};
+    if (!BytesOf(env, ElementAt(env, chunks, from + i), &iov[i])) return Fail(env, EINVAL);
   }
   msghdr msg = {};
   msg.msg_iov = iov.data();

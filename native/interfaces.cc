@@ -55,9 +55,9 @@ Napi::Value IfNameIndex(const Napi::CallbackInfo& info) {
   uint32_t n = 0;
   for (struct if_nameindex* p = list; p->if_index != 0 && p->if_name != nullptr; ++p) {
     Napi::Array pair = Napi::Array::New(env, 2);
-    pair.Set(0u, Num(env, p->if_index));
-    pair.Set(1u, Napi::String::New(env, p->if_name));
-    out.Set(n++, pair);
+    SetAt(env, pair, 0u, Num(env, p->if_index));
+    SetAt(env, pair, 1u, Napi::String::New(env, p->if_name));
+    SetAt(env, out, n++, pair);
   }
   if_freenameindex(list);
   return out;
@@ -91,24 +91,24 @@ Napi::Value GetIfAddrs(const Napi::CallbackInfo& info) {
     std::string name = p->ifa_name ? p->ifa_name : "";
     auto it = indexes.find(name);
     if (it == indexes.end()) it = indexes.emplace(name, if_nametoindex(name.c_str())).first;
-    entry.Set("name", Napi::String::New(env, name));
-    entry.Set("flags", Num(env, p->ifa_flags));
-    entry.Set("index", Num(env, it->second));
-    entry.Set("family", Num(env, p->ifa_addr ? p->ifa_addr->sa_family : 0));
-    entry.Set("address", Sockaddr(env, p->ifa_addr));
-    entry.Set("netmask", Sockaddr(env, p->ifa_netmask));
-    entry.Set("broadAddr", Sockaddr(env, p->ifa_broadaddr));
+    SetNamed(env, entry, "name", Napi::String::New(env, name));
+    SetNamed(env, entry, "flags", Num(env, p->ifa_flags));
+    SetNamed(env, entry, "index", Num(env, it->second));
+    SetNamed(env, entry, "family", Num(env, p->ifa_addr ? p->ifa_addr->sa_family : 0));
+    SetNamed(env, entry, "address", Sockaddr(env, p->ifa_addr));
+    SetNamed(env, entry, "netmask", Sockaddr(env, p->ifa_netmask));
+    SetNamed(env, entry, "broadAddr", Sockaddr(env, p->ifa_broadaddr));
 #ifdef __linux__
     if (p->ifa_addr && p->ifa_addr->sa_family == AF_PACKET) {
       auto* ll = reinterpret_cast<const sockaddr_ll*>(p->ifa_addr);
       size_t halen = ll->sll_halen;
       if (halen > sizeof(ll->sll_addr)) halen = sizeof(ll->sll_addr);
-      entry.Set("hardware", Napi::Buffer<uint8_t>::Copy(env, ll->sll_addr, halen));
-      entry.Set("hardwareType", Num(env, ll->sll_hatype));
-      if (ll->sll_ifindex > 0) entry.Set("index", Num(env, ll->sll_ifindex));
+      SetNamed(env, entry, "hardware", CopyBuffer(env, ll->sll_addr, halen));
+      SetNamed(env, entry, "hardwareType", Num(env, ll->sll_hatype));
+      if (ll->sll_ifindex > 0) SetNamed(env, entry, "index", Num(env, ll->sll_ifindex));
     }
 #endif
-    out.Set(n++, entry);
+    SetAt(env, out, n++, entry);
   }
   freeifaddrs(list);
   return out;

@@ -38,6 +38,12 @@ struct mmsghdr {
 
 namespace iolib {
 
+// Caps on what the native core allocates, whatever JS asks for (the TypeScript layer refuses
+// larger options with a RangeError first): bytes per read or largest message, and the datagram
+// scratch area (fewer messages per batch when they are large; one at least).
+constexpr size_t kMaxChunk = size_t{1} << 24;
+constexpr size_t kScratchCap = size_t{1} << 22;
+
 struct FdHandle;
 struct CloseQueue;
 
@@ -48,6 +54,7 @@ struct EnvData {
   Napi::FunctionReference onEvent;      // onEvent.call(owner, events|-errno)
   Napi::FunctionReference onClosed;     // onClosed(ticket): queued closes up to that ticket are done
   CloseQueue* closer = nullptr;          // close_queue.cc
+  bool closing = false;                  // the environment is tearing down: no more JS
   Napi::FunctionReference onWritten;    // onWritten.call(owner, bytes queued|-errno): a send ring's job ended
   std::vector<char> scratch;            // shared read buffer: one per env, not per socket
   // Byte reads land in a pool Buffer that JS slices without a copy; a region handed to JS is
@@ -79,6 +86,10 @@ struct EnvData {
     if (scratch.size() < size) scratch.resize(size);
     return scratch.data();
   }
+  // After a batch: a scratch area grown past the cap (one message larger than it) is freed.
+  void TrimScratch() {
+    if (scratch.size() > kScratchCap) std::vector<char>().swap(scratch);
+  }
 };
 
 EnvData* GetEnvData(Napi::Env env);
@@ -99,6 +110,19 @@ inline napi_async_work QueuePoolJob(napi_env env, const char* name, napi_async_e
 // becomes the process's uncaught exception. fd_handle.cc.
 void CallIntoJs(napi_env env, napi_value recv, napi_value fn, size_t argc, const napi_value* argv);
 
+// js_values.cc: values for JS that never throw (see there why); nullptr when JS cannot run.
+void SetAt(napi_env env, napi_value array, uint32_t i, napi_value v);
+void SetNamed(napi_env env, napi_value object, const char* name, napi_value v);
+napi_value NewArray(napi_env env, const napi_value* items, size_t n);
+inline napi_value NewArray(napi_env env, std::initializer_list<napi_value> items) { return NewArray(env, items.begin(), items.size()); }
+napi_value CopyBuffer(napi_env env, const void* data, size_t n);
+uint32_t ArrayLength(napi_env env, napi_value array);
+napi_value ElementAt(napi_env env, napi_value array, uint32_t i);
+// The bytes of a Uint8Array (or Buffer); false for anything else.
+bool BytesOf(napi_env env, napi_value v, iovec* out);
+// Throws an Error when JS can still run; answers whether it did.
+bool ThrowError(napi_env env, const char* message);
+
 // -errno as a JS number.
 inline Napi::Value Fail(Napi::Env env, int err) { return Napi::Number::New(env, -err); }
 inline Napi::Value Num(Napi::Env env, double v) { return Napi::Number::New(env, v); }
@@ -112,7 +136,9 @@ template <class Info>
 bool SockaddrFromJs(const Info& info, size_t at, sockaddr_storage* ss, socklen_t* len) {
   return SockaddrFromValues(info[at], info[at + 1], info[at + 2], info[at + 3], ss, len);
 }
-// Returns [family, Buffer, port, scopeId] (family 0 for AF_UNSPEC / unnamed).
+// Returns [family, Buffer, port, scopeId] (family 0 for AF_UNSPEC / unnamed); SockaddrValues
+// gives the four values (false when JS cannot run).
+bool SockaddrValues(napi_env env, const sockaddr_storage* ss, socklen_t len, napi_value out[4]);
 Napi::Value SockaddrToJs(Napi::Env env, const sockaddr_storage* ss, socklen_t len);
 // Packs an address into a fixed record (see kAddrRecord) for batched receives.
 constexpr size_t kAddrRecord = 120;

@@ -25,15 +25,15 @@ union SegmentControl {
 // sendmsg(chunks, fds, flags[, family, bytes, port, scope]) -> bytes | -errno
 Napi::Value FdHandle::SendMsg(const Args& info) {
   if (fd < 0) return Fail(info.Env(), EBADF);
-  Napi::Array chunks = info[0].As<Napi::Array>();
-  Napi::Array fds = info[1].As<Napi::Array>();
+  napi_env env = info.Env();
+  napi_value chunks = info[0];
+  napi_value fds = info[1];
   int flags = info[2].As<Napi::Number>().Int32Value() | IOLIB_SEND_FLAGS;
-  uint32_t nfds = fds.Length();
+  uint32_t nfds = ArrayLength(env, fds);
   if (nfds > kMaxFds) return Fail(info.Env(), EINVAL);
-  std::vector<iovec> iov(chunks.Length());
+  std::vector<iovec> iov(ArrayLength(env, chunks));
   for (uint32_t i = 0; i < iov.size(); i++) {
-    Napi::Uint8Array b = chunks.Get(i).As<Napi::Uint8Array>();
-    iov[i] = {b.Data(), b.ByteLength()};
+    if (!BytesOf(env, ElementAt(env, chunks, i), &iov[i])) return Fail(info.Env(), EINVAL);
   }
   msghdr msg = {};
   msg.msg_iov = iov.data();
@@ -55,7 +55,10 @@ Napi::Value FdHandle::SendMsg(const Args& info) {
     cm->cmsg_type = SCM_RIGHTS;
     cm->cmsg_len = CMSG_LEN(nfds * sizeof(int));
     int* out = reinterpret_cast<int*>(CMSG_DATA(cm));
-    for (uint32_t i = 0; i < nfds; i++) out[i] = fds.Get(i).As<Napi::Number>().Int32Value();
+    for (uint32_t i = 0; i < nfds; i++) {
+      napi_value v = ElementAt(env, fds, i);
+      if (v == nullptr || napi_get_value_int32(env, v, &out[i]) != napi_ok) return Fail(info.Env(), EINVAL);
+    }
   }
   ssize_t n;
   do n = sendmsg(fd, &msg, flags);
@@ -90,8 +93,7 @@ Napi::Value FdHandle::RecvMsg(const Args& info) {
   do n = recvmsg(fd, &msg, flags);
   while (n < 0 && errno == EINTR);
   if (n < 0) return Fail(env, errno == EWOULDBLOCK ? EAGAIN : errno);
-  Napi::Array fds = Napi::Array::New(env);
-  uint32_t k = 0;
+  std::vector<int> fds;
   for (cmsghdr* cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm)) {
     if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS) continue;
     size_t count = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
@@ -102,16 +104,20 @@ Napi::Value FdHandle::RecvMsg(const Args& info) {
 #if !defined(__linux__)
       MakeNonblockCloexec(received);  // no MSG_CMSG_CLOEXEC: set it now, before anyone can fork
 #endif
-      fds.Set(k++, Num(env, received));
+      fds.push_back(received);
     }
   }
-  Napi::Array name = SockaddrToJs(env, &ss, msg.msg_namelen).As<Napi::Array>();
-  Napi::Array out = Napi::Array::New(env, 7);
-  out.Set(0u, Num(env, static_cast<double>(n)));
-  out.Set(1u, fds);
-  out.Set(2u, Num(env, msg.msg_flags));
-  for (uint32_t i = 0; i < 4; i++) out.Set(i + 3, name.Get(i));
-  return out;
+  std::vector<napi_value> fdValues(fds.size());
+  for (size_t i = 0; i < fds.size(); i++) fdValues[i] = Num(env, fds[i]);
+  napi_value v[7];
+  v[0] = Num(env, static_cast<double>(n));
+  v[1] = NewArray(env, fdValues.data(), fdValues.size());
+  v[2] = Num(env, msg.msg_flags);
+  napi_value out = v[1] != nullptr && SockaddrValues(env, &ss, msg.msg_namelen, v + 3) ? NewArray(env, v, 7) : nullptr;
+  if (out == nullptr) {
+    for (int received : fds) close(received);  // JS cannot take them (a worker terminating)
+  }
+  return Napi::Value(env, out);
 }
 
 // sendBatch(buffers, addresses?, segments?) -> messages sent | -errno. `addresses[i]` is
@@ -121,11 +127,11 @@ Napi::Value FdHandle::RecvMsg(const Args& info) {
 Napi::Value FdHandle::SendBatch(const Args& info) {
   Napi::Env env = info.Env();
   if (fd < 0) return Fail(env, EBADF);
-  Napi::Array bufs = info[0].As<Napi::Array>();
+  napi_value bufs = info[0];
   bool named = info.Length() > 1 && info[1].IsArray();
-  Napi::Array addrs = named ? info[1].As<Napi::Array>() : Napi::Array();
+  napi_value addrs = named ? static_cast<napi_value>(info[1]) : nullptr;
   uint32_t segments = info.Length() > 2 && info[2].IsNumber() ? info[2].As<Napi::Number>().Uint32Value() : 0;
-  uint32_t count = bufs.Length();
+  uint32_t count = ArrayLength(env, bufs);
   if (count == 0) return Num(env, 0);
   std::vector<iovec> iov(count);
   std::vector<sockaddr_storage> names(named ? count : 0);
@@ -133,13 +139,16 @@ Napi::Value FdHandle::SendBatch(const Args& info) {
   std::vector<uint32_t> runs(count);  // messages in each mmsghdr
   std::vector<socklen_t> nameLens(count);  // 0: to the connected peer
   for (uint32_t i = 0; i < count; i++) {
-    Napi::Uint8Array b = bufs.Get(i).As<Napi::Uint8Array>();
-    iov[i] = {b.Data(), b.ByteLength()};
+    if (!BytesOf(env, ElementAt(env, bufs, i), &iov[i])) return Fail(env, EINVAL);
     if (!named) continue;
-    Napi::Value a = addrs.Get(i);
-    if (!a.IsArray()) continue;
-    Napi::Array arr = a.As<Napi::Array>();
-    if (!SockaddrFromValues(arr.Get(0u), arr.Get(1u), arr.Get(2u), arr.Get(3u), &names[i], &nameLens[i])) return Fail(env, EINVAL);
+    napi_value a = ElementAt(env, addrs, i);
+    bool isArray = false;
+    if (a == nullptr || napi_is_array(env, a, &isArray) != napi_ok || !isArray) continue;
+    napi_value parts[4];
+    for (uint32_t k = 0; k < 4; k++) {
+      if ((parts[k] = ElementAt(env, a, k)) == nullptr) return Fail(env, EINVAL);
+    }
+    if (!SockaddrFromValues(Napi::Value(env, parts[0]), Napi::Value(env, parts[1]), Napi::Value(env, parts[2]), Napi::Value(env, parts[3]), &names[i], &nameLens[i])) return Fail(env, EINVAL);
   }
   uint32_t headers = 0;
 #ifdef __linux__

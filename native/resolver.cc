@@ -15,16 +15,21 @@ namespace {
 
 Napi::Object Failure(Napi::Env env, int eai, int err) {
   Napi::Object out = Napi::Object::New(env);
-  out.Set("eai", Num(env, eai));
-  out.Set("errno", Num(env, err));
+  SetNamed(env, out, "eai", Num(env, eai));
+  SetNamed(env, out, "errno", Num(env, err));
   return out;
 }
 
 Napi::Object Success(Napi::Env env, Napi::Value value) {
   Napi::Object out = Napi::Object::New(env);
-  out.Set("eai", Num(env, 0));
-  out.Set("value", value);
+  SetNamed(env, out, "eai", Num(env, 0));
+  SetNamed(env, out, "value", value);
   return out;
+}
+
+// Settles a promise; a failure (JS can no longer run: a worker terminating) is nothing to report.
+void Settle(napi_env env, napi_deferred deferred, napi_value value) {
+  if (value != nullptr) napi_resolve_deferred(env, deferred, value);
 }
 
 // getaddrinfo(node|null, service|null, family, socktype, protocol, flags)
@@ -32,7 +37,7 @@ Napi::Object Success(Napi::Env env, Napi::Value value) {
 //              | { eai, errno }>
 class GetAddrInfoWork : public Napi::AsyncWorker {
  public:
-  GetAddrInfoWork(Napi::Env env, Napi::Promise::Deferred deferred, bool hasNode, std::string node, bool hasService,
+  GetAddrInfoWork(Napi::Env env, napi_deferred deferred, bool hasNode, std::string node, bool hasService,
                   std::string service, const addrinfo& hints)
       : Napi::AsyncWorker(env, "iolib.getaddrinfo"),
         deferred_(deferred),
@@ -56,32 +61,32 @@ class GetAddrInfoWork : public Napi::AsyncWorker {
     Napi::Env env = Env();
     Napi::HandleScope scope(env);
     if (eai_ != 0) {
-      deferred_.Resolve(Failure(env, eai_, eai_ == EAI_SYSTEM ? err_ : 0));
+      Settle(env, deferred_, Failure(env, eai_, eai_ == EAI_SYSTEM ? err_ : 0));
       return;
     }
     Napi::Array list = Napi::Array::New(env);
     uint32_t n = 0;
     for (addrinfo* ai = result_; ai; ai = ai->ai_next) {
       Napi::Array entry = Napi::Array::New(env, 5);
-      entry.Set(0u, Num(env, ai->ai_family));
-      entry.Set(1u, Num(env, ai->ai_socktype));
-      entry.Set(2u, Num(env, ai->ai_protocol));
+      SetAt(env, entry, 0u, Num(env, ai->ai_family));
+      SetAt(env, entry, 1u, Num(env, ai->ai_socktype));
+      SetAt(env, entry, 2u, Num(env, ai->ai_protocol));
       sockaddr_storage ss;
       memset(&ss, 0, sizeof(ss));
       socklen_t len = ai->ai_addr ? ai->ai_addrlen : 0;
       if (len > sizeof(ss)) len = sizeof(ss);
       if (len) memcpy(&ss, ai->ai_addr, len);
-      entry.Set(3u, SockaddrToJs(env, &ss, len));
-      entry.Set(4u, ai->ai_canonname ? Napi::Value(Napi::String::New(env, ai->ai_canonname)) : env.Null());
-      list.Set(n++, entry);
+      SetAt(env, entry, 3u, SockaddrToJs(env, &ss, len));
+      SetAt(env, entry, 4u, ai->ai_canonname ? Napi::Value(Napi::String::New(env, ai->ai_canonname)) : env.Null());
+      SetAt(env, list, n++, entry);
     }
-    deferred_.Resolve(Success(env, list));
+    Settle(env, deferred_, Success(env, list));
   }
 
-  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+  void OnError(const Napi::Error& e) override { napi_reject_deferred(Env(), deferred_, e.Value()); }
 
  private:
-  Napi::Promise::Deferred deferred_;
+  napi_deferred deferred_;
   bool hasNode_;
   std::string node_;
   bool hasService_;
@@ -96,7 +101,7 @@ class GetAddrInfoWork : public Napi::AsyncWorker {
 //   -> Promise<{ eai: 0, value: [host, service] } | { eai, errno }>
 class GetNameInfoWork : public Napi::AsyncWorker {
  public:
-  GetNameInfoWork(Napi::Env env, Napi::Promise::Deferred deferred, const sockaddr_storage& ss, socklen_t len, int flags)
+  GetNameInfoWork(Napi::Env env, napi_deferred deferred, const sockaddr_storage& ss, socklen_t len, int flags)
       : Napi::AsyncWorker(env, "iolib.getnameinfo"), deferred_(deferred), ss_(ss), len_(len), flags_(flags) {}
 
   void Execute() override {
@@ -111,19 +116,19 @@ class GetNameInfoWork : public Napi::AsyncWorker {
     Napi::Env env = Env();
     Napi::HandleScope scope(env);
     if (eai_ != 0) {
-      deferred_.Resolve(Failure(env, eai_, eai_ == EAI_SYSTEM ? err_ : 0));
+      Settle(env, deferred_, Failure(env, eai_, eai_ == EAI_SYSTEM ? err_ : 0));
       return;
     }
     Napi::Array pair = Napi::Array::New(env, 2);
-    pair.Set(0u, Napi::String::New(env, host_));
-    pair.Set(1u, Napi::String::New(env, serv_));
-    deferred_.Resolve(Success(env, pair));
+    SetAt(env, pair, 0u, Napi::String::New(env, host_));
+    SetAt(env, pair, 1u, Napi::String::New(env, serv_));
+    Settle(env, deferred_, Success(env, pair));
   }
 
-  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+  void OnError(const Napi::Error& e) override { napi_reject_deferred(Env(), deferred_, e.Value()); }
 
  private:
-  Napi::Promise::Deferred deferred_;
+  napi_deferred deferred_;
   sockaddr_storage ss_;
   socklen_t len_;
   int flags_;
@@ -134,17 +139,19 @@ class GetNameInfoWork : public Napi::AsyncWorker {
 };
 
 // A bad argument from the TypeScript layer (which validates first): resolve as EAI_SYSTEM/EINVAL.
-Napi::Value Rejected(Napi::Env env, Napi::Promise::Deferred deferred) {
-  deferred.Resolve(Failure(env, EAI_SYSTEM, EINVAL));
-  return deferred.Promise();
+Napi::Value Rejected(Napi::Env env, napi_deferred deferred, napi_value promise) {
+  Settle(env, deferred, Failure(env, EAI_SYSTEM, EINVAL));
+  return Napi::Value(env, promise);
 }
 
 Napi::Value GetAddrInfo(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  Napi::Promise::Deferred deferred = Napi::Promise::Deferred::New(env);
+  napi_deferred deferred;
+  napi_value promise;
+  if (napi_create_promise(env, &deferred, &promise) != napi_ok) return Napi::Value(env, nullptr);
   bool hasNode = info[0].IsString();
   bool hasService = info[1].IsString();
-  if (!info[2].IsNumber() || !info[3].IsNumber() || !info[4].IsNumber() || !info[5].IsNumber()) return Rejected(env, deferred);
+  if (!info[2].IsNumber() || !info[3].IsNumber() || !info[4].IsNumber() || !info[5].IsNumber()) return Rejected(env, deferred, promise);
   std::string node = hasNode ? info[0].As<Napi::String>().Utf8Value() : std::string();
   std::string service = hasService ? info[1].As<Napi::String>().Utf8Value() : std::string();
   addrinfo hints;
@@ -155,19 +162,21 @@ Napi::Value GetAddrInfo(const Napi::CallbackInfo& info) {
   hints.ai_flags = info[5].As<Napi::Number>().Int32Value();
   auto* work = new GetAddrInfoWork(env, deferred, hasNode, std::move(node), hasService, std::move(service), hints);
   work->Queue();
-  return deferred.Promise();
+  return Napi::Value(env, promise);
 }
 
 Napi::Value GetNameInfo(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  Napi::Promise::Deferred deferred = Napi::Promise::Deferred::New(env);
+  napi_deferred deferred;
+  napi_value promise;
+  if (napi_create_promise(env, &deferred, &promise) != napi_ok) return Napi::Value(env, nullptr);
   sockaddr_storage ss;
   socklen_t len = 0;
-  if (!SockaddrFromJs(info, 0, &ss, &len) || !info[4].IsNumber()) return Rejected(env, deferred);
+  if (!SockaddrFromJs(info, 0, &ss, &len) || !info[4].IsNumber()) return Rejected(env, deferred, promise);
   int flags = info[4].As<Napi::Number>().Int32Value();
   auto* work = new GetNameInfoWork(env, deferred, ss, len, flags);
   work->Queue();
-  return deferred.Promise();
+  return Napi::Value(env, promise);
 }
 
 // gaiStrerror(eai) -> the resolver's message for an EAI code.

@@ -158,12 +158,13 @@ Napi::Value FdHandle::RingWrite(const Args& info) {
   size_t room = SendRing::kSize - used;
   size_t copied = 0;
   bool noMemory = false;
-  Napi::Array chunks = info[0].As<Napi::Array>();
-  uint32_t n = chunks.Length();
+  napi_value chunks = info[0];
+  uint32_t n = ArrayLength(env, chunks);
   for (uint32_t i = info.Length() > 1 ? info[1].As<Napi::Number>().Uint32Value() : 0; i < n && room > 0; i++) {
-    Napi::Uint8Array b = chunks.Get(i).As<Napi::Uint8Array>();
-    const uint8_t* src = b.Data();
-    size_t len = b.ByteLength() < room ? b.ByteLength() : room;
+    iovec b;
+    if (!BytesOf(env, ElementAt(env, chunks, i), &b)) break;  // JS cannot run: nothing more to copy
+    const uint8_t* src = static_cast<const uint8_t*>(b.iov_base);
+    size_t len = b.iov_len < room ? b.iov_len : room;
     while (len > 0) {
       char*& slab = r->slab[tail / SendRing::kSlab];
       if (slab == nullptr && (slab = r->slabs->Take()) == nullptr) {

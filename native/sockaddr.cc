@@ -80,18 +80,24 @@ static int Decode(const sockaddr_storage* ss, socklen_t len, const uint8_t** byt
   }
 }
 
-Napi::Value SockaddrToJs(Napi::Env env, const sockaddr_storage* ss, socklen_t len) {
+bool SockaddrValues(napi_env env, const sockaddr_storage* ss, socklen_t len, napi_value out[4]) {
   const uint8_t* bytes = nullptr;
   size_t n = 0;
-  uint16_t port;
-  uint32_t scope;
+  uint16_t port = 0;
+  uint32_t scope = 0;
   int family = len == 0 ? 0 : Decode(ss, len, &bytes, &n, &port, &scope);
-  Napi::Array out = Napi::Array::New(env, 4);
-  out.Set(0u, Num(env, family));
-  out.Set(1u, family ? Napi::Buffer<uint8_t>::Copy(env, bytes, n) : Napi::Buffer<uint8_t>::New(env, 0));
-  out.Set(2u, Num(env, family ? port : 0));
-  out.Set(3u, Num(env, family ? scope : 0));
-  return out;
+  static const uint8_t kNone = 0;
+  out[0] = Num(env, family);
+  out[1] = CopyBuffer(env, family ? bytes : &kNone, family ? n : 0);
+  out[2] = Num(env, family ? port : 0);
+  out[3] = Num(env, family ? scope : 0);
+  return out[1] != nullptr;
+}
+
+Napi::Value SockaddrToJs(Napi::Env env, const sockaddr_storage* ss, socklen_t len) {
+  napi_value values[4];
+  if (!SockaddrValues(env, ss, len, values)) return Napi::Value(env, nullptr);
+  return Napi::Value(env, NewArray(env, values, 4));
 }
 
 // Record: [0] family (4, 6, 1 or 0), [1] byte count, [2..3] port (big-endian),

@@ -11,7 +11,7 @@
  * @module
  */
 import { AddressParseError } from '../errors.js';
-import { invalidArgType, invalidArgValue, validateBoolean, validateObject, validateOneOf, validateString } from '../internal/validate.js';
+import { invalidArgType, invalidArgValue, validateBoolean, validateObject, validateOneOf, validateString, show } from '../internal/validate.js';
 import { Address, InetAddress, Ipv4Address, Ipv6Address, LocalAddress, ipv4Bytes, ipv6Words, validateAddress } from './address.js';
 import { MAX_IPV4_VALUE, integerToBytes, parseIpv4 } from './ipv4.js';
 import { parseIpv6 } from './ipv6.js';
@@ -101,7 +101,7 @@ export function requireInetAddress(x: unknown, name = 'address'): InetAddress {
 function describeDatum(x: unknown): string {
   if (typeof x === 'string') return JSON.stringify(x);
   if (x instanceof Uint8Array || x instanceof Uint16Array) return `${x.constructor.name}(${x.length}) [${Array.from(x).join(', ')}]`;
-  return String(x);
+  return show(x);
 }
 
 /**

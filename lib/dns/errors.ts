@@ -4,9 +4,10 @@
  * @module
  */
 import { IolibError, SyscallError } from '../errors.js';
+import { show } from '../internal/validate.js';
 
-function show(datum: unknown): string {
-  return typeof datum === 'string' ? JSON.stringify(datum) : String(datum);
+function shown(datum: unknown): string {
+  return typeof datum === 'string' ? JSON.stringify(datum) : show(datum);
 }
 
 /**
@@ -23,7 +24,7 @@ export class ResolverError extends IolibError {
   /** The errno name when the resolver answered EAI_SYSTEM, else undefined. */
   readonly systemCode: string | undefined;
   constructor(datum: unknown, code: string, eai = 0, message?: string, systemCode?: string) {
-    super(message ?? `Host look-up of ${show(datum)} failed: ${code}`);
+    super(message ?? `Host look-up of ${shown(datum)} failed: ${code}`);
     this.datum = datum;
     this.code = code;
     this.eai = eai;
@@ -49,7 +50,7 @@ export class UnknownServiceError extends IolibError {
   /** The protocol it was looked up for: 'tcp', 'udp' or 'any'. */
   readonly protocol: string;
   constructor(datum: unknown, protocol: string, message?: string) {
-    super(message ?? `Unknown service ${show(datum)} for protocol ${protocol}`);
+    super(message ?? `Unknown service ${shown(datum)} for protocol ${protocol}`);
     this.datum = datum;
     this.protocol = protocol;
   }
@@ -62,7 +63,7 @@ export class UnknownProtocolError extends IolibError {
   /** The name or number that was looked up. */
   readonly datum: unknown;
   constructor(datum: unknown, message?: string) {
-    super(message ?? `Unknown protocol ${show(datum)}`);
+    super(message ?? `Unknown protocol ${shown(datum)}`);
     this.datum = datum;
   }
 }
@@ -72,7 +73,7 @@ export class UnknownInterfaceError extends SyscallError {
   /** The name or index that was looked up. */
   readonly datum: unknown;
   constructor(datum: unknown, syscall = typeof datum === 'number' ? 'if_indextoname' : 'if_nametoindex', message?: string) {
-    super('ENXIO', syscall, message ?? `Unknown interface ${show(datum)}`);
+    super('ENXIO', syscall, message ?? `Unknown interface ${shown(datum)}`);
     this.datum = datum;
   }
 }

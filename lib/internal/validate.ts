@@ -7,18 +7,37 @@
 type CodedTypeError = TypeError & { code: string };
 type CodedRangeError = RangeError & { code: string };
 
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (value === undefined) return 'undefined';
-  if (typeof value === 'function') return `function ${value.name || '<anonymous>'}`;
-  if (typeof value === 'object') {
-    const ctor = (value as object).constructor?.name;
-    return ctor ? `an instance of ${ctor}` : 'an object';
+/**
+ * `value` as text for an error message. Never throws, whatever the value: a Symbol, an object
+ * without a prototype or a Proxy whose traps throw must still get its coded error.
+ */
+export function show(value: unknown): string {
+  try {
+    if (typeof value === 'symbol') return value.toString();
+    if (typeof value === 'bigint') return `${value}n`;
+    if (value !== null && (typeof value === 'object' || typeof value === 'function')) return describe(value);
+    return String(value);
+  } catch {
+    return 'a value that cannot be shown';
   }
-  let shown = String(value);
-  if (shown.length > 28) shown = `${shown.slice(0, 25)}...`;
-  if (typeof value === 'string') shown = `'${shown}'`;
-  return `type ${typeof value} (${shown})`;
+}
+
+function describe(value: unknown): string {
+  try {
+    if (value === null) return 'null';
+    if (value === undefined) return 'undefined';
+    if (typeof value === 'function') return `function ${value.name || '<anonymous>'}`;
+    if (typeof value === 'object') {
+      const ctor: unknown = (value as { constructor?: { name?: unknown } }).constructor?.name;
+      return typeof ctor === 'string' && ctor ? `an instance of ${ctor}` : 'an object';
+    }
+    let shown = show(value);
+    if (shown.length > 28) shown = `${shown.slice(0, 25)}...`;
+    if (typeof value === 'string') shown = `'${shown}'`;
+    return `type ${typeof value} (${shown})`;
+  } catch {
+    return 'a value that cannot be shown';
+  }
 }
 
 /** TypeError with code ERR_INVALID_ARG_TYPE. */
@@ -32,9 +51,9 @@ export function invalidArgType(name: string, expected: string, actual: unknown):
 export function invalidArgValue(name: string, value: unknown, reason = 'is invalid'): CodedTypeError {
   let shown: string;
   try {
-    shown = typeof value === 'string' ? `'${value}'` : typeof value === 'bigint' ? `${value}n` : JSON.stringify(value) ?? String(value);
+    shown = typeof value === 'string' ? `'${value}'` : typeof value === 'bigint' ? `${value}n` : JSON.stringify(value) ?? show(value);
   } catch {
-    shown = String(value);
+    shown = show(value);
   }
   if (shown.length > 128) shown = `${shown.slice(0, 128)}...`;
   const err = new TypeError(`The argument '${name}' ${reason}. Received ${shown}`) as CodedTypeError;
@@ -44,7 +63,7 @@ export function invalidArgValue(name: string, value: unknown, reason = 'is inval
 
 /** RangeError with code ERR_OUT_OF_RANGE. */
 export function outOfRange(name: string, range: string, value: unknown): CodedRangeError {
-  const err = new RangeError(`The value of "${name}" is out of range. It must be ${range}. Received ${String(value)}`) as CodedRangeError;
+  const err = new RangeError(`The value of "${name}" is out of range. It must be ${range}. Received ${show(value)}`) as CodedRangeError;
   err.code = 'ERR_OUT_OF_RANGE';
   return err;
 }

@@ -8,13 +8,14 @@ import { Buffer } from 'node:buffer';
 import { Duplex } from 'node:stream';
 import { setImmediate } from 'node:timers';
 import { H, C, native } from '../native.js';
-import { PollTimeoutError, SocketClosedError, SocketError } from '../errors.js';
+import { PollTimeoutError, SocketClosedError, SocketConnectionResetError, SocketError } from '../errors.js';
 import { invalidArgType, invalidArgValue, outOfRange, validateBoolean, validateObject, validateSignal, validateTimeout } from '../internal/validate.js';
 import { abortError, deadlineAfter, remaining } from '../internal/wait.js';
 import { InetAddress } from '../address/index.js';
 import { DEFAULT_BUFFER_SIZE, NO_PROFILE, SocketCore, extraAccessors, profileFor, whenClosed } from './core.js';
 import { atAddress, check, failure } from './syscall.js';
 import { inetAddressFromBytes, decodeLocalPath, localSockaddr, type SockaddrArgs } from './sockaddr.js';
+import { spendTurn, waitedTurn } from './turns.js';
 import { resolveHost, resolvePort, type HostDesignator, type PortDesignator } from './resolve.js';
 
 /** Options of `connect`. */
@@ -138,10 +139,18 @@ function flagsOf<T extends object>(options: T, table: [keyof T, string][]): numb
   return flags;
 }
 
-function bufferSize(value: unknown, name: string): number {
+/**
+ * Largest inputBufferSize: the native core reads (or receives each message) into that many
+ * bytes, and caps its own allocations there too (kMaxChunk in native/iolib.h).
+ */
+const MAX_INPUT_BUFFER_SIZE = 0x1000000;
+/** Largest outputBufferSize: only a high-water mark, nothing is allocated for it. */
+const MAX_OUTPUT_BUFFER_SIZE = 0x40000000;
+
+function bufferSize(value: unknown, name: string, max: number, shown: string): number {
   if (value === undefined) return DEFAULT_BUFFER_SIZE;
   if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value);
-  if (!Number.isInteger(value) || value < 1 || value > 0x40000000) throw outOfRange(name, 'an integer >= 1 and <= 2^30', value);
+  if (!Number.isInteger(value) || value < 1 || value > max) throw outOfRange(name, `an integer >= 1 and <= ${shown}`, value);
   return value;
 }
 
@@ -154,7 +163,10 @@ export function streamSizes(options: ActiveStreamOptions): { input: number; outp
     throw invalidArgValue('encoding', encoding, 'is not an encoding Buffer knows');
   }
   if (options.allowHalfOpen !== undefined) validateBoolean(options.allowHalfOpen, 'allowHalfOpen');
-  return { input: bufferSize(options.inputBufferSize, 'inputBufferSize'), output: bufferSize(options.outputBufferSize, 'outputBufferSize') };
+  return {
+    input: bufferSize(options.inputBufferSize, 'inputBufferSize', MAX_INPUT_BUFFER_SIZE, '2^24'),
+    output: bufferSize(options.outputBufferSize, 'outputBufferSize', MAX_OUTPUT_BUFFER_SIZE, '2^30'),
+  };
 }
 
 /** The base of every active socket: a Duplex over one fd. */
@@ -164,6 +176,8 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
    * copy of the socket held elsewhere (a passed or inherited fd) keeps working, as close(2) does.
    */
   declare _closeWithoutShutdown: boolean;
+  /** @internal The peer reset the connection as it completed: the first read reports it. */
+  declare _resetAtConnect?: SocketError;
 
   /** @internal */
   constructor(objectMode: boolean, options: ActiveStreamOptions) {
@@ -229,6 +243,10 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
     if (this._reading) return;
     const h = this._fdHandle;
     if (h === null) return;
+    if (this._resetAtConnect !== undefined) {
+      this.destroy(this._resetAtConnect);
+      return;
+    }
     const r = H.readStart(h, mode, this._inputBufferSize, batch, wantAddresses);
     if (r < 0) {
       this.destroy(failure(r, syscall));
@@ -339,7 +357,7 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
     const deadline = deadlineAfter(options.timeout);
     if (this._kind.addressFamily === 'local') {
       if (typeof address !== 'string') throw invalidArgType('address', 'a filename string for a local socket', address);
-      const sa = localSockaddr(address, options.abstract === true);
+      const sa = localSockaddr(address, options.abstract === true, 'address');
       await this._connectRaw(sa.family, sa.bytes, 0, 0, deadline, options);
       return this;
     }
@@ -392,7 +410,10 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
         await this._ioTurn();
       }
       const err = this._pendingError('connect');
-      if (err) throw err;
+      // A reset can only follow a completed handshake (a refused one is ECONNREFUSED): the
+      // connect succeeded, and the first read reports the reset SO_ERROR just consumed.
+      if (err instanceof SocketConnectionResetError && this._kind.type === 'stream') this._resetAtConnect = new SocketConnectionResetError('ECONNRESET', 'read');
+      else if (err) throw err;
     } else if (this._kind.type === 'stream' || this._kind.type === 'seqpacket') {
       await this._ioTurn();
     }
@@ -453,7 +474,7 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
     if (options.remoteFilename !== undefined) {
       if (this._kind.addressFamily !== 'local') throw invalidArgType('options.remoteFilename', 'absent on an internet socket', options.remoteFilename);
       if (typeof options.remoteFilename !== 'string') throw invalidArgType('options.remoteFilename', 'of type string', options.remoteFilename);
-      return localSockaddr(options.remoteFilename, options.abstract === true);
+      return localSockaddr(options.remoteFilename, options.abstract === true, 'options.remoteFilename');
     }
     if (options.remoteHost === undefined) {
       if (options.remotePort !== undefined) throw invalidArgType('options.remoteHost', 'given with options.remotePort', undefined);
@@ -508,10 +529,12 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
           if (name.abstract) result.abstract = true;
         }
         if (msgFlags & C.MSG_TRUNC!) result.truncated = true;
+        await spendTurn(this);
         return result;
       }
       if (r !== -C.EAGAIN!) throw failure(r, 'recvfrom');
       if (options.dontWait) return null;
+      waitedTurn(this);
       try {
         await this._waitReadable('recvfrom', remaining(deadline), options.signal);
       } catch (err) {

@@ -17,25 +17,39 @@ import {
 } from './fd-passing.js';
 import { setMembership, type MulticastOptions } from './multicast.js';
 
+/** Bytes read at a time while receiveFileDescriptor skips plain bytes. */
+const SKIP_SIZE = 65536;
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Ctor<T = object> = new (...args: any[]) => T;
 
 /** Local active sockets' extras: fd passing and peer credentials. */
 function LocalMessaging<TBase extends Ctor<ActiveSocketBase>>(Base: TBase) {
   return class LocalMessagingImpl extends Base {
+    /** @internal The file makeSocket's localFilename created, removed on close (as a listener's is). */
+    _ownFile: string | null = null;
+
+    override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {
+      removeOwnFile(this);
+      super._destroy(err, callback);
+    }
+
     /** Sends one fd (a number, one of our sockets, a node:net socket or a FileHandle). */
     async sendFileDescriptor(fd: FdSource): Promise<void> {
       await sendMessage(this, { fds: [fdOf(fd)] });
     }
 
     /**
-     * Receives one fd, close-on-exec; the caller owns it. Messages without an fd are skipped;
-     * the peer's end of the stream (stream and seqpacket sockets) rejects with
-     * SocketEndpointShutdownError rather than waiting forever.
+     * Receives one fd, close-on-exec; the caller owns it. Messages without an fd are skipped
+     * (bytes of a stream up to and including the message that carries the fd); the peer's end
+     * of the stream (stream and seqpacket sockets) rejects with SocketEndpointShutdownError
+     * rather than waiting forever.
      */
     async receiveFileDescriptor(options: { timeout?: number; signal?: AbortSignal } = {}): Promise<number> {
       for (;;) {
-        const msg = await receiveMessage(this, { ...options, size: 1, maxFds: 1 });
+        // Skipped bytes go SKIP_SIZE at a time (the kernel ends a read at the message that
+        // carries fds), and receiveMessage lets the loop run between reads.
+        const msg = await receiveMessage(this, { ...options, size: SKIP_SIZE, maxFds: 1 });
         if (msg && msg.fds.length > 0) return msg.fds[0]!;
         if (msg && msg.data.length === 0 && this.type !== 'datagram') {
           throw new SocketEndpointShutdownError('ESHUTDOWN', 'recvmsg', 'recvmsg ESHUTDOWN (the peer closed before sending a file descriptor)');

@@ -272,7 +272,7 @@ export function SocketCore<TBase extends Ctor<NodeJS.EventEmitter>>(Base: TBase)
       const h = this._open('bind');
       if (this._kind.addressFamily === 'local') {
         if (typeof address !== 'string') throw invalidArgType('address', 'a filename string for a local socket', address);
-        const sa = localSockaddr(address, options.abstract === true);
+        const sa = localSockaddr(address, options.abstract === true, 'address');
         checkAt(H.bind(h, sa.family, sa.bytes, 0, 0), 'bind', sa);
         return this;
       }

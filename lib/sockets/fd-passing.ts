@@ -9,6 +9,7 @@ import { H, C, native } from '../native.js';
 import { invalidArgType, outOfRange, validateObject, validateSignal, validateTimeout } from '../internal/validate.js';
 import { checkData, failure } from './syscall.js';
 import { decodeLocalPath, localSockaddr } from './sockaddr.js';
+import { spendTurn, waitedTurn } from './turns.js';
 import type { ActiveSocketBase } from './active.js';
 
 /** Something that has an fd: a number, one of our sockets, a node:net socket or a FileHandle. */
@@ -75,6 +76,7 @@ export interface Credentials {
 export function fdOf(source: FdSource, name = 'fd'): number {
   let fd: unknown = source;
   if (source !== null && typeof source === 'object') {
+    // node:net sockets show their fd on their libuv handle.
     fd = 'fd' in source ? (source as { fd: unknown }).fd : (source as { _handle?: { fd?: number } | null })._handle?.fd;
   }
   if (typeof fd !== 'number') throw invalidArgType(name, 'an fd number, a socket or a FileHandle', source);
@@ -89,6 +91,7 @@ export async function sendMessage(socket: ActiveSocketBase, options: SendMessage
   validateObject(options, 'options');
   validateTimeout(options.timeout, 'options.timeout');
   validateSignal(options.signal, 'options.signal');
+  if (options.fds !== undefined && !Array.isArray(options.fds)) throw invalidArgType('options.fds', 'an array of fds', options.fds);
   const fds = (options.fds ?? []).map((f, i) => fdOf(f, `options.fds[${i}]`));
   if (fds.length > 253) throw outOfRange('options.fds', 'at most 253 fds', fds.length);
   let data = typeof options.data === 'string' ? Buffer.from(options.data) : options.data ?? Buffer.alloc(0);
@@ -97,7 +100,7 @@ export async function sendMessage(socket: ActiveSocketBase, options: SendMessage
   let target: ReturnType<typeof localSockaddr> | null = null;
   if (options.remoteFilename !== undefined) {
     if (typeof options.remoteFilename !== 'string') throw invalidArgType('options.remoteFilename', 'of type string', options.remoteFilename);
-    target = localSockaddr(options.remoteFilename, options.abstract === true);
+    target = localSockaddr(options.remoteFilename, options.abstract === true, 'options.remoteFilename');
   }
   await socket._sendTurn('sendmsg', options.timeout, options.signal, false);
   for (;;) {
@@ -135,10 +138,12 @@ export async function receiveMessage(socket: ActiveSocketBase, options: ReceiveM
         result.filename = name.filename;
         if (name.abstract) result.abstract = true;
       }
+      await spendTurn(socket);
       return result;
     }
     if (r !== -C.EAGAIN!) throw failure(r, 'recvmsg');
     if (options.dontWait) return null;
+    waitedTurn(socket);
     await socket._waitReadable('recvmsg', options.timeout, options.signal);
   }
 }

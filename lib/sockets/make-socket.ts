@@ -380,9 +380,12 @@ async function makeLocalSocket(type: SocketTypeName, connect: 'active' | 'passiv
   const Cls = type === 'stream' ? SocketStreamLocalActive : type === 'datagram' ? SocketDatagramLocalActive : SocketSeqpacketLocalActive;
   const socket = new Cls(fd, kind, options);
   return guarded(socket, async (s) => {
-    if (options.localFilename !== undefined) s.bindAddress(options.localFilename, { abstract });
+    if (options.localFilename !== undefined) {
+      s.bindAddress(options.localFilename, { abstract });
+      if (!abstract) s._ownFile = options.localFilename;
+    }
     if (options.remoteFilename !== undefined) {
-      const sa = localSockaddr(options.remoteFilename, abstract);
+      const sa = localSockaddr(options.remoteFilename, abstract, 'remoteFilename');
       const deadline = deadlineAfter(options.timeout);
       await s._connectRaw(sa.family, sa.bytes, 0, 0, deadline, { timeout: options.timeout, signal: options.signal });
     }

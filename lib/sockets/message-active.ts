@@ -317,7 +317,7 @@ export class MessageActiveBase extends ActiveSocketBase {
       if (c.port !== undefined) throw invalidArgType('chunk.port', 'absent on a local socket (use filename)', c.port);
       if (c.filename === undefined) return undefined;
       if (typeof c.filename !== 'string') throw invalidArgType('chunk.filename', 'of type string', c.filename);
-      const sa = localSockaddr(c.filename, c.abstract === true);
+      const sa = localSockaddr(c.filename, c.abstract === true, 'chunk.filename');
       return [sa.family, sa.bytes, 0, 0];
     }
     if (c.filename !== undefined) throw invalidArgType('chunk.filename', 'absent on an internet socket', c.filename);

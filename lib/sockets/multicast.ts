@@ -7,7 +7,7 @@ import { H, C } from '../native.js';
 import { Ipv4Address, Ipv6Address, InetAddress, ensureAddress, isMulticast } from '../address/index.js';
 import { interfaceIndexForName } from '../address/zone.js';
 import { AddressParseError } from '../errors.js';
-import { invalidArgType, invalidArgValue, validateObject } from '../internal/validate.js';
+import { invalidArgType, invalidArgValue, validateObject, show } from '../internal/validate.js';
 import { check } from './syscall.js';
 import { inetSockaddr } from './sockaddr.js';
 import type { ActiveSocketBase } from './active.js';
@@ -20,7 +20,7 @@ export interface MulticastOptions {
 
 function groupAddress(group: unknown): InetAddress {
   const address = group instanceof InetAddress ? group : ensureAddress(group as string, { errorp: false });
-  if (!(address instanceof InetAddress)) throw new AddressParseError(group, `Invalid multicast group: ${String(group)}`);
+  if (!(address instanceof InetAddress)) throw new AddressParseError(group, `Invalid multicast group: ${show(group)}`);
   if (!isMulticast(address)) throw invalidArgValue('group', address.toString(), 'is not a multicast address');
   return address;
 }
@@ -49,7 +49,7 @@ export function setMembership(socket: ActiveSocketBase, group: unknown, options:
     mreqn.set(address.name, 0);
     const ifAddress = iface instanceof InetAddress ? iface : typeof iface === 'string' ? ensureAddress(iface, { errorp: false }) : null;
     if (ifAddress instanceof Ipv4Address) mreqn.set(ifAddress.name, 4);
-    else if (ifAddress) throw invalidArgValue('options.interface', String(iface), 'must be an IPv4 address for an IPv4 group');
+    else if (ifAddress) throw invalidArgValue('options.interface', show(iface), 'must be an IPv4 address for an IPv4 group');
     else if (iface !== undefined) mreqn.writeInt32LE(interfaceIndex(iface as string | number), 8);
     check(H.setsockopt(h, C.IPPROTO_IP!, join ? C.IP_ADD_MEMBERSHIP! : C.IP_DROP_MEMBERSHIP!, mreqn), 'setsockopt');
     return;

@@ -5,14 +5,15 @@
  */
 import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { H, C } from '../native.js';
-import { PollTimeoutError, SocketClosedError } from '../errors.js';
+import { H, C, native } from '../native.js';
+import { PollTimeoutError, SocketClosedError, SocketDescriptorLimitError } from '../errors.js';
 import { invalidArgType, outOfRange, validateBoolean, validateObject, validateSignal, validateTimeout } from '../internal/validate.js';
 import { SocketCore } from './core.js';
 import { check, failure } from './syscall.js';
 import { streamSizes, type ActiveStreamOptions } from './active.js';
 import { holdLoop, releaseLoop } from './loop-hold.js';
 import { deadlineAfter, remaining } from '../internal/wait.js';
+import { ACCEPT_PAUSE_MAX, ACCEPT_PAUSE_MIN, pauseFor, spendTurn, waitedTurn } from './turns.js';
 import type { InetAddress } from '../address/index.js';
 import { netAddressOf, type NetAddress } from './sockaddr.js';
 
@@ -66,6 +67,8 @@ export abstract class PassiveSocketBase<Conn> extends SocketCore(EventEmitter) {
   _acceptDefaults: ActiveStreamOptions = {};
   /** @internal unref() was called: listening does not keep the event loop alive. */
   _unrefd = false;
+  /** @internal The next pause (ms) when out of fds; 0 while accepting works. */
+  _acceptPause = 0;
 
   /** True once listening. */
   isListening(): boolean {
@@ -131,6 +134,12 @@ export abstract class PassiveSocketBase<Conn> extends SocketCore(EventEmitter) {
   /**
    * Accepts one connection. Resolves null on timeout, or at once when `wait` is false and none
    * is pending.
+   *
+   * Out of file descriptors (EMFILE, ENFILE), a waiting accept does not fail: the connection
+   * stays in the kernel's backlog, accepting pauses (20 ms, doubling up to 500 ms) and
+   * resumes by itself once fds are free. Each pause emits `'acceptPaused'` with a
+   * {@link SocketDescriptorLimitError}, for programs that want to know; none has to listen.
+   * With `wait: false` that error is thrown instead.
    */
   async acceptConnection(options: AcceptOptions = {}): Promise<Conn | null> {
     validateObject(options, 'options');
@@ -142,6 +151,17 @@ export abstract class PassiveSocketBase<Conn> extends SocketCore(EventEmitter) {
     for (;;) {
       const r = H.accept(this._open('accept'));
       if (r >= 0) {
+        this._acceptPause = 0;
+        const turn = spendTurn(this);
+        if (turn) {
+          // A flood of connections must not keep the loop from its timers: take the turn
+          // before wrapping the fd, so a close meanwhile cannot leak it.
+          await turn;
+          if (!this.isOpen()) {
+            native.closeFd(r);
+            this._open('accept');
+          }
+        }
         const d = this._acceptDefaults;
         return this._adopt(r, {
           inputBufferSize: options.inputBufferSize ?? d.inputBufferSize,
@@ -153,10 +173,17 @@ export abstract class PassiveSocketBase<Conn> extends SocketCore(EventEmitter) {
       if (r !== -C.EAGAIN!) {
         const err = failure(r, 'accept');
         if (TRANSIENT.has(err.code)) continue;
-        throw err;
+        if (!(err instanceof SocketDescriptorLimitError) || options.wait === false) throw err;
+        this._acceptPause = Math.min(ACCEPT_PAUSE_MAX, Math.max(ACCEPT_PAUSE_MIN, this._acceptPause * 2));
+        const left = deadline === undefined ? this._acceptPause : deadline - Date.now();
+        if (left <= 0) return null;
+        this.emit('acceptPaused', err);
+        await pauseFor(this, Math.min(this._acceptPause, left), options.signal);
+        continue;
       }
       if (options.wait === false) return null;
       try {
+        waitedTurn(this);
         await this._waitReadable('accept', remaining(deadline), options.signal);
       } catch (err) {
         if (err instanceof PollTimeoutError) return null;

@@ -5,6 +5,7 @@
  */
 import { Ipv4Address, Ipv6Address, LocalAddress, type InetAddress } from '../address/index.js';
 import type { RawSockaddr } from '../native.js';
+import { invalidArgValue } from '../internal/validate.js';
 
 /** The plain form native calls take: family (4, 6, 1), bytes, port, scope id. */
 export interface SockaddrArgs {
@@ -28,8 +29,12 @@ export function inetSockaddr(host: InetAddress, port: number): SockaddrArgs {
   return { family: 6, bytes, port, scopeId: v6.scopeId };
 }
 
-/** A local (Unix) socket name as native arguments: the abstract namespace has a leading NUL. */
-export function localSockaddr(filename: string, abstract: boolean): SockaddrArgs {
+/**
+ * A local (Unix) socket name as native arguments: the abstract namespace has a leading NUL.
+ * A filesystem name holding a NUL is refused: the kernel would use the part before it.
+ */
+export function localSockaddr(filename: string, abstract: boolean, name = 'filename'): SockaddrArgs {
+  if (!abstract && filename.includes('\0')) throw invalidArgValue(name, filename, 'must not contain NUL bytes (only abstract names may)');
   const path = Buffer.from(filename);
   const bytes = abstract ? Buffer.concat([Buffer.alloc(1), path]) : path;
   return { family: 1, bytes, port: 0, scopeId: 0 };

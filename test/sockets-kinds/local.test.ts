@@ -144,8 +144,10 @@ describe('sockets-kinds: local stream sockets', () => {
   it('removes a stale socket file (nothing listens on it) and listens there', async () => {
     const path = kindsPath('stale');
     cleanup.path(path);
-    // A bound datagram socket leaves its file behind when closed: a stale socket file.
-    const leaver = (await makeSocket({ addressFamily: 'local', type: 'datagram', localFilename: path })) as SocketDatagramLocalActive;
+    // A socket bound with bindAddress (not makeSocket's localFilename, whose file is removed on
+    // close) leaves its file behind when closed: a stale socket file.
+    const leaver = (await makeSocket({ addressFamily: 'local', type: 'datagram' })) as SocketDatagramLocalActive;
+    leaver.bindAddress(path);
     await leaver.close();
     expect(lstatSync(path).isSocket(), 'stale file present').to.equal(true);
 
@@ -209,7 +211,7 @@ describe('sockets-kinds: local stream sockets', () => {
 
     const stale = kindsPath('stale2');
     cleanup.path(stale);
-    await (await makeSocket({ addressFamily: 'local', type: 'datagram', localFilename: stale })).close();
+    await (await makeSocket({ addressFamily: 'local', type: 'datagram' })).bindAddress(stale).close();
     err = undefined;
     try {
       cleanup.add(await makeSocket({ addressFamily: 'local', remoteFilename: stale }));
