@@ -130,7 +130,8 @@ export async function run(selection: readonly string[] = [], options: RunOptions
   const warmup = options.warmup ?? (process.env.BENCH_WARMUP === '0' ? 0 : envInt('BENCH_WARMUP', 1));
   const libraries = options.libraries ?? envLibraries();
   const workloads = selectWorkloads(selection, options.forms ?? envForms());
-  const outDir = options.outDir === undefined ? (process.env.BENCH_OUT ?? fileURLToPath(new URL('../../bench/', import.meta.url))) : options.outDir;
+  const envOut = process.env.BENCH_OUT === 'none' ? null : process.env.BENCH_OUT;
+  const outDir = options.outDir === undefined ? (envOut === undefined ? fileURLToPath(new URL('../../bench/', import.meta.url)) : envOut) : options.outDir;
   const started = new Date();
   const t0 = performance.now();
   if (libraries.includes('c') && workloads.some((w) => w.reference)) await buildReferences();
