@@ -125,53 +125,53 @@ const senderFor = (port: number, library: 'iolib' | 'node') => (library === 'nod
 
 export function udpReceive(form: Form): Workload {
   const w: Workload = {
-  name: form === 'count' ? 'udp-receive' : 'udp-receive@window',
-  unit: 'dgram/s',
-  higherIsBetter: true,
-  target: 4,
-  description: `loopback UDP, 64-byte datagrams sent in bursts that fit a large receive buffer; only the receiver draining each burst is timed; ${form === 'count' ? 'a fixed count of datagrams' : 'bursts over a time window'}`,
+    name: form === 'count' ? 'udp-receive' : 'udp-receive@window',
+    unit: 'dgram/s',
+    higherIsBetter: true,
+    target: 4,
+    description: `loopback UDP, 64-byte datagrams sent in bursts that fit a large receive buffer; only the receiver draining each burst is timed; ${form === 'count' ? 'a fixed count of datagrams' : 'bursts over a time window'}`,
 
-  async runIolib() {
-    const { makeSocket } = await iolib();
-    const rx = (await makeSocket({ type: 'datagram', localHost: LOOPBACK, localPort: 0 })) as SocketDatagramInternetActive;
-    let tx: Sender | undefined;
-    try {
-      rx.setOption('receiveBuffer', RCVBUF());
-      tx = await senderFor(rx.localPort!, 'iolib');
-      const r = await drainBursts({
-        burst: tx.burst,
-        onReceive(fn) {
-          rx.on('data', fn);
-        },
-        rcvbuf: rx.getOption('receiveBuffer') as number,
-      }, form);
-      w.details = { ...r };
-      return r.rate;
-    } finally {
-      await Promise.all([rx.close(), tx?.close()]);
-    }
-  },
+    async runIolib() {
+      const { makeSocket } = await iolib();
+      const rx = (await makeSocket({ type: 'datagram', localHost: LOOPBACK, localPort: 0 })) as SocketDatagramInternetActive;
+      let tx: Sender | undefined;
+      try {
+        rx.setOption('receiveBuffer', RCVBUF());
+        tx = await senderFor(rx.localPort!, 'iolib');
+        const r = await drainBursts({
+          burst: tx.burst,
+          onReceive(fn) {
+            rx.on('data', fn);
+          },
+          rcvbuf: rx.getOption('receiveBuffer') as number,
+        }, form);
+        w.details = { ...r };
+        return r.rate;
+      } finally {
+        await Promise.all([rx.close(), tx?.close()]);
+      }
+    },
 
-  async runNode() {
-    const rx = dgram.createSocket({ type: 'udp4', recvBufferSize: RCVBUF() });
-    let tx: Sender | undefined;
-    try {
-      await new Promise<void>((resolve) => rx.bind(0, LOOPBACK, resolve));
-      tx = await senderFor(rx.address().port, 'node');
-      const r = await drainBursts({
-        burst: tx.burst,
-        onReceive(fn) {
-          rx.on('message', fn);
-        },
-        rcvbuf: rx.getRecvBufferSize(),
-      }, form);
-      w.details = { ...r };
-      return r.rate;
-    } finally {
-      await Promise.all([new Promise<void>((resolve) => rx.close(() => resolve())), tx?.close()]);
-    }
-  },
-  ...(form === 'count' ? { reference: () => ({ program: 'udp_recv', args: [String(datagrams()), String(RCVBUF()), String(maxBurst())] }) } : {}),
+    async runNode() {
+      const rx = dgram.createSocket({ type: 'udp4', recvBufferSize: RCVBUF() });
+      let tx: Sender | undefined;
+      try {
+        await new Promise<void>((resolve) => rx.bind(0, LOOPBACK, resolve));
+        tx = await senderFor(rx.address().port, 'node');
+        const r = await drainBursts({
+          burst: tx.burst,
+          onReceive(fn) {
+            rx.on('message', fn);
+          },
+          rcvbuf: rx.getRecvBufferSize(),
+        }, form);
+        w.details = { ...r };
+        return r.rate;
+      } finally {
+        await Promise.all([new Promise<void>((resolve) => rx.close(() => resolve())), tx?.close()]);
+      }
+    },
+    ...(form === 'count' ? { reference: () => ({ program: 'udp_recv', args: [String(datagrams()), String(RCVBUF()), String(maxBurst())] }) } : {}),
   };
   return w;
 }
