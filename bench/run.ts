@@ -88,7 +88,9 @@ class Worker {
   constructor(private readonly library: 'iolib' | 'node') {}
 
   private start(): ChildProcess {
-    const child = fork(WORKER, [this.library], { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    // BENCH_NODE_FLAGS: extra node flags for the workers (`--cpu-prof` is refused in NODE_OPTIONS).
+    const extra = process.env.BENCH_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? [];
+    const child = fork(WORKER, [this.library], { execArgv: ['--expose-gc', ...extra], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     child.unref();
     child.channel?.unref();
     return child;
@@ -102,7 +104,7 @@ class Worker {
         child.off('message', onMessage);
         child.off('exit', onExit);
         child.channel?.unref();
-        if (reply.fatal || reply.error?.startsWith('worker')) this.stop();
+        if (reply.fatal) this.kill();
         resolvePromise(reply);
       };
       const onMessage = (reply: RunReply) => done(reply);
@@ -115,8 +117,15 @@ class Worker {
     });
   }
 
-  stop(): void {
+  /** Replaces the worker: its state after a failed run is unknown. */
+  kill(): void {
     this.child?.kill('SIGKILL');
+    this.child = null;
+  }
+
+  /** Lets the worker exit by itself (so `--cpu-prof` in NODE_OPTIONS gets its profile written). */
+  stop(): void {
+    if (this.child?.connected) this.child.disconnect();
     this.child = null;
   }
 }
