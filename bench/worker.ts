@@ -1,17 +1,19 @@
 /**
  * One library's benchmark process: `node --expose-gc worker.js iolib|node`, forked by the
- * runner and kept for the whole benchmark. Each library runs in a process of its own so that
- * neither pays for the other: in one shared process node's stream internals (Writable.write,
- * onwrite, Readable.read, emit) also see iolib's socket classes and their type feedback goes
- * polymorphic, the two share V8's heap, its GC pacing and malloc's arenas, and node:net's side
- * ran ~10% slower than in a plain program. The node worker never imports iolib.
+ * runner and kept for the whole benchmark, as a server process is. Each library runs in a
+ * process of its own so that neither pays for the other (one V8 heap and its GC pacing, the
+ * type feedback of node's stream internals, malloc's arenas); the node worker never imports
+ * iolib.
  *
- * Protocol: the runner sends `{ name }`; the worker runs that workload once (a full GC before,
- * the socket fds it left open counted after) and answers a `RunReply`. After a failed run it
- * answers with `fatal: true` when its state can no longer be trusted (a timeout, an uncaught
- * exception), and the runner replaces it.
+ * No forced GC before a run: the old runner's three `gc()` calls before every run made node's
+ * next ping-pong cost ~25% more CPU per round trip (iolib's: no change), which is most of why
+ * node:net measured worse in bench/ than in a plain program (bench/README.md).
+ *
+ * Protocol: the runner sends `{ name }`; the worker runs that workload once (the socket fds it
+ * left open counted after) and answers a `RunReply`. After a failed run it answers with
+ * `fatal: true` when its state can no longer be trusted (a timeout, an uncaught exception),
+ * and the runner replaces it.
  */
-import { fullGc } from './gc.js';
 import { RUN_TIMEOUT_MS, openSockets, sleep, type RunReply, type RunRequest } from './workload.js';
 import { workloads } from './workloads/index.js';
 
@@ -29,7 +31,6 @@ const describe = (err: unknown) => (err instanceof Error ? `${err.name}: ${err.m
 async function runOnce(name: string): Promise<RunReply> {
   const w = workloads.find((x) => x.name === name);
   if (!w) return { value: NaN, ms: 0, fdDelta: 0, error: `unknown workload ${name}` };
-  await fullGc();
   const fdsBefore = openSockets();
   w.details = undefined;
   const start = performance.now();
