@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { Reference } from './workload.js';
 
 /** bench/reference of the source tree (this file runs from dist/bench). */
-export const REFERENCE_DIR = fileURLToPath(new URL('../../bench/reference/', import.meta.url));
+const REFERENCE_DIR = fileURLToPath(new URL('../../bench/reference/', import.meta.url));
 const BUILD_DIR = join(REFERENCE_DIR, 'build');
 
 function mtime(path: string): number {

@@ -145,7 +145,6 @@ export interface Meta {
   rounds: number;
   warmupRounds: number;
   windowMs: number;
-  gcExposed: boolean;
   startedAt: string;
   totalSeconds: number;
   fdLeaks: string[];

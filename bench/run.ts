@@ -190,7 +190,7 @@ export async function run(selection: readonly string[] = [], options: RunOptions
     mkdirSync(outDir, { recursive: true });
     const jsonPath = join(outDir, 'results.json');
     const svgPath = join(outDir, 'results.svg');
-    writeResults(jsonPath, results, { rounds, warmupRounds: warmup, windowMs: windowMs(), gcExposed: true, startedAt: started.toISOString(), totalSeconds, fdLeaks, errors });
+    writeResults(jsonPath, results, { rounds, warmupRounds: warmup, windowMs: windowMs(), startedAt: started.toISOString(), totalSeconds, fdLeaks, errors });
     writeChart(svgPath, results, `${m.cpu}, ${m.cores} cores, node ${m.node}, ${rounds} rounds, ${started.toISOString().slice(0, 10)}; bars: median of per-round ratios`);
     written.push(jsonPath, svgPath);
   }

@@ -6,7 +6,7 @@
  * iolib.
  *
  * No forced GC before a run: the old runner's three `gc()` calls before every run made node's
- * next ping-pong cost ~25% more CPU per round trip (iolib's: no change), which is most of why
+ * next ping-pong cost ~30% more CPU per round trip (iolib's: no change), which is most of why
  * node:net measured worse in bench/ than in a plain program (bench/README.md).
  *
  * Protocol: the runner sends `{ name }`; the worker runs that workload once (the socket fds it

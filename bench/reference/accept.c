@@ -24,9 +24,7 @@ int main(int argc, char **argv) {
   }
   struct epoll_event evs[256];
   while (finished < total) {
-    int n = epoll_wait(ep, evs, 256, -1);
-    if (n < 0 && errno == EINTR) continue;
-    CHECK(n);
+    int n = wait_events(ep, evs, 256, -1);
     for (int i = 0; i < n; i++) {
       int fd = evs[i].data.fd;
       if (fd == lfd) {

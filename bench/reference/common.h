@@ -73,6 +73,18 @@ static inline void epoll_add(int ep, int fd, uint32_t events) {
   CHECK(epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev));
 }
 
+/* epoll_wait, retried on EINTR; dies on any other error. */
+static inline int wait_events(int ep, struct epoll_event *evs, int max, int timeout) {
+  for (;;) {
+    int n = epoll_wait(ep, evs, max, timeout);
+    if (n >= 0) return n;
+    if (errno != EINTR) {
+      perror("epoll_wait");
+      exit(1);
+    }
+  }
+}
+
 static inline long arg_long(int argc, char **argv, int i, long fallback) {
   return argc > i ? strtol(argv[i], NULL, 10) : fallback;
 }

@@ -37,9 +37,7 @@ int main(int argc, char **argv) {
   for (int i = 0; i < conns; i++) CHECK(write(fds[2 * i], msg, MSG));
   struct epoll_event evs[256];
   while (done < total) {
-    int n = epoll_wait(ep, evs, 256, -1);
-    if (n < 0 && errno == EINTR) continue;
-    CHECK(n);
+    int n = wait_events(ep, evs, 256, -1);
     for (int i = 0; i < n; i++) {
       int fd = evs[i].data.fd;
       ssize_t r = read(fd, buf, sizeof buf);

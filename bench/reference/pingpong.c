@@ -18,9 +18,7 @@ int main(int argc, char **argv) {
   CHECK(write(client, "*", 1));
   struct epoll_event evs[16];
   while (done < trips) {
-    int n = epoll_wait(ep, evs, 16, -1);
-    if (n < 0 && errno == EINTR) continue;
-    CHECK(n);
+    int n = wait_events(ep, evs, 16, -1);
     for (int i = 0; i < n; i++) {
       int fd = evs[i].data.fd;
       ssize_t r = read(fd, buf, sizeof buf);

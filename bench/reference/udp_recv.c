@@ -59,8 +59,7 @@ int main(int argc, char **argv) {
     double t0 = now_s();
     long got = 0;
     while (got < want) {
-      int n = epoll_wait(ep, &ev, 1, 1000);
-      CHECK(n);
+      int n = wait_events(ep, &ev, 1, 1000);
       if (n == 0) { fprintf(stderr, "udp_recv: datagrams lost (%ld of %ld)\n", got, want); return 1; }
       for (;;) {
         for (int i = 0; i < BATCH; i++) {
