@@ -1,10 +1,8 @@
-/** A full GC between runs: `--expose-gc`'s gc(), or one obtained through v8 flags when not exposed. */
+/** A full GC (idle-memory's child): `--expose-gc`'s gc(), or one obtained through v8 flags when not exposed. */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
 let gcFn: (() => void) | undefined = (globalThis as { gc?: () => void }).gc;
-/** True when gc() had to be obtained without --expose-gc. */
-export const gcWasExposed = gcFn !== undefined;
 if (!gcFn) {
   setFlagsFromString('--expose-gc');
   gcFn = runInNewContext('gc') as () => void;

@@ -6,7 +6,8 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import type { Workload } from './workload.js';
 
-export type Library = 'iolib' | 'node';
+/** Who ran: iolib, node:net / node:dgram, or the C reference program. */
+export type Library = 'iolib' | 'node' | 'c';
 
 /** One timed run. */
 export interface RunRecord {
@@ -29,13 +30,19 @@ export interface WorkloadResult {
   target: number;
   iolib: number[];
   node: number[];
+  /** The C reference's figures (empty when the workload has none). */
+  c: number[];
   iolibMedian: number;
   nodeMedian: number;
+  cMedian: number;
   /** iolib / node for rates, node / iolib for costs: above 1 means iolib is better. */
   ratioOfMedians: number;
   /** The same ratio taken per round. */
   roundRatios: number[];
   medianOfRatios: number;
+  /** iolib / C per round, and its median (NaN without a C reference). */
+  cRoundRatios: number[];
+  medianOfCRatios: number;
   pass: boolean;
   runs: RunRecord[];
 }
@@ -56,13 +63,19 @@ export function summarize(w: Workload, runs: RunRecord[]): WorkloadResult {
   const of = (lib: Library) => runs.filter((r) => r.library === lib && !r.error).map((r) => r.value);
   const iolib = of('iolib');
   const node = of('node');
+  const c = of('c');
   const rounds = [...new Set(runs.map((r) => r.round))].sort((a, b) => a - b);
-  const roundRatios: number[] = [];
-  for (const round of rounds) {
-    const a = runs.find((r) => r.round === round && r.library === 'iolib' && !r.error);
-    const b = runs.find((r) => r.round === round && r.library === 'node' && !r.error);
-    if (a && b) roundRatios.push(ratio(w, a.value, b.value));
-  }
+  const perRound = (other: Library) => {
+    const out: number[] = [];
+    for (const round of rounds) {
+      const a = runs.find((r) => r.round === round && r.library === 'iolib' && !r.error);
+      const b = runs.find((r) => r.round === round && r.library === other && !r.error);
+      if (a && b) out.push(ratio(w, a.value, b.value));
+    }
+    return out;
+  };
+  const roundRatios = perRound('node');
+  const cRoundRatios = perRound('c');
   const iolibMedian = median(iolib);
   const nodeMedian = median(node);
   const medianOfRatios = median(roundRatios);
@@ -74,11 +87,15 @@ export function summarize(w: Workload, runs: RunRecord[]): WorkloadResult {
     target: w.target,
     iolib,
     node,
+    c,
     iolibMedian,
     nodeMedian,
+    cMedian: median(c),
     ratioOfMedians: ratio(w, iolibMedian, nodeMedian),
     roundRatios,
     medianOfRatios,
+    cRoundRatios,
+    medianOfCRatios: median(cRoundRatios),
     pass: medianOfRatios >= w.target,
     runs,
   };
@@ -94,21 +111,32 @@ function formatRatio(x: number): string {
   return Number.isFinite(x) ? x.toFixed(2) : 'n/a';
 }
 
-/** The table printed at the end of a run. */
+/** The lowest and highest of the per-round ratios. */
+function range(xs: number[]): string {
+  const v = xs.filter((x) => Number.isFinite(x));
+  return v.length ? `${Math.min(...v).toFixed(2)}-${Math.max(...v).toFixed(2)}` : 'n/a';
+}
+
+/**
+ * The table printed at the end of a run: medians of node, iolib and C, and the medians of the
+ * per-round ratios iolib/node (with their range) and iolib/C (oriented: above 1, iolib better).
+ */
 export function table(results: WorkloadResult[]): string {
-  const head = ['workload', 'unit', 'iolib median', 'node median', 'ratio of medians', 'median ratio', 'target', ''];
+  const head = ['workload', 'unit', 'node', 'iolib', 'C', 'iolib/node', '(rounds)', 'iolib/C', 'target', ''];
   const rows = results.map((r) => [
     r.name,
     r.unit,
-    formatValue(r.iolibMedian),
     formatValue(r.nodeMedian),
-    formatRatio(r.ratioOfMedians),
+    formatValue(r.iolibMedian),
+    r.c.length ? formatValue(r.cMedian) : '-',
     formatRatio(r.medianOfRatios),
+    range(r.roundRatios),
+    r.c.length ? formatRatio(r.medianOfCRatios) : '-',
     `>= ${r.target}`,
     Number.isFinite(r.medianOfRatios) ? (r.pass ? 'PASS' : 'FAIL') : r.runs.some((x) => x.error) ? 'ERROR' : '-',
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const left = new Set([0, 1, 7]);
+  const left = new Set([0, 1, 9]);
   const line = (cells: string[]) => cells.map((c, i) => (left.has(i) ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
@@ -117,10 +145,11 @@ export interface Meta {
   rounds: number;
   warmupRounds: number;
   windowMs: number;
-  gcExposed: boolean;
   startedAt: string;
   totalSeconds: number;
   fdLeaks: string[];
+  /** One line per failed run. */
+  errors: string[];
 }
 
 export function machine() {
@@ -141,7 +170,7 @@ export function writeResults(path: string, results: WorkloadResult[], meta: Meta
   const body = {
     machine: machine(),
     ...meta,
-    note: 'ratio: iolib / node for rates, node / iolib for bytes; above 1 means iolib is better. pass: median of per-round ratios >= target.',
+    note: 'ratio: iolib / node (or iolib / C) for rates, node / iolib for bytes; above 1 means iolib is better. pass: median of per-round iolib/node ratios >= target. Each library runs in its own process; c is the C reference program of bench/reference.',
     workloads: results,
   };
   writeFileSync(path, `${JSON.stringify(body, null, 2)}\n`);

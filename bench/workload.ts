@@ -1,17 +1,28 @@
 /**
  * What every benchmark workload is, and the small helpers the workloads share.
  *
- * A workload runs the same loopback traffic twice, once through iolib and once through
- * node:net / node:dgram, with both ends in this one process (as applications do), and answers
- * one number per run in `unit`.
+ * A workload runs the same loopback traffic through iolib, through node:net / node:dgram and,
+ * where there is one, through a C program (bench/reference), and answers one number per run
+ * in `unit`. Each library runs in a process of its own (bench/worker.ts), so node's side never
+ * shares a heap, the JIT's type feedback or the event loop with iolib; iolib is imported only
+ * in iolib's process (through `iolib()`).
  */
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import net from 'node:net';
-import { makeSocket, type SocketStreamInternetActive, type SocketStreamInternetPassive } from '../lib/sockets/index.js';
+import type { SocketStreamInternetActive, SocketStreamInternetPassive } from '../lib/sockets/index.js';
+
+/** The form of a workload: a fixed amount of work timed, or work counted over a time window. */
+export type Form = 'count' | 'window';
+
+/** A C reference run: a program of bench/reference and its arguments; it prints one number. */
+export interface Reference {
+  program: string;
+  args: string[];
+}
 
 export interface Workload {
-  /** Short id: the BENCH_ONLY value and the table's row. */
+  /** Short id: the BENCH_ONLY value and the table's row (window forms end in `@window`). */
   name: string;
   /** Unit of the number runIolib/runNode answer ("MiB/s", "rt/s", "B/socket", ...). */
   unit: string;
@@ -23,11 +34,33 @@ export interface Workload {
   description: string;
   runIolib(): Promise<number>;
   runNode(): Promise<number>;
+  /** The C program doing the same work, in `unit` too (count forms of socket workloads). */
+  reference?(): Reference;
   /** Extra figures of the last run, if the workload has any (kept in results.json). */
   details?: Record<string, number>;
 }
 
 export const LOOPBACK = '127.0.0.1';
+
+/** A run that takes longer than this fails instead of stalling the benchmark. */
+export const RUN_TIMEOUT_MS = 60_000;
+
+/** What the runner asks a library's worker process (bench/worker.ts): run one workload once. */
+export interface RunRequest {
+  name: string;
+}
+
+/** The worker's answer. */
+export interface RunReply {
+  value: number;
+  ms: number;
+  /** Socket fds open after the run minus before it. */
+  fdDelta: number;
+  details?: Record<string, number>;
+  error?: string;
+  /** The worker should be replaced (its state after the failure is unknown). */
+  fatal?: boolean;
+}
 
 /** Reads an integer from the environment, or `fallback`. */
 export function envInt(name: string, fallback: number): number {
@@ -41,6 +74,21 @@ export function envInt(name: string, fallback: number): number {
 /** Seconds of each timed window (BENCH_WINDOW_MS, default 1000 ms). */
 export function windowMs(): number {
   return envInt('BENCH_WINDOW_MS', 1000);
+}
+
+/**
+ * A fixed count of work, scaled by BENCH_SCALE (default 1; the test runs every workload with
+ * a tiny scale), never below `min`.
+ */
+export function scaled(count: number, min = 1): number {
+  const scale = Number(process.env.BENCH_SCALE ?? '1');
+  if (!Number.isFinite(scale) || scale <= 0) throw new Error(`BENCH_SCALE must be a positive number, got ${JSON.stringify(process.env.BENCH_SCALE)}`);
+  return Math.max(min, Math.round(count * scale));
+}
+
+/** iolib's sockets module, imported on first use: only iolib's worker process loads it. */
+export function iolib(): Promise<typeof import('../lib/sockets/index.js')> {
+  return import('../lib/sockets/index.js');
 }
 
 export function sleep(ms: number): Promise<void> {
@@ -125,6 +173,7 @@ export function nodeDestroyAll(sockets: net.Socket[]): Promise<void> {
  * runs `use` and closes everything whatever happens.
  */
 export async function withIolibPair<R>(noDelay: boolean, use: (client: SocketStreamInternetActive, conn: SocketStreamInternetActive) => Promise<R>): Promise<R> {
+  const { makeSocket } = await iolib();
   const server = (await makeSocket({ connect: 'passive', localHost: LOOPBACK, localPort: 0 })) as SocketStreamInternetPassive;
   const accepting = server.acceptConnection();
   const client = (await makeSocket({ remoteHost: LOOPBACK, remotePort: server.localPort!, nodelay: noDelay })) as SocketStreamInternetActive;

@@ -7,21 +7,24 @@
  * runs, before the event loop polls again. Then the receiver drains them through its
  * 'message' / 'data' events. Only the drain is timed (from the burst handed over to the last
  * datagram received), so the receive side is what is measured; the send rate is reported
- * beside it. Bursts repeat for the time window; answer: datagrams received per second of
- * drain.
+ * beside it. Bursts repeat until a fixed count of datagrams is received (BENCH_UDP_COUNT,
+ * default 262,144) or, in `udp-receive@window`, for the time window; answer: datagrams
+ * received per second of drain.
  *
  * BENCH_UDP_SENDER=node makes node:dgram the sender in both runs, so only the receiver
  * differs (iolib's sender hands the kernel segmented sends, which it splits more cheaply).
  */
 import dgram from 'node:dgram';
-import { makeSocket, type SocketDatagramInternetActive } from '../../lib/sockets/index.js';
-import { LOOPBACK, envInt, nextTurn, sleep, windowMs, type Workload } from '../workload.js';
+import type { SocketDatagramInternetActive } from '../../lib/sockets/index.js';
+import { LOOPBACK, envInt, iolib, nextTurn, scaled, sleep, windowMs, type Form, type Workload } from '../workload.js';
 
 const SIZE = 64;
 const payload = Buffer.alloc(SIZE, 0x63);
 const RCVBUF = () => envInt('BENCH_UDP_RCVBUF', 4 * 1024 * 1024);
 /** Kernel memory one 64-byte datagram takes in a loopback receive queue (skb truesize, measured: ~832). */
 const TRUESIZE = 1024;
+const datagrams = () => scaled(envInt('BENCH_UDP_COUNT', 262_144), 64);
+const maxBurst = () => envInt('BENCH_UDP_BURST', 4096);
 
 interface Ends {
   /** Hands `n` datagrams to the kernel; resolves (if it returns a promise) once it has. */
@@ -33,13 +36,15 @@ interface Ends {
 }
 
 /** The measuring loop, the same for both libraries. */
-async function drainBursts(ends: Ends, ms: number): Promise<{ rate: number; received: number; dropped: number; bursts: number; burstSize: number; sendRate: number }> {
-  let burstSize = Math.max(64, Math.min(envInt('BENCH_UDP_BURST', 4096), Math.floor((ends.rcvbuf * 0.6) / TRUESIZE)));
-  let count = 0;
+async function drainBursts(ends: Ends, form: Form): Promise<{ rate: number; received: number; dropped: number; bursts: number; burstSize: number; sendRate: number }> {
+  let burstSize = Math.max(64, Math.min(maxBurst(), Math.floor((ends.rcvbuf * 0.6) / TRUESIZE)));
+  const count = datagrams();
+  const ms = windowMs();
+  let got = 0;
   let expected = 0;
   let wake: ((t: number) => void) | null = null;
   ends.onReceive(() => {
-    if (++count === expected && wake) wake(performance.now());
+    if (++got === expected && wake) wake(performance.now());
   });
   let drainMs = 0;
   let sendMs = 0;
@@ -47,12 +52,12 @@ async function drainBursts(ends: Ends, ms: number): Promise<{ rate: number; rece
   let dropped = 0;
   let bursts = 0;
   const start = performance.now();
-  while (performance.now() - start < ms) {
-    count = 0;
-    expected = burstSize;
+  while (form === 'count' ? received < count : performance.now() - start < ms) {
+    got = 0;
+    expected = form === 'count' ? Math.min(burstSize, count - received) : burstSize;
     const done = new Promise<number>((resolve) => (wake = resolve));
     const s0 = performance.now();
-    await ends.burst(burstSize);
+    await ends.burst(expected);
     const t0 = performance.now();
     sendMs += t0 - s0;
     // A burst that lost datagrams never reaches `expected`: give up on it after a quiet spell
@@ -63,24 +68,24 @@ async function drainBursts(ends: Ends, ms: number): Promise<{ rate: number; rece
       (async () => {
         for (;;) {
           await sleep(50);
-          if (count === last) return -1;
-          last = count;
+          if (got === last) return -1;
+          last = got;
         }
       })(),
     ]);
     wake = null;
     bursts++;
     if (t1 < 0) {
-      dropped += burstSize - count;
+      dropped += expected - got;
       burstSize = Math.max(64, burstSize >> 1);
       continue;
     }
     drainMs += t1 - t0;
-    received += count;
+    received += got;
     await nextTurn();
   }
   if (received === 0) throw new Error('udp-receive: every burst lost datagrams');
-  return { rate: received / (drainMs / 1000), received, dropped, bursts, burstSize, sendRate: (bursts * burstSize) / (sendMs / 1000) };
+  return { rate: received / (drainMs / 1000), received, dropped, bursts, burstSize, sendRate: (received + dropped) / (sendMs / 1000) };
 }
 
 /** A sender connected to `port`, bursting `payload`s. */
@@ -103,6 +108,7 @@ async function nodeSender(port: number): Promise<Sender> {
 
 /** iolib: the writes of one tick leave together (sendmmsg; same-length runs as UDP_SEGMENT sends). */
 async function iolibSender(port: number): Promise<Sender> {
+  const { makeSocket } = await iolib();
   const tx = (await makeSocket({ type: 'datagram', remoteHost: LOOPBACK, remotePort: port })) as SocketDatagramInternetActive;
   tx.setOption('sendBuffer', RCVBUF());
   return {
@@ -117,50 +123,55 @@ async function iolibSender(port: number): Promise<Sender> {
 /** BENCH_UDP_SENDER=node: node:dgram sends in both runs, so only the receiver differs. */
 const senderFor = (port: number, library: 'iolib' | 'node') => (library === 'node' || process.env.BENCH_UDP_SENDER === 'node' ? nodeSender(port) : iolibSender(port));
 
-export const udpReceive: Workload = {
-  name: 'udp-receive',
-  unit: 'dgram/s',
-  higherIsBetter: true,
-  target: 3.5,
-  description: 'loopback UDP, 64-byte datagrams sent in bursts that fit a large receive buffer; only the receiver draining each burst is timed',
+export function udpReceive(form: Form): Workload {
+  const w: Workload = {
+    name: form === 'count' ? 'udp-receive' : 'udp-receive@window',
+    unit: 'dgram/s',
+    higherIsBetter: true,
+    target: 4,
+    description: `loopback UDP, 64-byte datagrams sent in bursts that fit a large receive buffer; only the receiver draining each burst is timed; ${form === 'count' ? 'a fixed count of datagrams' : 'bursts over a time window'}`,
 
-  async runIolib() {
-    const rx = (await makeSocket({ type: 'datagram', localHost: LOOPBACK, localPort: 0 })) as SocketDatagramInternetActive;
-    let tx: Sender | undefined;
-    try {
-      rx.setOption('receiveBuffer', RCVBUF());
-      tx = await senderFor(rx.localPort!, 'iolib');
-      const r = await drainBursts({
-        burst: tx.burst,
-        onReceive(fn) {
-          rx.on('data', fn);
-        },
-        rcvbuf: rx.getOption('receiveBuffer') as number,
-      }, windowMs());
-      udpReceive.details = { ...r };
-      return r.rate;
-    } finally {
-      await Promise.all([rx.close(), tx?.close()]);
-    }
-  },
+    async runIolib() {
+      const { makeSocket } = await iolib();
+      const rx = (await makeSocket({ type: 'datagram', localHost: LOOPBACK, localPort: 0 })) as SocketDatagramInternetActive;
+      let tx: Sender | undefined;
+      try {
+        rx.setOption('receiveBuffer', RCVBUF());
+        tx = await senderFor(rx.localPort!, 'iolib');
+        const r = await drainBursts({
+          burst: tx.burst,
+          onReceive(fn) {
+            rx.on('data', fn);
+          },
+          rcvbuf: rx.getOption('receiveBuffer') as number,
+        }, form);
+        w.details = { ...r };
+        return r.rate;
+      } finally {
+        await Promise.all([rx.close(), tx?.close()]);
+      }
+    },
 
-  async runNode() {
-    const rx = dgram.createSocket({ type: 'udp4', recvBufferSize: RCVBUF() });
-    let tx: Sender | undefined;
-    try {
-      await new Promise<void>((resolve) => rx.bind(0, LOOPBACK, resolve));
-      tx = await senderFor(rx.address().port, 'node');
-      const r = await drainBursts({
-        burst: tx.burst,
-        onReceive(fn) {
-          rx.on('message', fn);
-        },
-        rcvbuf: rx.getRecvBufferSize(),
-      }, windowMs());
-      udpReceive.details = { ...r };
-      return r.rate;
-    } finally {
-      await Promise.all([new Promise<void>((resolve) => rx.close(() => resolve())), tx?.close()]);
-    }
-  },
-};
+    async runNode() {
+      const rx = dgram.createSocket({ type: 'udp4', recvBufferSize: RCVBUF() });
+      let tx: Sender | undefined;
+      try {
+        await new Promise<void>((resolve) => rx.bind(0, LOOPBACK, resolve));
+        tx = await senderFor(rx.address().port, 'node');
+        const r = await drainBursts({
+          burst: tx.burst,
+          onReceive(fn) {
+            rx.on('message', fn);
+          },
+          rcvbuf: rx.getRecvBufferSize(),
+        }, form);
+        w.details = { ...r };
+        return r.rate;
+      } finally {
+        await Promise.all([new Promise<void>((resolve) => rx.close(() => resolve())), tx?.close()]);
+      }
+    },
+    ...(form === 'count' ? { reference: () => ({ program: 'udp_recv', args: [String(datagrams()), String(RCVBUF()), String(maxBurst())] }) } : {}),
+  };
+  return w;
+}
