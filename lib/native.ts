@@ -1,6 +1,6 @@
 /**
- * The one place that loads the addon (node-gyp-build: a prebuild from prebuilds/ first, else
- * build/Release) and gives it types. Every other module imports the addon from here.
+ * The one place that loads the addon (node-gyp-build: build/Release when there is one, else
+ * the matching prebuild from prebuilds/) and gives it types. Every other module imports the addon from here.
  * @internal
  * @module
  */
@@ -112,8 +112,27 @@ const here = dirname(fileURLToPath(import.meta.url));
 // dist/lib/native.js -> package root; lib/native.ts (ts-node style runs) -> package root.
 const root = here.includes(`${join('dist', 'lib')}`) ? join(here, '..', '..') : join(here, '..');
 
+/**
+ * Loads the addon as node-gyp-build does (build/Release, then the best matching prebuild). Its
+ * own errors say neither which package failed nor what to do: this one names both.
+ */
+function loadAddon(): Native {
+  try {
+    return require('node-gyp-build')(root) as Native;
+  } catch (err) {
+    const name = (require(join(root, 'package.json')) as { name: string }).name;
+    const target = `platform=${process.platform} arch=${process.arch} abi=${process.versions.modules} napi=${process.versions.napi}`;
+    const reason = String((err as Error).message).trim().replace(/\s*\n\s*/g, '; ');
+    throw new Error(
+      `${name}: no native addon loads for ${target} (${reason}). ` +
+        `Build it from source with \`npm rebuild ${name} --build-from-source\` (needs a C++17 compiler, Python 3 and make).`,
+      { cause: err },
+    );
+  }
+}
+
 /** The loaded addon. */
-export const native: Native = require('node-gyp-build')(root);
+export const native: Native = loadAddon();
 
 /** The handle calls (`H.write(h, buf)`). */
 export const H = native.handle;
