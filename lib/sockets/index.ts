@@ -13,6 +13,7 @@ export {
 export {
   makeSocket, makeSocketPair, makeSocketFromFd, withOpenSocket, withAcceptConnection,
   type MakeSocketOptions, type AnySocket, type SocketPairOptions, type FromFdOptions,
+  type SocketClassTable, type SocketFor, type SocketPairFor,
 } from './make-socket.js';
 export { listSocketOptions, type SocketOptionInfo, type SocketOptionValue, type Linger, type SocketTypeName } from './options.js';
 export type { ConnectOptions, SendToOptions, ReceiveFromOptions, ReceiveFromResult, ActiveStreamOptions } from './active.js';

@@ -55,6 +55,39 @@ export type AnySocket =
   | SocketDatagramInternetActive | SocketDatagramLocalActive | SocketSeqpacketLocalActive | SocketSeqpacketLocalPassive
   | SocketRawInternetActive;
 
+/** The class of each row of IOLib's table, keyed `family type connect`. */
+export interface SocketClassTable {
+  'internet stream active': SocketStreamInternetActive;
+  'internet stream passive': SocketStreamInternetPassive;
+  'local stream active': SocketStreamLocalActive;
+  'local stream passive': SocketStreamLocalPassive;
+  'local seqpacket active': SocketSeqpacketLocalActive;
+  'local seqpacket passive': SocketSeqpacketLocalPassive;
+  'internet datagram active': SocketDatagramInternetActive;
+  'local datagram active': SocketDatagramLocalActive;
+  'internet raw active': SocketRawInternetActive;
+}
+
+/**
+ * The values option `K` of `O` can have: its literal type, or `D` (the default) when it may be
+ * absent. A widened option gives every value it allows.
+ */
+type OptionValue<O, K extends PropertyKey, D> = O extends unknown
+  ? K extends keyof O ? Exclude<O[K], undefined> | (undefined extends O[K] ? D : never) : D
+  : never;
+
+/**
+ * The class makeSocket gives for options of type `O`: `{ connect: 'passive' }` is a
+ * SocketStreamInternetPassive, `{ addressFamily: 'local', type: 'datagram' }` a
+ * SocketDatagramLocalActive, no options a SocketStreamInternetActive. Options whose type is not
+ * literal give the union of the classes they allow; options that select no row (a local raw
+ * socket) give never, and makeSocket rejects them with a TypeError.
+ */
+export type SocketFor<O extends MakeSocketOptions> = SocketClassTable[
+  `${OptionValue<O, 'addressFamily', 'internet'> extends infer F ? (F extends 'file' ? 'local' : F & string) : never} ${OptionValue<O, 'type', 'stream'> & string} ${OptionValue<O, 'connect', 'active'> & string}` &
+    keyof SocketClassTable
+];
+
 const COMMON = ['addressFamily', 'type', 'connect', 'inputBufferSize', 'outputBufferSize', 'timeout', 'signal'];
 const INET_LOCAL_END = ['ipv6', 'localHost', 'localPort', 'interface', 'reuseAddress', 'reusePort'];
 const LOCAL_END = ['localFilename', 'abstract'];
@@ -172,8 +205,9 @@ const INET_PROTOCOL: Record<SocketTypeName, string> = { stream: 'tcp', datagram:
 
 /**
  * Makes a socket, IOLib's make-socket: resolves once it is connected (active with a remote
- * end), bound, or listening (passive).
+ * end), bound, or listening (passive). The options select the class ({@link SocketFor}).
  */
+export function makeSocket<const O extends MakeSocketOptions = {}>(options?: O): Promise<SocketFor<O>>;
 export async function makeSocket(options: MakeSocketOptions = {}): Promise<AnySocket> {
   const { family, type, connect } = validateKind(options);
   if (options.signal?.aborted) throw new AbortError(undefined, { cause: options.signal.reason });
@@ -341,7 +375,11 @@ export interface SocketPairOptions extends ActiveStreamOptions {
   protocol?: number;
 }
 
-/** Two connected local sockets (socketpair(2)). */
+/** The class of each socket makeSocketPair gives for options of type `O` (stream by default). */
+export type SocketPairFor<O extends SocketPairOptions> = SocketClassTable[`local ${OptionValue<O, 'type', 'stream'> & string} active` & keyof SocketClassTable];
+
+/** Two connected local sockets (socketpair(2)), of the class `options.type` selects. */
+export function makeSocketPair<const O extends SocketPairOptions = {}>(options?: O): [SocketPairFor<O>, SocketPairFor<O>];
 export function makeSocketPair(options: SocketPairOptions = {}): [LocalActive, LocalActive] {
   validateObject(options, 'options');
   const type = options.type ?? 'stream';
@@ -423,7 +461,11 @@ function domainFromName(probe: FdHandle): number {
   return name[0] === 4 ? C.AF_INET! : name[0] === 6 ? C.AF_INET6! : C.AF_UNIX!;
 }
 
-/** Makes a socket, runs `fn` with it, and closes it on every exit path (IOLib's with-open-socket). */
+/**
+ * Makes a socket, runs `fn` with it, and closes it on every exit path (IOLib's
+ * with-open-socket). The options select the socket's class as in {@link makeSocket}.
+ */
+export function withOpenSocket<const O extends MakeSocketOptions, R>(options: O, fn: (socket: SocketFor<O>) => Promise<R> | R): Promise<R>;
 export async function withOpenSocket<R>(options: MakeSocketOptions, fn: (socket: AnySocket) => Promise<R> | R): Promise<R> {
   if (typeof fn !== 'function') throw invalidArgType('fn', 'a function', fn);
   const socket = await makeSocket(options);
