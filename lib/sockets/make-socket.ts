@@ -23,30 +23,34 @@ import {
   SocketStreamLocalPassive,
 } from './classes.js';
 
-/** Options of {@link makeSocket} (IOLib's make-socket keywords). */
+/**
+ * Options of {@link makeSocket} (IOLib's make-socket keywords). An option set to undefined is
+ * absent, so values such as a closed server's `localPort` type-check with
+ * exactOptionalPropertyTypes.
+ */
 export interface MakeSocketOptions extends ActiveStreamOptions {
-  addressFamily?: 'internet' | 'local' | 'file';
-  type?: SocketTypeName;
-  connect?: 'active' | 'passive';
-  ipv6?: boolean;
-  localHost?: HostDesignator;
-  localPort?: PortDesignator;
-  remoteHost?: HostDesignator;
-  remotePort?: PortDesignator;
-  localFilename?: string;
-  remoteFilename?: string;
-  abstract?: boolean;
-  backlog?: number;
-  reuseAddress?: boolean;
-  reusePort?: boolean;
-  keepalive?: boolean;
-  nodelay?: boolean;
-  interface?: string;
-  broadcast?: boolean;
-  protocol?: string | number;
+  addressFamily?: 'internet' | 'local' | 'file' | undefined;
+  type?: SocketTypeName | undefined;
+  connect?: 'active' | 'passive' | undefined;
+  ipv6?: boolean | undefined;
+  localHost?: HostDesignator | undefined;
+  localPort?: PortDesignator | undefined;
+  remoteHost?: HostDesignator | undefined;
+  remotePort?: PortDesignator | undefined;
+  localFilename?: string | undefined;
+  remoteFilename?: string | undefined;
+  abstract?: boolean | undefined;
+  backlog?: number | undefined;
+  reuseAddress?: boolean | undefined;
+  reusePort?: boolean | undefined;
+  keepalive?: boolean | undefined;
+  nodelay?: boolean | undefined;
+  interface?: string | undefined;
+  broadcast?: boolean | undefined;
+  protocol?: string | number | undefined;
   /** ms, for the connect */
-  timeout?: number;
-  signal?: AbortSignal;
+  timeout?: number | undefined;
+  signal?: AbortSignal | undefined;
 }
 
 /** Any concrete socket makeSocket can return. */

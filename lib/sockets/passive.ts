@@ -84,8 +84,10 @@ export abstract class PassiveSocketBase<Conn> extends SocketCore(EventEmitter) {
 
   /**
    * Accepts one connection. Resolves null on timeout, or at once when `wait` is false and none
-   * is pending.
+   * is pending: with neither, it resolves only with a connection.
    */
+  acceptConnection(options?: AcceptOptions & { wait?: true; timeout?: undefined }): Promise<Conn>;
+  acceptConnection(options?: AcceptOptions): Promise<Conn | null>;
   async acceptConnection(options: AcceptOptions = {}): Promise<Conn | null> {
     validateObject(options, 'options');
     validateTimeout(options.timeout, 'options.timeout');

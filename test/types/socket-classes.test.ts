@@ -82,11 +82,15 @@ describe('types: the options select the class', function () {
 
   it('passive sockets yield (for await and acceptConnection) the matching active class', async function () {
     const server = cleanup.add(await makeSocket({ addressFamily: 'local', connect: 'passive', localFilename: join(dir, 's') }));
-    const clients = [0, 1].map(() => makeSocket({ addressFamily: 'local', remoteFilename: join(dir, 's') }).then((c) => cleanup.add(c)));
+    const clients = [0, 1, 2].map(() => makeSocket({ addressFamily: 'local', remoteFilename: join(dir, 's') }).then((c) => cleanup.add(c)));
     const accepted = await server.acceptConnection();
-    typeIs<Equal<typeof accepted, SocketStreamLocalActive | null>>();
+    typeIs<Equal<typeof accepted, SocketStreamLocalActive>>();
     expect(accepted).to.be.instanceOf(SocketStreamLocalActive);
-    cleanup.add(accepted!);
+    cleanup.add(accepted);
+    const mayTimeOut = await server.acceptConnection({ timeout: 5000 });
+    typeIs<Equal<typeof mayTimeOut, SocketStreamLocalActive | null>>();
+    expect(mayTimeOut).to.be.instanceOf(SocketStreamLocalActive);
+    cleanup.add(mayTimeOut!);
     for await (const conn of server) {
       typeIs<Equal<typeof conn, SocketStreamLocalActive>>();
       expect(conn).to.be.instanceOf(SocketStreamLocalActive);
