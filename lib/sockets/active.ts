@@ -4,6 +4,7 @@
  * @internal
  * @module
  */
+import type { EventEmitter } from 'node:events';
 import { Buffer } from 'node:buffer';
 import { Duplex } from 'node:stream';
 import { setImmediate } from 'node:timers';
