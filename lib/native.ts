@@ -125,7 +125,7 @@ function loadAddon(): Native {
     const reason = String((err as Error).message).trim().replace(/\s*\n\s*/g, '; ');
     throw new Error(
       `${name}: no native addon loads for ${target} (${reason}). ` +
-        `Build it from source with \`npm rebuild ${name} --build-from-source\` (needs a C++17 compiler, Python 3 and make).`,
+        `Build it from source with \`npm rebuild ${name}\` (needs a C++17 compiler, Python 3 and make).`,
       { cause: err },
     );
   }
