@@ -140,7 +140,7 @@ describe('pack: the tarball installs and works with no compiler', function () {
 const sockets = require('${pkg.name}/sockets');
 main(iolib).then(async (r) => {
   const esm = await import('${pkg.name}');
-  const same = esm.SocketStreamInternetActive === iolib.SocketStreamInternetActive && sockets.makeSocket === iolib.makeSocket && esm.makeSocket === iolib.makeSocket;
+  const same = esm.SocketStreamInternetActive === iolib.SocketStreamInternetActive && sockets.makeSocket === iolib.makeSocket && esm.makeSocket === iolib.makeSocket && require('${pkg.name}/errors').SocketError === iolib.SocketError;
   console.log(JSON.stringify({ ...r, same, address: require('${pkg.name}/address').IPV4_LOOPBACK.toString() }));
 });`),
         );
