@@ -12,7 +12,7 @@ import { decodeLocalPath, localSockaddr } from './sockaddr.js';
 import type { ActiveSocketBase } from './active.js';
 
 /** Something that has an fd: a number, one of our sockets, a node:net socket or a FileHandle. */
-export type FdSource = number | { fd: number } | NetSocket | FileHandle | { _fdHandle?: { fd?: number } | null };
+export type FdSource = number | { fd: number } | NetSocket | FileHandle | { _handle?: { fd?: number } | null };
 
 /** Options of sendMessage. */
 export interface SendMessageOptions {
@@ -65,7 +65,7 @@ export interface Credentials {
 export function fdOf(source: FdSource, name = 'fd'): number {
   let fd: unknown = source;
   if (source !== null && typeof source === 'object') {
-    fd = 'fd' in source ? (source as { fd: unknown }).fd : (source as { _fdHandle?: { fd?: number } | null })._fdHandle?.fd;
+    fd = 'fd' in source ? (source as { fd: unknown }).fd : (source as { _handle?: { fd?: number } | null })._handle?.fd;
   }
   if (typeof fd !== 'number') throw invalidArgType(name, 'an fd number, a socket or a FileHandle', source);
   if (!Number.isInteger(fd) || fd < 0) throw outOfRange(name, 'an open fd (an integer >= 0)', fd);
