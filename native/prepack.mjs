@@ -6,7 +6,8 @@ import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
-const run = (command) => execSync(command, { cwd: root, stdio: 'inherit' });
+// Build output goes to stderr: stdout is `npm pack --json`'s.
+const run = (command) => execSync(command, { cwd: root, stdio: ['ignore', 2, 2] });
 
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 run('tsc -p tsconfig.json');

@@ -77,7 +77,8 @@ describe('pack: the tarball installs and works with no compiler', function () {
 
   before(function () {
     base = mkdtempSync(join(tmpdir(), 'iolib-pack-'));
-    const out = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', base], root)) as { filename: string; files: { path: string }[] }[];
+    const packed = run('npm', ['pack', '--json', '--pack-destination', base], root);
+    const out = JSON.parse(packed.slice(packed.search(/^\[/m))) as { filename: string; files: { path: string }[] }[];
     tarball = join(base, out[0]!.filename);
     files = out[0]!.files.map((f) => f.path);
     bin = bareBin(base);
