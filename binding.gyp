@@ -20,7 +20,15 @@
         "native/interfaces.cc",
         "native/readiness.cc"
       ],
-      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+      "actions": [
+        {
+          "action_name": "errno_names",
+          "inputs": ["native/errno_names.mjs"],
+          "outputs": ["<(INTERMEDIATE_DIR)/errno_names.h"],
+          "action": ["node", "native/errno_names.mjs", "<(INTERMEDIATE_DIR)/errno_names.h"]
+        }
+      ],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")", "<(INTERMEDIATE_DIR)"],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
       "cflags_cc": ["-std=c++17", "-O2", "-Wall", "-Wextra", "-Wno-unused-parameter", "-Wno-missing-field-initializers"],
       "cflags_cc!": ["-fno-exceptions"],

@@ -33,6 +33,9 @@ export interface Progress {
   value: number;
   unit: string;
   error?: string;
+  /** Runs done so far, this one included, and how many the whole benchmark makes. */
+  done: number;
+  total: number;
 }
 
 export interface RunOptions {
@@ -147,6 +150,9 @@ export async function run(selection: readonly string[] = [], options: RunOptions
 
   const workers = new Map<Library, Worker>([['iolib', new Worker('iolib')], ['node', new Worker('node')]]);
   const runs = new Map<Workload, RunRecord[]>(workloads.map((w) => [w, []]));
+  const perRound = workloads.reduce((n, w) => n + libraries.filter((l) => l !== 'c' || w.reference?.()).length, 0);
+  const total = perRound * (rounds + warmup);
+  let done = 0;
   const errors: string[] = [];
   const fdLeaks: string[] = [];
   try {
@@ -173,7 +179,8 @@ export async function run(selection: readonly string[] = [], options: RunOptions
           const label = round < 0 ? `warmup ${turn + 1}` : `round ${round + 1}`;
           if (reply.error) errors.push(`${w.name} ${library} ${label}: ${reply.error}`);
           if (reply.fdDelta > 0) fdLeaks.push(`${w.name} ${library} ${label}: ${reply.fdDelta} socket fds left open`);
-          options.onProgress?.({ workload: w.name, library, round, rounds, warmup, value: reply.value, unit: w.unit, ...(reply.error ? { error: reply.error } : {}) });
+          done++;
+          options.onProgress?.({ workload: w.name, library, round, rounds, warmup, value: reply.value, unit: w.unit, done, total, ...(reply.error ? { error: reply.error } : {}) });
           if (round >= 0) runs.get(w)!.push({ round, library, value: reply.value, ms: reply.ms, fdDelta: reply.fdDelta, ...(reply.details ? { details: reply.details } : {}), ...(reply.error ? { error: reply.error } : {}) });
         }
       }

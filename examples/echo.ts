@@ -3,9 +3,9 @@
  * loopback and checking each one comes back intact.
  */
 import { createHash } from 'node:crypto';
-import { makeSocket, withOpenSocket, type SocketStreamInternetActive, type SocketStreamInternetPassive } from '../lib/sockets/index.js';
+import { makeSocket, withOpenSocket } from 'node-iolib';
 
-const server = (await makeSocket({ connect: 'passive', localHost: '127.0.0.1', localPort: 0 })) as SocketStreamInternetPassive;
+const server = await makeSocket({ connect: 'passive', localHost: '127.0.0.1', localPort: 0 });
 console.log(`echo server listening on ${server.localHost}:${server.localPort} (fd ${server.fd})`);
 
 // Serve each connection by piping it back to itself.
@@ -17,8 +17,7 @@ const serving = (async () => {
 })();
 
 const messages = ['hello, iolib', 'a second line', 'x'.repeat(100_000)];
-await withOpenSocket({ remoteHost: '127.0.0.1', remotePort: server.localPort }, async (socket) => {
-  const client = socket as SocketStreamInternetActive;
+await withOpenSocket({ remoteHost: '127.0.0.1', remotePort: server.localPort }, async (client) => {
   console.log(`client connected from ${client.localHost}:${client.localPort}`);
   for (const message of messages) {
     client.write(message);

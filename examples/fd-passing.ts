@@ -13,17 +13,18 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   makeSocket, makeSocketFromFd, withOpenSocket,
-  type SocketStreamInternetActive, type SocketStreamInternetPassive, type SocketStreamLocalActive, type SocketStreamLocalPassive,
-} from '../lib/sockets/index.js';
+  SocketStreamInternetPassive,
+} from 'node-iolib/sockets';
 
 async function child(controlPath: string): Promise<void> {
   // Connect to the parent and take the fd it sends: a new descriptor for the same listener.
-  const control = (await makeSocket({ addressFamily: 'local', remoteFilename: controlPath })) as SocketStreamLocalActive;
+  const control = await makeSocket({ addressFamily: 'local', remoteFilename: controlPath });
   const fd = await control.receiveFileDescriptor();
-  const listener = makeSocketFromFd(fd) as SocketStreamInternetPassive; // family, type and 'passive' come from the kernel
+  const listener = makeSocketFromFd(fd); // family, type and 'passive' come from the kernel
+  if (!(listener instanceof SocketStreamInternetPassive)) throw new Error(`expected a TCP listener, got ${listener.constructor.name}`);
   console.log(`child ${process.pid}: got fd ${fd}, a ${listener.constructor.name} on port ${listener.localPort}`);
   for (let i = 0; i < 3; i++) {
-    const conn = (await listener.acceptConnection()) as SocketStreamInternetActive;
+    const conn = (await listener.acceptConnection());
     conn.end(`served by process ${process.pid}\n`);
     await conn.close();
   }
@@ -34,14 +35,14 @@ async function child(controlPath: string): Promise<void> {
 async function parent(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'iolib-fd-passing-'));
   const controlPath = join(dir, 'control.sock');
-  const listener = (await makeSocket({ connect: 'passive', localHost: '127.0.0.1', localPort: 0 })) as SocketStreamInternetPassive;
-  const control = (await makeSocket({ addressFamily: 'local', connect: 'passive', localFilename: controlPath })) as SocketStreamLocalPassive;
+  const listener = (await makeSocket({ connect: 'passive', localHost: '127.0.0.1', localPort: 0 }));
+  const control = (await makeSocket({ addressFamily: 'local', connect: 'passive', localFilename: controlPath }));
   const port = listener.localPort; // read it now: a closed socket has no name
   console.log(`parent ${process.pid}: listening on 127.0.0.1:${port}`);
 
   const worker = spawn(process.execPath, [fileURLToPath(import.meta.url), 'child', controlPath], { stdio: 'inherit' });
   const exited = new Promise<number | null>((resolve) => worker.once('exit', resolve));
-  const channel = (await control.acceptConnection()) as SocketStreamLocalActive;
+  const channel = (await control.acceptConnection());
   await channel.sendFileDescriptor(listener);
   await listener.close(); // the parent's copy; the child's descriptor keeps the listener open
   console.log('parent: passed the listener and closed its own copy');
@@ -50,7 +51,7 @@ async function parent(): Promise<void> {
   for (let i = 0; i < 3; i++) {
     const reply = await withOpenSocket({ remoteHost: '127.0.0.1', remotePort: port }, async (s) => {
       let text = '';
-      for await (const chunk of s as SocketStreamInternetActive) text += chunk.toString();
+      for await (const chunk of s) text += chunk.toString();
       return text.trim();
     });
     console.log(`parent: connection ${i + 1} answered "${reply}"`);

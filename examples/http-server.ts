@@ -8,7 +8,7 @@ import http2 from 'node:http2';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makeSocket, serve, SocketStreamInternetPassive, SocketStreamLocalPassive } from '../lib/index.js';
+import { makeSocket, serve, SocketStreamInternetPassive, SocketStreamLocalPassive } from 'node-iolib';
 
 const server = http.createServer((req, res) => {
   res.setHeader('content-type', 'text/plain');

@@ -5,7 +5,7 @@
 import https from 'node:https';
 import { once } from 'node:events';
 import { throwawayCertificate } from './certificate.js';
-import { makeSocket, serve, SocketStreamInternetPassive } from '../lib/index.js';
+import { makeSocket, serve, SocketStreamInternetPassive } from 'node-iolib';
 
 const { key, cert } = throwawayCertificate();
 

@@ -8,7 +8,7 @@
  * arrive, the recipe says why and exits with status 3 ("cannot run here") rather than 0 or 1.
  */
 import { randomBytes } from 'node:crypto';
-import { makeSocket, type Message, type SocketDatagramInternetActive } from '../lib/sockets/index.js';
+import { makeSocket, type Message } from 'node-iolib/sockets';
 
 const CANNOT_RUN = 3;
 
@@ -16,9 +16,9 @@ const b = randomBytes(3);
 const group = `239.${b[0]}.${b[1]}.${Math.max(1, b[2]!)}`; // random, so parallel runs do not meet
 
 // Receivers: bound to the same port (reuseAddress is on by default when binding), joined on lo.
-const first = (await makeSocket({ type: 'datagram', localHost: '0.0.0.0', localPort: 0 })) as SocketDatagramInternetActive;
+const first = (await makeSocket({ type: 'datagram', localHost: '0.0.0.0', localPort: 0 }));
 const port = first.localPort;
-const second = (await makeSocket({ type: 'datagram', localHost: '0.0.0.0', localPort: port })) as SocketDatagramInternetActive;
+const second = (await makeSocket({ type: 'datagram', localHost: '0.0.0.0', localPort: port }));
 const receivers = [first, second];
 try {
   for (const r of receivers) r.joinMulticastGroup(group, { interface: '127.0.0.1' });
@@ -28,7 +28,7 @@ try {
 }
 
 // The sender picks lo for multicast and keeps the loopback copy.
-const sender = (await makeSocket({ type: 'datagram' })) as SocketDatagramInternetActive;
+const sender = (await makeSocket({ type: 'datagram' }));
 sender.setOption('ipMulticastInterface', '127.0.0.1');
 sender.setOption('ipMulticastLoop', true);
 sender.setOption('ipMulticastTtl', 0); // never beyond this host

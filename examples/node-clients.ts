@@ -13,7 +13,7 @@ import { once } from 'node:events';
 import { Client } from 'undici';
 import WebSocket, { WebSocketServer } from 'ws';
 import { throwawayCertificate } from './certificate.js';
-import { makeSocket } from '../lib/index.js';
+import { makeSocket } from 'node-iolib';
 
 /** An iolib TCP connection to 127.0.0.1:port, typed as the net.Socket Node's APIs ask for. */
 async function connect(port: number): Promise<net.Socket> {

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, constants, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EventBase, Poller, type IoHandlerEvent } from '../lib/multiplex/index.js';
+import { EventBase, Poller, type IoHandlerEvent } from 'node-iolib/multiplex';
 
 const dir = mkdtempSync(join(tmpdir(), 'iolib-poller-'));
 /** A FIFO's two ends, non-blocking (the read end first, so the write end can open). */

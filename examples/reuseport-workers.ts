@@ -5,18 +5,17 @@
  * batch of clients and counts which worker answered each.
  */
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { makeSocket, withOpenSocket, type SocketStreamInternetActive, type SocketStreamInternetPassive } from '../lib/sockets/index.js';
+import { makeSocket, withOpenSocket } from 'node-iolib/sockets';
 
 const WORKERS = 3;
 const CLIENTS = 60;
 
 async function worker(id: number, port: number): Promise<void> {
-  const server = (await makeSocket({ connect: 'passive', localHost: '127.0.0.1', localPort: port, reusePort: true })) as SocketStreamInternetPassive;
+  const server = await makeSocket({ connect: 'passive', localHost: '127.0.0.1', localPort: port, reusePort: true });
   parentPort!.postMessage({ listening: server.localPort });
   parentPort!.once('message', () => void server.close()); // 'stop': for-await below then ends
   for await (const conn of server) {
-    const c = conn as SocketStreamInternetActive;
-    c.end(`worker ${id}`);
+    conn.end(`worker ${id}`);
   }
 }
 
@@ -39,7 +38,7 @@ async function main(): Promise<void> {
   for (let i = 0; i < CLIENTS; i++) {
     const who = await withOpenSocket({ remoteHost: '127.0.0.1', remotePort: port }, async (s) => {
       let text = '';
-      for await (const chunk of s as SocketStreamInternetActive) text += chunk.toString();
+      for await (const chunk of s) text += chunk.toString();
       return text;
     });
     counts.set(who, (counts.get(who) ?? 0) + 1);

@@ -7,20 +7,20 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makeSocket, type Message, type SocketSeqpacketLocalActive, type SocketSeqpacketLocalPassive } from '../lib/sockets/index.js';
+import { makeSocket, type Message } from 'node-iolib/sockets';
 
 const dir = mkdtempSync(join(tmpdir(), 'iolib-seqpacket-'));
 const path = join(dir, 'records.sock');
 
-const server = (await makeSocket({ addressFamily: 'local', type: 'seqpacket', connect: 'passive', localFilename: path })) as SocketSeqpacketLocalPassive;
+const server = await makeSocket({ addressFamily: 'local', type: 'seqpacket', connect: 'passive', localFilename: path });
 const serving = (async () => {
-  const conn = (await server.acceptConnection()) as SocketSeqpacketLocalActive;
+  const conn = (await server.acceptConnection());
   for await (const record of conn as AsyncIterable<Message>) conn.write(Buffer.from(`${record.data.length}`));
   conn.end(); // the client's reads end once our answers are through
   await conn.close();
 })();
 
-const client = (await makeSocket({ addressFamily: 'local', type: 'seqpacket', remoteFilename: path })) as SocketSeqpacketLocalActive;
+const client = (await makeSocket({ addressFamily: 'local', type: 'seqpacket', remoteFilename: path }));
 // (No empty record: recv(2) answers 0 for it, which reads as the end of the connection.)
 const sizes = [1, 1000, 60_000, 7, 32_768];
 for (const size of sizes) client.write(Buffer.alloc(size, 'x'));

@@ -5,7 +5,7 @@
  * Without LISTEN_FDS it listens on a port of its own (IOLIB_PORT, default 0) instead.
  */
 import http from 'node:http';
-import { listenFds, makeSocket, serve, SocketStreamInternetPassive, SocketStreamLocalPassive } from '../lib/index.js';
+import { listenFds, makeSocket, serve, SocketStreamInternetPassive, SocketStreamLocalPassive } from 'node-iolib';
 
 const server = http.createServer((req, res) => res.end(`hello from pid ${process.pid}, ${req.socket.remoteAddress ?? 'a local peer'}\n`));
 const passed = listenFds();

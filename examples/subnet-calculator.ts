@@ -9,7 +9,7 @@
 import {
   Ipv4Address, Ipv4Network, Ipv6Network, inNetwork, inSameNetwork, inetAddressType, integerToDotted, isPrivate,
   networkClass, ensureAddress,
-} from '../lib/address/index.js';
+} from 'node-iolib/address';
 
 const network = new Ipv4Network(process.argv[2] ?? '192.168.0.0/22');
 const newPrefix = Number(process.argv[3] ?? 24);

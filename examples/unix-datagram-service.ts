@@ -6,13 +6,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makeSocket, type Message, type SocketDatagramLocalActive } from '../lib/sockets/index.js';
+import { makeSocket, type Message } from 'node-iolib/sockets';
 
 const dir = mkdtempSync(join(tmpdir(), 'iolib-dgram-service-'));
 const serverPath = join(dir, 'upper.sock');
 
 // The service: each request is a text; the reply is the text in capitals.
-const server = (await makeSocket({ addressFamily: 'local', type: 'datagram', localFilename: serverPath })) as SocketDatagramLocalActive;
+const server = await makeSocket({ addressFamily: 'local', type: 'datagram', localFilename: serverPath });
 console.log(`service bound to ${server.localFilename}`);
 const serving = (async () => {
   for await (const request of server as AsyncIterable<Message>) {
@@ -23,7 +23,7 @@ const serving = (async () => {
 
 // Two clients, each bound to its own name, each connected to the service.
 async function ask(name: string, texts: string[]): Promise<string[]> {
-  const client = (await makeSocket({ addressFamily: 'local', type: 'datagram', localFilename: join(dir, name), remoteFilename: serverPath })) as SocketDatagramLocalActive;
+  const client = (await makeSocket({ addressFamily: 'local', type: 'datagram', localFilename: join(dir, name), remoteFilename: serverPath }));
   try {
     const replies: string[] = [];
     const incoming = client[Symbol.asyncIterator]();

@@ -7,12 +7,12 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makeSocket, withOpenSocket, type SocketStreamLocalActive, type SocketStreamLocalPassive } from '../lib/sockets/index.js';
+import { makeSocket, withOpenSocket } from 'node-iolib/sockets';
 
 const dir = mkdtempSync(join(tmpdir(), 'iolib-unix-echo-'));
 const path = join(dir, 'echo.sock');
 
-const server = (await makeSocket({ addressFamily: 'local', connect: 'passive', localFilename: path })) as SocketStreamLocalPassive;
+const server = await makeSocket({ addressFamily: 'local', connect: 'passive', localFilename: path });
 console.log(`echo server listening on ${server.localFilename}`);
 const serving = (async () => {
   for await (const conn of server) conn.pipe(conn); // echo, with backpressure, until the client ends
@@ -21,7 +21,7 @@ const serving = (async () => {
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const message = Buffer.alloc(1 << 20, 'iolib ');
 await withOpenSocket({ addressFamily: 'local', remoteFilename: path }, async (socket) => {
-  const client = socket as SocketStreamLocalActive;
+  const client = socket;
   client.end(message); // write, then half-close: the server's pipe ends its side in turn
   const chunks: Buffer[] = [];
   for await (const chunk of client) chunks.push(chunk as Buffer);

@@ -1,6 +1,6 @@
 /**
- * The one place that loads the addon (node-gyp-build: a prebuild from prebuilds/ first, else
- * build/Release) and gives it types. Every other module imports the addon from here.
+ * The one place that loads the addon (node-gyp-build: build/Release when there is one, else
+ * the matching prebuild from prebuilds/) and gives it types. Every other module imports the addon from here.
  * @internal
  * @module
  */
@@ -115,10 +115,26 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = here.includes(`${join('dist', 'lib')}`) ? join(here, '..', '..') : join(here, '..');
 
 /**
- * The loaded addon. IOLIB_NATIVE_ADDON names another build of it (a path to its .node file):
- * `npm run test:asan` runs the suite against a sanitizer build that way, leaving build/ alone.
+ * Loads the addon as node-gyp-build does (build/Release, then the best matching prebuild). Its
+ * own errors say neither which package failed nor what to do: this one names both.
  */
-export const native: Native = process.env.IOLIB_NATIVE_ADDON ? require(process.env.IOLIB_NATIVE_ADDON) : require('node-gyp-build')(root);
+function loadAddon(): Native {
+  try {
+    return require('node-gyp-build')(root) as Native;
+  } catch (err) {
+    const name = (require(join(root, 'package.json')) as { name: string }).name;
+    const target = `platform=${process.platform} arch=${process.arch} abi=${process.versions.modules} napi=${process.versions.napi}`;
+    const reason = String((err as Error).message).trim().replace(/\s*\n\s*/g, '; ');
+    throw new Error(
+      `${name}: no native addon loads for ${target} (${reason}). ` +
+        `Build it from source with \`npm rebuild ${name}\` (needs a C++17 compiler, Python 3 and make).`,
+      { cause: err },
+    );
+  }
+}
+
+/** The loaded addon. */
+export const native: Native = loadAddon();
 
 /** The handle calls (`H.write(h, buf)`). */
 export const H = native.handle;

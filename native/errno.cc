@@ -3,16 +3,22 @@
 #include "iolib.h"
 #include <cerrno>
 #include <cstring>
+#include "errno_names.h"
 
 namespace iolib {
 
 static Napi::Value ErrnoName(const Napi::CallbackInfo& info) {
   int err = info[0].As<Napi::Number>().Int32Value();
   if (err < 0) err = -err;
-#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 32))
-  const char* name = strerrorname_np(err);
-  if (name) return Napi::String::New(info.Env(), name);
-#endif
+  // A table built from <errno.h> at compile time (errno_names.mjs), not strerrorname_np,
+  // which needs glibc 2.32.
+  switch (err) {
+#define X(name) \
+  case name:    \
+    return Napi::String::New(info.Env(), #name);
+    IOLIB_ERRNO_NAMES
+#undef X
+  }
   return info.Env().Undefined();
 }
 

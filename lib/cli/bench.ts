@@ -1,25 +1,25 @@
 /**
- * `iolib bench [WORKLOAD...]`: runs the benchmark suite of a source checkout (dist/bench/run.js)
- * as a child process, drawing a progress bar on a terminal (plain lines otherwise) from its
- * progress lines, then prints its table and where the chart went.
- *
- * What it relies on in bench/run.js: BENCH_ONLY (comma-separated workload names or prefixes),
- * BENCH_ROUNDS, BENCH_WARMUP and BENCH_OUT in the environment; a first stderr line ending in
- * "; WORKLOAD, WORKLOAD, ..." (the workloads selected); stderr progress lines
- * "[ROUND/ROUNDS] WORKLOAD LIBRARY ..." when a run starts (ROUND "warmup N/M" in warmup);
- * the table and "wrote PATH" lines on stdout (PATH ending in results.json and results.svg);
- * exit status non-zero on failure, a thrown error (Node's crash report) for bad arguments.
+ * `iolib bench [WORKLOAD...]`: runs the benchmark suite of a source checkout in this process
+ * through the runner's own interface (`run(selection, { rounds, warmup, outDir, onProgress })`
+ * of bench/run.js, which measures in worker processes of its own), drawing a progress bar on a
+ * terminal and plain progress lines otherwise, then prints its table and where the chart went.
  * @module
  */
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { integerOption, type Command } from './command.js';
 
 const RUNNER = fileURLToPath(new URL('../../bench/run.js', import.meta.url));
-const START = /^\[(?:warmup )?\d+\/\d+\] \S+ \S+ \.\.\.$/;
-const LIBRARIES = 2;
+
+/** What the CLI uses of bench/run.js. */
+interface Runner {
+  run(selection: readonly string[], options: {
+    rounds?: number;
+    warmup?: number;
+    outDir?: string;
+    onProgress?: (p: { workload: string; library: string; round: number; rounds: number; warmup: number; value: number; unit: string; error?: string; done: number; total: number }) => void;
+  }): Promise<{ table: string; errors: string[]; written: string[]; totalSeconds: number }>;
+}
 
 /** A text progress bar, `width` cells wide. */
 function bar(done: number, total: number, width = 30): string {
@@ -33,12 +33,12 @@ export const bench: Command = {
   args: '[WORKLOAD...]',
   summary: 'Run the benchmarks against node:net / node:dgram and chart the ratios.',
   help: `Runs bench/ from a source checkout: each WORKLOAD (a name or a prefix, e.g. tcp or
-idle-memory; all when none is given) through iolib and through node:net / node:dgram, with a
+idle-memory; all when none is given) through iolib, node:net / node:dgram and the C references, with a
 progress bar on a terminal and plain progress lines otherwise, then prints the table of
 ratios and the paths of results.json and the SVG chart. See bench/README.md for the method.
 
 options:
-  --rounds N    recorded rounds (default: the runner's, 9)
+  --rounds N    recorded rounds (default: the runner's, 7)
   --warmup N    unrecorded rounds first (default: the runner's, 1)
   --out DIR     where results.json and results.svg go (default: bench/)
   --json        print results.json on stdout (the table then goes to stderr)
@@ -51,61 +51,30 @@ examples:
   arity: [0, Infinity],
   async run({ values, positionals }) {
     if (!existsSync(RUNNER)) throw new Error(`the benchmarks are not here (${RUNNER}); run iolib bench from a built source checkout`);
-    const env: NodeJS.ProcessEnv = { ...process.env };
-    if (positionals.length) env.BENCH_ONLY = positionals.join(',');
-    if (values.rounds !== undefined) env.BENCH_ROUNDS = String(integerOption(values, 'rounds', 1, 1));
-    if (values.warmup !== undefined) env.BENCH_WARMUP = String(integerOption(values, 'warmup', 0, 0));
-    if (values.out !== undefined) env.BENCH_OUT = String(values.out);
-    const rounds = Number(env.BENCH_ROUNDS ?? 9);
-    const warmup = env.BENCH_WARMUP === '0' ? 0 : Number(env.BENCH_WARMUP ?? 1);
-    const child = spawn(process.execPath, ['--expose-gc', RUNNER], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const options: Parameters<Runner['run']>[1] = {};
+    if (values.rounds !== undefined) options.rounds = integerOption(values, 'rounds', 1, 1);
+    if (values.warmup !== undefined) options.warmup = integerOption(values, 'warmup', 0, 0);
+    if (values.out !== undefined) options.outDir = String(values.out);
+    const { run } = (await import(pathToFileURL(RUNNER).href)) as Runner;
     const tty = process.stderr.isTTY === true;
-    let total = 0;
-    let started = 0;
-    let barShown = false;
-    // The table comes once every run is done: complete the bar before it.
-    const finishBar = () => {
-      if (tty && barShown) process.stderr.write(`\r${bar(total, total)}\x1b[K\n`);
-      barShown = false;
+    options.onProgress = (p) => {
+      const label = p.round < 0 ? `warmup ${p.round + p.warmup + 1}/${p.warmup}` : `${p.round + 1}/${p.rounds}`;
+      const line = `[${label}] ${p.workload} ${p.library} ${p.error ? `failed: ${p.error}` : `${p.value.toLocaleString('en-US', { maximumFractionDigits: 1 })} ${p.unit}`}`;
+      if (tty && !p.error) process.stderr.write(`\r${bar(p.done, p.total)} ${line}\x1b[K`);
+      else process.stderr.write(`${tty ? '\r\x1b[K' : ''}${line}\n`);
     };
-    // With --json the runner's report goes to stderr and results.json, once written, to stdout.
-    let report = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      finishBar();
-      report += chunk.toString();
-      (values.json ? process.stderr : process.stdout).write(chunk);
-    });
-    // A runner that dies prints Node's crash report: keep only its error's message.
-    let crash: string | null = null;
-    for await (const line of createInterface({ input: child.stderr! })) {
-      if (crash !== null || /^file:\/\/\S+:\d+$/.test(line)) {
-        crash ??= '';
-        if (crash === '' && /^\w*Error\b/.test(line)) crash = line.replace(/^Error: /, '');
-        continue;
-      }
-      const header = /; ([\w-]+(?:, [\w-]+)*)$/.exec(line);
-      if (total === 0 && header) total = header[1]!.split(', ').length * LIBRARIES * (rounds + warmup);
-      if (START.test(line)) {
-        started++;
-        if (tty) {
-          process.stderr.write(`\r${bar(started - 1, total)} ${line.replace(/ \.\.\.$/, '')}\x1b[K`);
-          barShown = true;
-          continue;
-        }
-      } else if (tty && barShown && /^\[/.test(line)) {
-        continue; // a run's result line: the bar already moved on
-      }
-      if (tty && barShown) process.stderr.write('\r\x1b[K');
-      process.stderr.write(`${line}\n`);
-    }
-    const code = await new Promise<number | null>((resolve) => child.once('close', (status) => resolve(status)));
-    finishBar();
-    if (crash !== null) throw new Error(crash || `the benchmark runner failed (exit status ${code})`);
+    const report = await run(positionals, options);
+    if (tty) process.stderr.write('\r\x1b[K');
+    // With --json the table goes to stderr and results.json to stdout.
+    const out = values.json ? process.stderr : process.stdout;
+    out.write(`\n${report.table}\n\n${report.totalSeconds} s\n`);
+    if (report.errors.length) out.write(`failed runs:\n${[...new Set(report.errors)].map((e) => `  ${e}`).join('\n')}\n`);
+    for (const path of report.written) out.write(`wrote ${path}\n`);
     if (values.json) {
-      const written = /^wrote (.*results\.json)$/m.exec(report);
-      if (!written) throw new Error('the runner wrote no results.json');
-      process.stdout.write(readFileSync(written[1]!, 'utf8'));
+      const json = report.written.find((path) => path.endsWith('results.json'));
+      if (!json) throw new Error('no results.json was written (give --out DIR)');
+      process.stdout.write(readFileSync(json, 'utf8'));
     }
-    return code ?? 1;
+    return report.errors.length ? 1 : 0;
   },
 };

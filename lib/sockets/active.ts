@@ -4,6 +4,7 @@
  * @internal
  * @module
  */
+import type { EventEmitter } from 'node:events';
 import { Buffer } from 'node:buffer';
 import { Duplex } from 'node:stream';
 import { setImmediate } from 'node:timers';
@@ -114,7 +115,7 @@ export interface ActiveStreamOptions {
    * Stream and seqpacket sockets: keep the writable side open after the peer's end (default
    * true, IOLib's explicit shutdown). With false the peer's end ends the socket, as in node:net.
    */
-  allowHalfOpen?: boolean;
+  allowHalfOpen?: boolean | undefined;
 }
 
 const SEND_FLAGS: [keyof SendToOptions, string][] = [

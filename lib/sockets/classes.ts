@@ -2,6 +2,7 @@
  * The concrete socket classes of API.md's precedence table.
  * @module
  */
+import type { EventEmitter } from 'node:events';
 import { unlinkSync } from 'node:fs';
 import { SocketEndpointShutdownError } from '../errors.js';
 import type { InetAddress } from '../address/index.js';

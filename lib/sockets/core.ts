@@ -5,6 +5,7 @@
  * @internal
  * @module
  */
+import type { EventEmitter } from 'node:events';
 import { Buffer } from 'node:buffer';
 import { H, C, native, type FdHandle } from '../native.js';
 import { viewOf } from '../internal/buffers.js';

@@ -13,6 +13,7 @@ export {
 export {
   makeSocket, makeSocketPair, makeSocketFromFd, withOpenSocket, withAcceptConnection,
   type MakeSocketOptions, type AnySocket, type SocketPairOptions, type FromFdOptions,
+  type SocketClassTable, type SocketFor, type SocketPairFor,
 } from './make-socket.js';
 export { serve, type ConnectionServer } from './serve.js';
 export { maxBacklogSize, defaultBacklogSize } from './passive.js';

@@ -23,50 +23,54 @@ import {
   SocketStreamLocalPassive,
 } from './classes.js';
 
-/** Options of {@link makeSocket} (IOLib's make-socket keywords). */
+/**
+ * Options of {@link makeSocket} (IOLib's make-socket keywords). An option set to undefined is
+ * absent, so values such as a closed server's `localPort` type-check with
+ * exactOptionalPropertyTypes.
+ */
 export interface MakeSocketOptions extends ActiveStreamOptions {
   /** 'internet' (default), or 'local' for Unix sockets ('file' is the same). */
-  addressFamily?: 'internet' | 'local' | 'file';
+  addressFamily?: 'internet' | 'local' | 'file' | undefined;
   /** 'stream' (default), 'datagram', 'seqpacket' (local only) or 'raw' (internet only). */
-  type?: SocketTypeName;
+  type?: SocketTypeName | undefined;
   /** 'active' (default): talks to a peer; 'passive': listens and accepts (stream and seqpacket). */
-  connect?: 'active' | 'passive';
+  connect?: 'active' | 'passive' | undefined;
   /** Internet sockets: IPv6 (true) or IPv4 (false); by default the addresses given decide. */
-  ipv6?: boolean;
+  ipv6?: boolean | undefined;
   /** Internet sockets: the local address to bind (an Address, a literal or a host name). */
-  localHost?: HostDesignator;
+  localHost?: HostDesignator | undefined;
   /** Internet sockets: the local port to bind (0: any free one), a number or service name. */
-  localPort?: PortDesignator;
+  localPort?: PortDesignator | undefined;
   /** Internet active sockets: the host to connect to; a name is tried address by address. */
-  remoteHost?: HostDesignator;
+  remoteHost?: HostDesignator | undefined;
   /** Internet active sockets: the port to connect to, a number or service name. */
-  remotePort?: PortDesignator;
+  remotePort?: PortDesignator | undefined;
   /** Local sockets: the name to bind (a path, or an abstract name with `abstract`). */
-  localFilename?: string;
+  localFilename?: string | undefined;
   /** Local active sockets: the name to connect to. */
-  remoteFilename?: string;
+  remoteFilename?: string | undefined;
   /** Local sockets: names are in the Linux abstract namespace (no file). */
-  abstract?: boolean;
+  abstract?: boolean | undefined;
   /** Passive sockets: the listen(2) backlog (default 511). */
-  backlog?: number;
+  backlog?: number | undefined;
   /** SO_REUSEADDR (default true when binding). */
-  reuseAddress?: boolean;
+  reuseAddress?: boolean | undefined;
   /** SO_REUSEPORT: several sockets on one port, the kernel spreading the load. */
-  reusePort?: boolean;
+  reusePort?: boolean | undefined;
   /** TCP clients: SO_KEEPALIVE. */
-  keepalive?: boolean;
+  keepalive?: boolean | undefined;
   /** TCP clients: TCP_NODELAY (no Nagle delay). */
-  nodelay?: boolean;
+  nodelay?: boolean | undefined;
   /** SO_BINDTODEVICE: only this interface (by name). */
-  interface?: string;
+  interface?: string | undefined;
   /** Datagram and raw sockets: SO_BROADCAST. */
-  broadcast?: boolean;
+  broadcast?: boolean | undefined;
   /** Raw sockets: the IP protocol, a name or number (default icmp, or ipv6-icmp). */
-  protocol?: string | number;
+  protocol?: string | number | undefined;
   /** ms, for the connect (PollTimeoutError). */
-  timeout?: number;
+  timeout?: number | undefined;
   /** Aborts the connect (AbortError). */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** Any concrete socket makeSocket can return. */
@@ -80,6 +84,39 @@ function acceptDefaults(options: MakeSocketOptions): ActiveStreamOptions {
   const { inputBufferSize, outputBufferSize, encoding, allowHalfOpen } = options;
   return { inputBufferSize, outputBufferSize, encoding, allowHalfOpen };
 }
+
+/** The class of each row of IOLib's table, keyed `family type connect`. */
+export interface SocketClassTable {
+  'internet stream active': SocketStreamInternetActive;
+  'internet stream passive': SocketStreamInternetPassive;
+  'local stream active': SocketStreamLocalActive;
+  'local stream passive': SocketStreamLocalPassive;
+  'local seqpacket active': SocketSeqpacketLocalActive;
+  'local seqpacket passive': SocketSeqpacketLocalPassive;
+  'internet datagram active': SocketDatagramInternetActive;
+  'local datagram active': SocketDatagramLocalActive;
+  'internet raw active': SocketRawInternetActive;
+}
+
+/**
+ * The values option `K` of `O` can have: its literal type, or `D` (the default) when it may be
+ * absent. A widened option gives every value it allows.
+ */
+type OptionValue<O, K extends PropertyKey, D> = O extends unknown
+  ? K extends keyof O ? Exclude<O[K], undefined> | (undefined extends O[K] ? D : never) : D
+  : never;
+
+/**
+ * The class makeSocket gives for options of type `O`: `{ connect: 'passive' }` is a
+ * SocketStreamInternetPassive, `{ addressFamily: 'local', type: 'datagram' }` a
+ * SocketDatagramLocalActive, no options a SocketStreamInternetActive. Options whose type is not
+ * literal give the union of the classes they allow; options that select no row (a local raw
+ * socket) give never, and makeSocket rejects them with a TypeError.
+ */
+export type SocketFor<O extends MakeSocketOptions> = SocketClassTable[
+  `${OptionValue<O, 'addressFamily', 'internet'> extends infer F ? (F extends 'file' ? 'local' : F & string) : never} ${OptionValue<O, 'type', 'stream'> & string} ${OptionValue<O, 'connect', 'active'> & string}` &
+    keyof SocketClassTable
+];
 
 const COMMON = ['addressFamily', 'type', 'connect', 'inputBufferSize', 'outputBufferSize', 'timeout', 'signal'];
 const INET_LOCAL_END = ['ipv6', 'localHost', 'localPort', 'interface', 'reuseAddress', 'reusePort'];
@@ -198,7 +235,7 @@ const INET_PROTOCOL: Record<SocketTypeName, string> = { stream: 'tcp', datagram:
 
 /**
  * Makes a socket, IOLib's make-socket: resolves once it is connected (active with a remote
- * end), bound, or listening (passive).
+ * end), bound, or listening (passive). The options select the class ({@link SocketFor}).
  *
  * `addressFamily`, `type` and `connect` pick the class; every other option must be one the
  * kind takes, else a TypeError (ERR_INVALID_ARG_VALUE) names the option and the kind. Besides
@@ -252,6 +289,7 @@ const INET_PROTOCOL: Record<SocketTypeName, string> = { stream: 'tcp', datagram:
  * const icmp = await makeSocket({ type: 'raw', protocol: 'icmp', remoteHost: '127.0.0.1' });
  * ```
  */
+export function makeSocket<const O extends MakeSocketOptions = {}>(options?: O): Promise<SocketFor<O>>;
 export async function makeSocket(options: MakeSocketOptions = {}): Promise<AnySocket> {
   const { family, type, connect } = validateKind(options);
   if (options.signal?.aborted) throw new AbortError(undefined, { cause: options.signal.reason });
@@ -426,7 +464,11 @@ export interface SocketPairOptions extends ActiveStreamOptions {
 
 const PAIR_OPTIONS = ['type', 'protocol', 'inputBufferSize', 'outputBufferSize', 'encoding', 'allowHalfOpen'];
 
-/** Two connected local sockets (socketpair(2)). */
+/** The class of each socket makeSocketPair gives for options of type `O` (stream by default). */
+export type SocketPairFor<O extends SocketPairOptions> = SocketClassTable[`local ${OptionValue<O, 'type', 'stream'> & string} active` & keyof SocketClassTable];
+
+/** Two connected local sockets (socketpair(2)), of the class `options.type` selects. */
+export function makeSocketPair<const O extends SocketPairOptions = {}>(options?: O): [SocketPairFor<O>, SocketPairFor<O>];
 export function makeSocketPair(options: SocketPairOptions = {}): [LocalActive, LocalActive] {
   validateObject(options, 'options');
   for (const [name, value] of Object.entries(options)) {
@@ -512,7 +554,11 @@ function domainFromName(probe: FdHandle): number {
   return name[0] === 4 ? C.AF_INET! : name[0] === 6 ? C.AF_INET6! : C.AF_UNIX!;
 }
 
-/** Makes a socket, runs `fn` with it, and closes it on every exit path (IOLib's with-open-socket). */
+/**
+ * Makes a socket, runs `fn` with it, and closes it on every exit path (IOLib's
+ * with-open-socket). The options select the socket's class as in {@link makeSocket}.
+ */
+export function withOpenSocket<const O extends MakeSocketOptions, R>(options: O, fn: (socket: SocketFor<O>) => Promise<R> | R): Promise<R>;
 export async function withOpenSocket<R>(options: MakeSocketOptions, fn: (socket: AnySocket) => Promise<R> | R): Promise<R> {
   if (typeof fn !== 'function') throw invalidArgType('fn', 'a function', fn);
   const socket = await makeSocket(options);

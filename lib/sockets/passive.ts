@@ -133,7 +133,7 @@ export abstract class PassiveSocketBase<Conn> extends SocketCore(EventEmitter) {
 
   /**
    * Accepts one connection. Resolves null on timeout, or at once when `wait` is false and none
-   * is pending.
+   * is pending: with neither, it resolves only with a connection.
    *
    * Out of file descriptors (EMFILE, ENFILE), a waiting accept does not fail: the connection
    * stays in the kernel's backlog, accepting pauses (20 ms, doubling up to 500 ms) and
@@ -141,6 +141,8 @@ export abstract class PassiveSocketBase<Conn> extends SocketCore(EventEmitter) {
    * {@link SocketDescriptorLimitError}, for programs that want to know; none has to listen.
    * With `wait: false` that error is thrown instead.
    */
+  acceptConnection(options?: AcceptOptions & { wait?: true; timeout?: undefined }): Promise<Conn>;
+  acceptConnection(options?: AcceptOptions): Promise<Conn | null>;
   async acceptConnection(options: AcceptOptions = {}): Promise<Conn | null> {
     validateObject(options, 'options');
     validateTimeout(options.timeout, 'options.timeout');

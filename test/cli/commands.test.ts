@@ -223,9 +223,9 @@ describe('iolib (commands)', function () {
     it('runs one tiny workload: progress lines off a terminal, the table, the chart path, --json results', async function () {
       const out = mkdtempSync(join(tmpdir(), 'iolib-cli-bench-'));
       try {
-        const r = await iolib(['bench', 'tcp-pingpong', '--rounds', '1', '--warmup', '0', '--out', out, '--json'], { env: { ...process.env, BENCH_WINDOW_MS: '100' }, timeoutMs: 120_000 });
+        const r = await iolib(['bench', 'tcp-pingpong', '--rounds', '1', '--warmup', '0', '--out', out, '--json'], { env: { ...process.env, BENCH_SCALE: '0.02' }, timeoutMs: 120_000 });
         expect(r.code, r.stderr).to.equal(0);
-        expect(r.stderr).to.match(/^\[1\/1\] tcp-pingpong iolib \.\.\.$/m);
+        expect(r.stderr).to.match(/^\[1\/1\] tcp-pingpong iolib [\d,.]+ rt\/s$/m);
         expect(r.stderr).to.not.match(/\r|\x1b\[/);
         expect(r.stderr).to.match(/^tcp-pingpong\s+rt\/s\s/m);
         expect(r.stderr).to.include(`wrote ${join(out, 'results.svg')}`);
@@ -241,7 +241,7 @@ describe('iolib (commands)', function () {
     it('an unknown workload fails with the runner\'s list', async () => {
       const r = await iolib(['bench', 'no-such-workload', '--rounds', '1', '--warmup', '0'], { timeoutMs: 60_000 });
       expect(r.code).to.equal(1);
-      expect(oneLineError(r)).to.match(/^iolib bench: BENCH_ONLY=no-such-workload matches no workload; workloads: .*tcp-pingpong/);
+      expect(oneLineError(r)).to.match(/^iolib bench: no workload matches no-such-workload; workloads: .*tcp-pingpong/);
     });
   });
 });

@@ -13,16 +13,11 @@ import {
   makeSocket, SocketStreamInternetActive, SocketStreamInternetPassive, SocketStreamLocalActive, SocketStreamLocalPassive,
   SocketDatagramInternetActive, SocketConnectionRefusedError, SocketAddressInUseError, SocketError,
 } from '../../lib/sockets/index.js';
-import { Cleanup, freePort, iolibPair, netServer, payload, readAll, rejectsWith, sha256, tmpSocketPath } from '../helpers/sockets.js';
+import { asInstance, Cleanup, freePort, iolibPair, netServer, payload, readAll, rejectsWith, sha256, tmpSocketPath } from '../helpers/sockets.js';
 
 const run = promisify(execFile);
 const libIndex = fileURLToPath(new URL('../../lib/index.js', import.meta.url));
 
-/** Narrows a socket to `Cls`, failing the test otherwise. */
-function expectClass<T>(value: unknown, Cls: abstract new (...args: never[]) => T): T {
-  expect(value).to.be.instanceOf(Cls);
-  return value as T;
-}
 
 describe('node:net members on iolib sockets', function () {
   const cleanup = new Cleanup();
@@ -87,7 +82,7 @@ describe('node:net members on iolib sockets', function () {
     it('address(), remoteAddress, remoteFamily, localAddress agree with a node:net peer', async function () {
       let peer: net.Socket | undefined;
       const server = cleanup.add(await netServer('127.0.0.1', (s) => (peer = s)));
-      const client = cleanup.add(expectClass(await makeSocket({ remoteHost: '127.0.0.1', remotePort: server.port }), SocketStreamInternetActive));
+      const client = cleanup.add(asInstance(await makeSocket({ remoteHost: '127.0.0.1', remotePort: server.port }), SocketStreamInternetActive));
       await new Promise((resolve) => setImmediate(resolve));
       expect(client.address()).to.deep.equal({ address: '127.0.0.1', family: 'IPv4', port: peer!.remotePort });
       expect(client.remoteAddress).to.equal('127.0.0.1');
@@ -95,7 +90,7 @@ describe('node:net members on iolib sockets', function () {
       expect(client.remotePort).to.equal(server.port);
       expect(client.localAddress).to.equal(peer!.remoteAddress);
       expect(client.localFamily).to.equal('IPv4');
-      const passive = cleanup.add(expectClass(await makeSocket({ connect: 'passive', localHost: '127.0.0.1', localPort: 0 }), SocketStreamInternetPassive));
+      const passive = cleanup.add(asInstance(await makeSocket({ connect: 'passive', localHost: '127.0.0.1', localPort: 0 }), SocketStreamInternetPassive));
       expect(passive.address()).to.deep.equal({ address: '127.0.0.1', family: 'IPv4', port: passive.localPort });
       await client.close();
       expect(client.address()).to.deep.equal({});
@@ -104,9 +99,9 @@ describe('node:net members on iolib sockets', function () {
 
     it('local sockets: address() of a listener is its path, of a connection {}; no remoteAddress', async function () {
       const path = tmpSocketPath('addr');
-      const server = cleanup.add(expectClass(await makeSocket({ addressFamily: 'local', connect: 'passive', localFilename: path }), SocketStreamLocalPassive));
+      const server = cleanup.add(asInstance(await makeSocket({ addressFamily: 'local', connect: 'passive', localFilename: path }), SocketStreamLocalPassive));
       expect(server.address()).to.equal(path);
-      const client = cleanup.add(expectClass(await makeSocket({ addressFamily: 'local', remoteFilename: path }), SocketStreamLocalActive));
+      const client = cleanup.add(asInstance(await makeSocket({ addressFamily: 'local', remoteFilename: path }), SocketStreamLocalActive));
       expect(client.address()).to.deep.equal({});
       expect(client.remoteAddress).to.equal(undefined);
       expect(client.setNoDelay(true)).to.equal(client);
@@ -131,7 +126,7 @@ describe('node:net members on iolib sockets', function () {
   describe('connection state', function () {
     it("connecting is true while connect() waits; 'connect' and 'ready' follow; pending and readyState follow node:net", async function () {
       const port = (await netServer('127.0.0.1').then((s) => cleanup.add(s))).port;
-      const s = cleanup.add(expectClass(await makeSocket({}), SocketStreamInternetActive));
+      const s = cleanup.add(asInstance(await makeSocket({}), SocketStreamInternetActive));
       expect(s.pending).to.equal(true);
       const events: string[] = [];
       s.on('connect', () => events.push(`connect ${s.connecting}`));
@@ -164,7 +159,7 @@ describe('node:net members on iolib sockets', function () {
     it('resetAndDestroy() resets the connection: a node:net peer sees ECONNRESET', async function () {
       let peer: net.Socket | undefined;
       const server = cleanup.add(await netServer('127.0.0.1', (p) => (peer = p)));
-      const client = cleanup.add(expectClass(await makeSocket({ remoteHost: '127.0.0.1', remotePort: server.port }), SocketStreamInternetActive));
+      const client = cleanup.add(asInstance(await makeSocket({ remoteHost: '127.0.0.1', remotePort: server.port }), SocketStreamInternetActive));
       while (!peer) await new Promise((resolve) => setImmediate(resolve));
       const failed = once(peer, 'error');
       peer.resume();
@@ -186,10 +181,10 @@ describe('node:net members on iolib sockets', function () {
     });
 
     it("false (makeSocket, and a listener's connections): the peer's end ends and closes the socket, as node:net", async function () {
-      const server = cleanup.add(expectClass(await makeSocket({ connect: 'passive', localHost: '127.0.0.1', localPort: 0, allowHalfOpen: false }), SocketStreamInternetPassive));
+      const server = cleanup.add(asInstance(await makeSocket({ connect: 'passive', localHost: '127.0.0.1', localPort: 0, allowHalfOpen: false }), SocketStreamInternetPassive));
       const accepting = server.acceptConnection();
-      const client = cleanup.add(expectClass(await makeSocket({ remoteHost: '127.0.0.1', remotePort: server.localPort!, allowHalfOpen: false }), SocketStreamInternetActive));
-      const conn = cleanup.add(expectClass(await accepting, SocketStreamInternetActive));
+      const client = cleanup.add(asInstance(await makeSocket({ remoteHost: '127.0.0.1', remotePort: server.localPort!, allowHalfOpen: false }), SocketStreamInternetActive));
+      const conn = cleanup.add(asInstance(await accepting, SocketStreamInternetActive));
       expect(conn.allowHalfOpen).to.equal(false);
       conn.resume();
       client.resume();
@@ -199,8 +194,8 @@ describe('node:net members on iolib sockets', function () {
       client.end();
       await Promise.all([closed, ended]);
       const overridden = server.acceptConnection({ allowHalfOpen: true });
-      const second = cleanup.add(expectClass(await makeSocket({ remoteHost: '127.0.0.1', remotePort: server.localPort! }), SocketStreamInternetActive));
-      expect(cleanup.add(expectClass(await overridden, SocketStreamInternetActive)).allowHalfOpen).to.equal(true);
+      const second = cleanup.add(asInstance(await makeSocket({ remoteHost: '127.0.0.1', remotePort: server.localPort! }), SocketStreamInternetActive));
+      expect(cleanup.add(asInstance(await overridden, SocketStreamInternetActive)).allowHalfOpen).to.equal(true);
       expect(second.allowHalfOpen).to.equal(true);
     });
 
@@ -217,7 +212,7 @@ describe('node:net members on iolib sockets', function () {
       expect(err.message).to.equal(`connect ECONNREFUSED 127.0.0.1:${port}`);
       expect(err.address).to.equal('127.0.0.1');
       expect(err.port).to.equal(port);
-      const s = cleanup.add(expectClass(await makeSocket({}), SocketStreamInternetActive));
+      const s = cleanup.add(asInstance(await makeSocket({}), SocketStreamInternetActive));
       const again = await rejectsWith(s.connect('127.0.0.1', { port }), SocketConnectionRefusedError);
       expect(again.message).to.equal(`connect ECONNREFUSED 127.0.0.1:${port}`);
     });
@@ -232,14 +227,14 @@ describe('node:net members on iolib sockets', function () {
     });
 
     it('bind EADDRINUSE 127.0.0.1:PORT', async function () {
-      const first = cleanup.add(expectClass(await makeSocket({ connect: 'passive', localHost: '127.0.0.1', localPort: 0, reuseAddress: false }), SocketStreamInternetPassive));
+      const first = cleanup.add(asInstance(await makeSocket({ connect: 'passive', localHost: '127.0.0.1', localPort: 0, reuseAddress: false }), SocketStreamInternetPassive));
       const err = await rejectsWith(makeSocket({ connect: 'passive', localHost: '127.0.0.1', localPort: first.localPort!, reuseAddress: false }), SocketAddressInUseError);
       expect(err.message).to.equal(`bind EADDRINUSE 127.0.0.1:${first.localPort}`);
       expect(err.port).to.equal(first.localPort);
     });
 
     it('sendTo a bad destination: send EINVAL 127.0.0.1:0', async function () {
-      const s = cleanup.add(expectClass(await makeSocket({ type: 'datagram', localHost: '127.0.0.1', localPort: 0 }), SocketDatagramInternetActive));
+      const s = cleanup.add(asInstance(await makeSocket({ type: 'datagram', localHost: '127.0.0.1', localPort: 0 }), SocketDatagramInternetActive));
       const err = await rejectsWith(s.sendTo(Buffer.from('x'), { remoteHost: '127.0.0.1', remotePort: 0 }), SocketError);
       expect(err.message).to.equal(`send ${err.code} 127.0.0.1:0`);
       expect(err.address).to.equal('127.0.0.1');

@@ -290,9 +290,20 @@ export async function until(predicate: () => boolean, ms: number, what: string):
 // ---------------------------------------------------------------------------------------------
 // iolib-side helpers
 
+/** Fails the test unless `value` is an instance of `Cls`, and narrows its type to that class. */
+export function expectInstance<C extends abstract new (...args: never[]) => unknown>(value: unknown, Cls: C): asserts value is InstanceType<C> {
+  expect(value).to.be.instanceOf(Cls);
+}
+
+/** The connection an acceptConnection with a timeout resolved with; fails the test when it timed out. */
+export function accepted<T>(conn: T | null): T {
+  if (conn === null) throw new Error('no connection accepted');
+  return conn;
+}
+
 /** A listening iolib TCP socket on `host` (port from the kernel), added to `cleanup`. */
 export async function iolibServer(cleanup: Cleanup, host = '127.0.0.1', options: Record<string, unknown> = {}): Promise<SocketStreamInternetPassive> {
-  const server = (await makeSocket({ connect: 'passive', localHost: host, localPort: 0, ...options })) as SocketStreamInternetPassive;
+  const server = await makeSocket({ connect: 'passive', localHost: host, localPort: 0, ...options });
   return cleanup.add(server);
 }
 
@@ -305,8 +316,8 @@ export async function iolibPair(
 ): Promise<{ server: SocketStreamInternetPassive; client: SocketStreamInternetActive; conn: SocketStreamInternetActive }> {
   const server = await iolibServer(cleanup, host);
   const accepting = server.acceptConnection(acceptOptions);
-  const client = cleanup.add((await makeSocket({ remoteHost: host, remotePort: server.localPort!, ...clientOptions })) as SocketStreamInternetActive);
-  const conn = (await accepting) as SocketStreamInternetActive | null;
+  const client = cleanup.add(await makeSocket({ remoteHost: host, remotePort: server.localPort!, ...clientOptions }));
+  const conn = await accepting;
   if (!conn) throw new Error('no connection accepted');
   cleanup.add(conn);
   return { server, client, conn };
@@ -318,7 +329,7 @@ export async function iolibPair(
  * 300 ms). Later SYNs to it are dropped too, so connects to it stay pending.
  */
 export async function hangingPort(cleanup: Cleanup, host = '127.0.0.1'): Promise<number> {
-  const server = cleanup.add(await makeSocket({ connect: 'passive', localHost: host, localPort: 0, backlog: 0 })) as SocketStreamInternetPassive;
+  const server = cleanup.add(await makeSocket({ connect: 'passive', localHost: host, localPort: 0, backlog: 0 }));
   const port = server.localPort!;
   for (let i = 0; i < 32; i++) {
     const c = cleanup.add(net.connect({ host, port }));
@@ -332,4 +343,11 @@ export async function hangingPort(cleanup: Cleanup, host = '127.0.0.1'): Promise
     if (!connected) return port;
   }
   throw new Error('could not fill the listen backlog: connects never hang here');
+}
+
+/** `value` as an instance of `Cls`, failing the test otherwise (a checked narrowing, not a cast). */
+export function asInstance<T>(value: unknown, Cls: abstract new (...args: never[]) => T): T {
+  expect(value).to.be.instanceOf(Cls);
+  if (!(value instanceof Cls)) throw new Error('unreachable');
+  return value;
 }

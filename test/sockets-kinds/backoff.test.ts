@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { makeSocket, type SocketDatagramLocalActive } from '../../lib/sockets/index.js';
+import { makeSocket } from '../../lib/sockets/index.js';
 import { KindsCleanup, kindsPath, readMessages } from '../helpers/kinds.js';
 
 describe('local datagrams to a full peer', () => {
@@ -8,8 +8,8 @@ describe('local datagrams to a full peer', () => {
 
   it('wait without spinning, then deliver every message in order once the peer reads', async () => {
     const path = cleanup.path(kindsPath('backoff'));
-    const receiver = cleanup.add((await makeSocket({ addressFamily: 'local', type: 'datagram', localFilename: path })) as SocketDatagramLocalActive);
-    const sender = cleanup.add((await makeSocket({ addressFamily: 'local', type: 'datagram' })) as SocketDatagramLocalActive);
+    const receiver = cleanup.add(await makeSocket({ addressFamily: 'local', type: 'datagram', localFilename: path }));
+    const sender = cleanup.add(await makeSocket({ addressFamily: 'local', type: 'datagram' }));
     // Unconnected: the kernel reports the sender writable even while the receiver's queue is full.
     const count = 2000;
     let done = 0;

@@ -14,8 +14,8 @@ import {
   DatagramSocket,
   SocketDatagramInternetActive,
   SocketDatagramLocalActive,
-  SocketStreamInternetActive,
-  SocketStreamInternetPassive,
+  
+  
   SocketAccessDeniedError,
   SocketOperationNotSupportedError,
   SocketClosedError,
@@ -43,16 +43,16 @@ type Udp = SocketDatagramInternetActive;
 type Unix = SocketDatagramLocalActive;
 
 async function udp(cleanup: KindsCleanup, options: Record<string, unknown> = {}): Promise<Udp> {
-  return cleanup.add((await makeSocket({ type: 'datagram', localHost: '127.0.0.1', localPort: 0, ...options })) as Udp);
+  return cleanup.add(await makeSocket({ type: 'datagram', localHost: '127.0.0.1', localPort: 0, ...options }));
 }
 
 async function udp6(cleanup: KindsCleanup, options: Record<string, unknown> = {}): Promise<Udp> {
-  return cleanup.add((await makeSocket({ type: 'datagram', localHost: '::1', localPort: 0, ...options })) as Udp);
+  return cleanup.add(await makeSocket({ type: 'datagram', localHost: '::1', localPort: 0, ...options }));
 }
 
 async function unix(cleanup: KindsCleanup, path?: string, options: Record<string, unknown> = {}): Promise<Unix> {
   if (path) cleanup.path(path);
-  return cleanup.add((await makeSocket({ addressFamily: 'local', type: 'datagram', ...(path ? { localFilename: path } : {}), ...options })) as Unix);
+  return cleanup.add(await makeSocket({ addressFamily: 'local', type: 'datagram', ...(path ? { localFilename: path } : {}), ...options }));
 }
 
 /** A UDP port on 127.0.0.1 that nothing uses right now (bound by node:dgram, then released). */
@@ -147,7 +147,7 @@ describe('sockets-kinds: datagram sockets', () => {
       const c = await udp(cleanup);
       // Bound to a port of our choosing: Linux releases a kernel-chosen port on disconnect.
       const port = await freeUdpPort();
-      const b = cleanup.add((await makeSocket({ type: 'datagram', localHost: '127.0.0.1', localPort: port, remoteHost: '127.0.0.1', remotePort: a.localPort })) as Udp);
+      const b = cleanup.add(await makeSocket({ type: 'datagram', localHost: '127.0.0.1', localPort: port, remoteHost: '127.0.0.1', remotePort: a.localPort }));
       expect(b.localPort).to.equal(port);
       expect(b.isConnected()).to.equal(true);
       expect(b.remoteHost!.toString()).to.equal('127.0.0.1');
@@ -199,7 +199,7 @@ describe('sockets-kinds: datagram sockets', () => {
     it('a connected socket survives ICMP port-unreachable for earlier datagrams, read or not, and works once a peer appears', async () => {
       const port = await freeUdpPort();
       for (const reading of [false, true]) {
-        const b = cleanup.add((await makeSocket({ type: 'datagram', remoteHost: '127.0.0.1', remotePort: port })) as Udp);
+        const b = cleanup.add(await makeSocket({ type: 'datagram', remoteHost: '127.0.0.1', remotePort: port }));
         if (reading) b.read();
         // Nobody listens: each of these draws an ICMP port unreachable, reported on a later call.
         for (let i = 0; i < 3; i++) {
@@ -207,7 +207,7 @@ describe('sockets-kinds: datagram sockets', () => {
           await b.receiveFrom({ dontWait: true }).catch(() => null);
         }
         expect(b.destroyed, `destroyed (reading: ${reading})`).to.equal(false);
-        const peer = cleanup.add((await makeSocket({ type: 'datagram', localHost: '127.0.0.1', localPort: port })) as Udp);
+        const peer = cleanup.add(await makeSocket({ type: 'datagram', localHost: '127.0.0.1', localPort: port }));
         await send(b, Buffer.from('found'));
         expect((await nextMessage(peer)).data.toString()).to.equal('found');
         await send(peer, { data: Buffer.from('hello back'), host: '127.0.0.1', port: b.localPort });
@@ -261,7 +261,7 @@ describe('sockets-kinds: datagram sockets', () => {
     });
 
     it('broadcast: without it a send to 127.255.255.255 is EACCES; with it the datagram arrives', async () => {
-      const r = cleanup.add((await makeSocket({ type: 'datagram', localHost: '0.0.0.0', localPort: 0 })) as Udp);
+      const r = cleanup.add(await makeSocket({ type: 'datagram', localHost: '0.0.0.0', localPort: 0 }));
       const noBc = await udp(cleanup);
       expect(noBc.getOption('broadcast')).to.equal(false);
       let err: unknown;
@@ -336,9 +336,9 @@ describe('sockets-kinds: datagram sockets', () => {
     });
 
     it('outOfBand both ways on a TCP pair: the urgent byte is read apart from the stream', async () => {
-      const server = cleanup.add((await makeSocket({ connect: 'passive', localHost: '127.0.0.1', localPort: 0 })) as SocketStreamInternetPassive);
+      const server = cleanup.add(await makeSocket({ connect: 'passive', localHost: '127.0.0.1', localPort: 0 }));
       const accepting = server.acceptConnection({ timeout: 5000 });
-      const client = cleanup.add((await makeSocket({ remoteHost: '127.0.0.1', remotePort: server.localPort })) as SocketStreamInternetActive);
+      const client = cleanup.add(await makeSocket({ remoteHost: '127.0.0.1', remotePort: server.localPort }));
       const conn = cleanup.add((await accepting)!);
       expect(await client.sendTo(Buffer.from('normal'))).to.equal(6);
       expect(await client.sendTo(Buffer.from('!'), { outOfBand: true })).to.equal(1);
@@ -443,7 +443,7 @@ describe('sockets-kinds: datagram sockets', () => {
     it('connected over ::1: Buffer writes and peer-addressed reads', async function () {
       await requireUdp6(this);
       const a = await udp6(cleanup);
-      const b = cleanup.add((await makeSocket({ type: 'datagram', remoteHost: '::1', remotePort: a.localPort })) as Udp);
+      const b = cleanup.add(await makeSocket({ type: 'datagram', remoteHost: '::1', remotePort: a.localPort }));
       expect(b.ipv6).to.equal(true);
       await send(b, Buffer.from('v6 peer'));
       const m = await nextMessage(a);
@@ -491,7 +491,7 @@ describe('sockets-kinds: datagram sockets', () => {
     it('connected (remoteFilename): Buffer writes, sendTo without address, zero-length', async () => {
       const pb = kindsPath('dgsrv');
       const b = await unix(cleanup, pb);
-      const a = cleanup.add((await makeSocket({ addressFamily: 'local', type: 'datagram', remoteFilename: pb })) as Unix);
+      const a = cleanup.add(await makeSocket({ addressFamily: 'local', type: 'datagram', remoteFilename: pb }));
       expect(a.isConnected()).to.equal(true);
       expect(a.remoteFilename).to.equal(pb);
       await send(a, Buffer.from('one'));
@@ -504,7 +504,7 @@ describe('sockets-kinds: datagram sockets', () => {
     it('disconnect() on a connected local datagram socket: Buffers then fail, addressed writes still go', async () => {
       const pb = kindsPath('dgdisc');
       const b = await unix(cleanup, pb);
-      const a = cleanup.add((await makeSocket({ addressFamily: 'local', type: 'datagram', remoteFilename: pb })) as Unix);
+      const a = cleanup.add(await makeSocket({ addressFamily: 'local', type: 'datagram', remoteFilename: pb }));
       a.disconnect();
       expect(a.isConnected()).to.equal(false);
       await send(a, { data: Buffer.from('addressed'), filename: pb });
@@ -521,7 +521,7 @@ describe('sockets-kinds: datagram sockets', () => {
 
     it('a burst of 5000 messages through a socketpair keeps boundaries and order (kernel backpressure)', async () => {
       const { makeSocketPair } = await import('../../lib/sockets/index.js');
-      const [x, y] = makeSocketPair({ type: 'datagram' }) as [Unix, Unix];
+      const [x, y] = makeSocketPair({ type: 'datagram' });
       cleanup.add(x);
       cleanup.add(y);
       const got = await burst(x, y, 5000, (i) => seqPayload(i, 3000));
@@ -622,7 +622,7 @@ print(' '.join(out))
 
     it('is on when binding, yet a kernel-chosen port is never one another socket holds', async () => {
       const make = async (options: Record<string, unknown>) =>
-        cleanup2.add((await makeSocket({ type: 'datagram', localHost: '127.0.0.1', ...options })) as SocketDatagramInternetActive);
+        cleanup2.add(await makeSocket({ type: 'datagram', localHost: '127.0.0.1', ...options }));
       expect((await make({ localPort: 0 })).getOption('reuseAddress')).to.equal(true);
       expect((await make({ localPort: await freeUdpPort() })).getOption('reuseAddress')).to.equal(true);
       expect((await make({ localPort: 0, reuseAddress: false })).getOption('reuseAddress')).to.equal(false);
@@ -632,7 +632,7 @@ print(' '.join(out))
       // suite's 1000 UDP round trips failed about one run in six before the fix.
       const sink = await make({ localPort: 0 });
       for (let i = 0; i < 5000; i++) {
-        const s = (await makeSocket({ type: 'datagram', localHost: '127.0.0.1', localPort: 0 })) as SocketDatagramInternetActive;
+        const s = await makeSocket({ type: 'datagram', localHost: '127.0.0.1', localPort: 0 });
         const port = s.localPort;
         await s.close();
         expect(port).to.not.equal(sink.localPort);

@@ -25,6 +25,7 @@ import {
 import {
   KindsCleanup, kindsPath, digest, openFds, nextMessage, startPython, pythonLine, pythonOk, requirePython,
 } from '../helpers/kinds.js';
+import { accepted, expectInstance } from '../helpers/sockets.js';
 
 type Local = SocketStreamLocalActive | SocketDatagramLocalActive | SocketSeqpacketLocalActive;
 
@@ -74,7 +75,7 @@ function sameFile(a: number, b: number): boolean {
 }
 
 function pair(cleanup: KindsCleanup, type: 'stream' | 'datagram' | 'seqpacket' = 'stream'): [Local, Local] {
-  const [a, b] = makeSocketPair({ type }) as [Local, Local];
+  const [a, b] = makeSocketPair({ type });
   cleanup.add(a);
   cleanup.add(b);
   return [a, b];
@@ -118,12 +119,12 @@ describe('sockets-kinds: fd passing', () => {
 
     it('sendFileDescriptor takes one of our sockets; the receiver adopts it with makeSocketFromFd and uses it', async () => {
       const [a, b] = pair(cleanup);
-      const udpA = cleanup.add((await makeSocket({ type: 'datagram', localHost: '127.0.0.1', localPort: 0 })) as SocketDatagramInternetActive);
-      const udpB = cleanup.add((await makeSocket({ type: 'datagram', localHost: '127.0.0.1', localPort: 0 })) as SocketDatagramInternetActive);
+      const udpA = cleanup.add(await makeSocket({ type: 'datagram', localHost: '127.0.0.1', localPort: 0 }));
+      const udpB = cleanup.add(await makeSocket({ type: 'datagram', localHost: '127.0.0.1', localPort: 0 }));
       await a.sendFileDescriptor(udpA);
       const fd = await b.receiveFileDescriptor({ timeout: 5000 });
-      const adopted = cleanup.add(makeSocketFromFd(fd) as SocketDatagramInternetActive);
-      expect(adopted).to.be.instanceOf(SocketDatagramInternetActive);
+      const adopted = cleanup.add(makeSocketFromFd(fd));
+      expectInstance(adopted, SocketDatagramInternetActive);
       expect(adopted.fd).to.equal(fd);
       expect(adopted.localPort).to.equal(udpA.localPort);
       // The original may go away: the adopted fd is its own reference to the socket.
@@ -151,8 +152,8 @@ describe('sockets-kinds: fd passing', () => {
       await once(client, 'connect');
       await a.sendFileDescriptor(client);
       const fd = await b.receiveFileDescriptor({ timeout: 5000 });
-      const adopted = cleanup.add(makeSocketFromFd(fd) as SocketStreamInternetActive);
-      expect(adopted).to.be.instanceOf(SocketStreamInternetActive);
+      const adopted = cleanup.add(makeSocketFromFd(fd));
+      expectInstance(adopted, SocketStreamInternetActive);
       expect(adopted.remotePort).to.equal((server.address() as net.AddressInfo).port);
       client.destroy();
       adopted.write('through the adopted fd');
@@ -167,7 +168,8 @@ describe('sockets-kinds: fd passing', () => {
         await chanA.sendFileDescriptor(far);
         // A graceful close of our copy must act like close(2): no shutdown of the shared socket.
         await far.close();
-        const adopted = cleanup.add(makeSocketFromFd(await chanB.receiveFileDescriptor({ timeout: 5000 })) as Local);
+        const adopted = cleanup.add(makeSocketFromFd(await chanB.receiveFileDescriptor({ timeout: 5000 })));
+        expectInstance(adopted, type === 'stream' ? SocketStreamLocalActive : SocketSeqpacketLocalActive);
         expect(adopted.type).to.equal(type);
         adopted.write(Buffer.from('adopted -> near'));
         near.write(Buffer.from('near -> adopted'));
@@ -261,8 +263,8 @@ describe('sockets-kinds: fd passing', () => {
     it('unix datagram sockets pass fds to an address: sendMessage({ remoteFilename })', async () => {
       const pb = cleanup.path(kindsPath('fdgb'));
       const pa = cleanup.path(kindsPath('fdga'));
-      const b = cleanup.add((await makeSocket({ addressFamily: 'local', type: 'datagram', localFilename: pb })) as SocketDatagramLocalActive);
-      const a = cleanup.add((await makeSocket({ addressFamily: 'local', type: 'datagram', localFilename: pa })) as SocketDatagramLocalActive);
+      const b = cleanup.add(await makeSocket({ addressFamily: 'local', type: 'datagram', localFilename: pb }));
+      const a = cleanup.add(await makeSocket({ addressFamily: 'local', type: 'datagram', localFilename: pa }));
       const fd = tempFileFd(cleanup, 'addressed');
       await a.sendMessage({ data: 'with fd', fds: [fd], remoteFilename: pb });
       const msg = (await b.receiveMessage({ timeout: 5000 }))!;
@@ -281,7 +283,7 @@ describe('sockets-kinds: fd passing', () => {
       } catch (e) {
         err = e;
       }
-      expect(err).to.be.instanceOf(PollTimeoutError);
+      expectInstance(err, PollTimeoutError);
     });
 
     it('receiveFileDescriptor skips data-only messages and rejects at the end of the stream instead of hanging', async () => {
@@ -298,12 +300,12 @@ describe('sockets-kinds: fd passing', () => {
       } catch (e) {
         err = e;
       }
-      expect(err).to.be.instanceOf(SocketEndpointShutdownError);
+      expectInstance(err, SocketEndpointShutdownError);
     });
 
     it('bad fd designators fail at once: a TypeError or RangeError, as a rejection', async () => {
       const [a] = pair(cleanup);
-      const closed = (await makeSocket({ type: 'datagram' })) as SocketDatagramInternetActive;
+      const closed = await makeSocket({ type: 'datagram' });
       await closed.close();
       for (const [bad, Cls] of [
         ['3', TypeError],
@@ -328,14 +330,14 @@ describe('sockets-kinds: fd passing', () => {
       } catch (e) {
         err = e;
       }
-      expect(err).to.be.instanceOf(RangeError);
+      expectInstance(err, RangeError);
     });
   });
 
   describe('with python3 as the foreign peer', () => {
     /** A socketpair whose second end python gets as its fd 3; our copy of that end is closed. */
     async function pythonPair(code: string, args: string[] = []): Promise<{ ours: SocketStreamLocalActive; py: ReturnType<typeof startPython> }> {
-      const [ours, theirs] = makeSocketPair() as [SocketStreamLocalActive, SocketStreamLocalActive];
+      const [ours, theirs] = makeSocketPair();
       cleanup.add(ours);
       let py: ReturnType<typeof startPython>;
       try {
@@ -371,8 +373,8 @@ mine.close()
       expect(msg.fds.every(isCloexec)).to.equal(true);
       expect(readFd(msg.fds[0]!, true).toString()).to.equal('from the python pipe');
 
-      const sock = cleanup.add(makeSocketFromFd(msg.fds[1]!) as SocketStreamLocalActive);
-      expect(sock).to.be.instanceOf(SocketStreamLocalActive);
+      const sock = cleanup.add(makeSocketFromFd(msg.fds[1]!));
+      expectInstance(sock, SocketStreamLocalActive);
       expect(sock.type).to.equal('stream');
       expect(sock.peerCredentials().pid).to.equal(py.child.pid);
       sock.write('hello python!');
@@ -386,7 +388,7 @@ mine.close()
       await requirePython(this);
       const content = randomBytes(50_000);
       const fileFd = tempFileFd(cleanup, content);
-      const [near, far] = makeSocketPair() as [SocketStreamLocalActive, SocketStreamLocalActive];
+      const [near, far] = makeSocketPair();
       cleanup.add(near);
       cleanup.add(far);
       const { ours, py } = await pythonPair(`import socket, os, array, hashlib
@@ -437,11 +439,11 @@ chan.recv(1)
       const fd = await ours.receiveFileDescriptor({ timeout: 10000 });
       const { SocketStreamLocalPassive } = await import('../../lib/sockets/index.js');
       const server = cleanup.add(makeSocketFromFd(fd) as InstanceType<typeof SocketStreamLocalPassive>);
-      expect(server).to.be.instanceOf(SocketStreamLocalPassive);
+      expectInstance(server, SocketStreamLocalPassive);
       expect(server.localFilename).to.equal(path);
       const accepting = server.acceptConnection({ timeout: 5000 });
       const client = cleanup.add(net.connect(path));
-      const conn = cleanup.add((await accepting) as SocketStreamLocalActive);
+      const conn = cleanup.add(accepted(await accepting));
       client.write('accepted on an adopted listener');
       let text = '';
       while (text.length < 31) text += ((await once(conn, 'data')) as [Buffer])[0].toString();
@@ -466,7 +468,7 @@ print(msg.decode(), len(fds), os.pread(fds[0], 100, 0).decode(), flush=True)
       );
       cleanup.add(() => py.child.kill());
       expect(await pythonLine(py.child)).to.equal('connected');
-      const conn = cleanup.add((await (server as { acceptConnection(o: object): Promise<unknown> }).acceptConnection({ timeout: 5000 })) as SocketStreamLocalActive);
+      const conn = cleanup.add(accepted(await server.acceptConnection({ timeout: 5000 })));
       await conn.sendMessage({ data: 'hi', fds: [tempFileFd(cleanup, 'shared file')] });
       expect(pythonOk(await py.done).trim().split('\n').pop()).to.equal('hi 1 shared file');
     });

@@ -9,11 +9,11 @@ import {
   makeSocket,
   makeSocketPair,
   makeSocketFromFd,
-  SocketStreamLocalActive,
-  SocketStreamLocalPassive,
-  type SocketSeqpacketLocalActive,
-  type SocketDatagramInternetActive,
-  type SocketDatagramLocalActive,
+  
+  
+  
+  
+  
 } from '../../lib/sockets/index.js';
 import { KindsCleanup, kindsPath, openFdCount, nextMessage, loopTurn } from '../helpers/kinds.js';
 
@@ -45,7 +45,7 @@ describe('sockets-kinds: no fd leaks', () => {
 
   it('1000 seqpacket pairs that each carried a message (watchers started) and were closed', async () => {
     await noLeak(1000, async (i) => {
-      const [a, b] = makeSocketPair({ type: 'seqpacket' }) as [SocketSeqpacketLocalActive, SocketSeqpacketLocalActive];
+      const [a, b] = makeSocketPair({ type: 'seqpacket' });
       a.write(Buffer.from(`m${i}`));
       expect((await nextMessage(b)).data.toString()).to.equal(`m${i}`);
       await Promise.all([a.close(), b.close()]);
@@ -53,9 +53,9 @@ describe('sockets-kinds: no fd leaks', () => {
   });
 
   it('1000 UDP sockets bound, used and closed', async () => {
-    const sink = cleanup.add((await makeSocket({ type: 'datagram', localHost: '127.0.0.1', localPort: 0 })) as SocketDatagramInternetActive);
+    const sink = cleanup.add(await makeSocket({ type: 'datagram', localHost: '127.0.0.1', localPort: 0 }));
     await noLeak(1000, async () => {
-      const s = (await makeSocket({ type: 'datagram', localHost: '127.0.0.1', localPort: 0 })) as SocketDatagramInternetActive;
+      const s = await makeSocket({ type: 'datagram', localHost: '127.0.0.1', localPort: 0 });
       s.write({ data: Buffer.from('x'), host: '127.0.0.1', port: sink.localPort });
       await nextMessage(sink);
       await s.close();
@@ -68,9 +68,9 @@ describe('sockets-kinds: no fd leaks', () => {
       const path = kindsPath('leak');
       paths.push(path);
       cleanup.path(path);
-      const server = (await makeSocket({ addressFamily: 'local', connect: 'passive', localFilename: path })) as SocketStreamLocalPassive;
+      const server = await makeSocket({ addressFamily: 'local', connect: 'passive', localFilename: path });
       const accepting = server.acceptConnection({ timeout: 5000 });
-      const client = (await makeSocket({ addressFamily: 'local', remoteFilename: path })) as SocketStreamLocalActive;
+      const client = await makeSocket({ addressFamily: 'local', remoteFilename: path });
       const conn = (await accepting)!;
       await Promise.all([client.close(), conn.close(), server.close()]);
     });
@@ -78,7 +78,7 @@ describe('sockets-kinds: no fd leaks', () => {
   });
 
   it('1000 messages of 4 fds each received with maxFds 1: only the kept fd is new, and closing it restores the count', async () => {
-    const [a, b] = makeSocketPair({ type: 'seqpacket' }) as [SocketSeqpacketLocalActive, SocketSeqpacketLocalActive];
+    const [a, b] = makeSocketPair({ type: 'seqpacket' });
     cleanup.add(a);
     cleanup.add(b);
     const [x, y] = makeSocketPair();
@@ -95,7 +95,7 @@ describe('sockets-kinds: no fd leaks', () => {
   });
 
   it('1000 fds sent to a socket read as a message stream (fds not asked for) leave nothing open', async () => {
-    const [a, b] = makeSocketPair({ type: 'datagram' }) as [SocketDatagramLocalActive, SocketDatagramLocalActive];
+    const [a, b] = makeSocketPair({ type: 'datagram' });
     cleanup.add(a);
     cleanup.add(b);
     const [x, y] = makeSocketPair();
@@ -114,8 +114,8 @@ describe('sockets-kinds: no fd leaks', () => {
     const [p, q] = makeSocketPair({ type: 'datagram' });
     cleanup.add(p);
     cleanup.add(q);
-    const la = a as SocketStreamLocalActive;
-    const lb = b as SocketStreamLocalActive;
+    const la = a;
+    const lb = b;
     await noLeak(500, async () => {
       await la.sendFileDescriptor(p);
       const s = makeSocketFromFd(await lb.receiveFileDescriptor({ timeout: 5000 }));

@@ -14,7 +14,7 @@ import {
   LocalSocket,
   SocketStreamLocalActive,
   SocketStreamLocalPassive,
-  SocketDatagramLocalActive,
+  
   SocketAddressInUseError,
   SocketConnectionRefusedError,
   SocketError,
@@ -23,12 +23,12 @@ import {
 import {
   KindsCleanup, kindsPath, abstractName, digest, startPython, pythonLine, pythonOk, requirePython,
 } from '../helpers/kinds.js';
-import { readExactly } from '../helpers/sockets.js';
+import { accepted, readExactly } from '../helpers/sockets.js';
 
 
 async function listen(cleanup: KindsCleanup, path: string, extra: Record<string, unknown> = {}): Promise<SocketStreamLocalPassive> {
   cleanup.path(path);
-  return cleanup.add((await makeSocket({ addressFamily: 'local', connect: 'passive', localFilename: path, ...extra })) as SocketStreamLocalPassive);
+  return cleanup.add(await makeSocket({ addressFamily: 'local', connect: 'passive', localFilename: path, ...extra }));
 }
 
 describe('sockets-kinds: local stream sockets', () => {
@@ -48,8 +48,8 @@ describe('sockets-kinds: local stream sockets', () => {
     expect(lstatSync(path).isSocket(), 'socket file exists').to.equal(true);
 
     const accepting = server.acceptConnection({ timeout: 5000 });
-    const client = cleanup.add((await makeSocket({ addressFamily: 'local', remoteFilename: path })) as SocketStreamLocalActive);
-    const conn = cleanup.add((await accepting) as SocketStreamLocalActive);
+    const client = cleanup.add(await makeSocket({ addressFamily: 'local', remoteFilename: path }));
+    const conn = cleanup.add(accepted(await accepting));
     expect(client).to.be.instanceOf(SocketStreamLocalActive);
     expect(conn).to.be.instanceOf(SocketStreamLocalActive);
     expect(client.isConnected()).to.equal(true);
@@ -71,14 +71,14 @@ describe('sockets-kinds: local stream sockets', () => {
   it("addressFamily 'file' is a synonym of 'local'", async () => {
     const path = kindsPath('file');
     cleanup.path(path);
-    const server = cleanup.add((await makeSocket({ addressFamily: 'file', connect: 'passive', localFilename: path })) as SocketStreamLocalPassive);
+    const server = cleanup.add(await makeSocket({ addressFamily: 'file', connect: 'passive', localFilename: path }));
     expect(server).to.be.instanceOf(SocketStreamLocalPassive);
     expect(server.addressFamily).to.equal('local');
     const accepting = server.acceptConnection({ timeout: 5000 });
-    const client = cleanup.add((await makeSocket({ addressFamily: 'file', remoteFilename: path })) as SocketStreamLocalActive);
+    const client = cleanup.add(await makeSocket({ addressFamily: 'file', remoteFilename: path }));
     expect(client).to.be.instanceOf(SocketStreamLocalActive);
     expect(client.addressFamily).to.equal('local');
-    const conn = cleanup.add((await accepting) as SocketStreamLocalActive);
+    const conn = cleanup.add(accepted(await accepting));
     client.write('ping');
     expect((await readExactly(conn, 4)).toString()).to.equal('ping');
   });
@@ -86,14 +86,14 @@ describe('sockets-kinds: local stream sockets', () => {
   it('the abstract namespace: no file, names carry abstract: true, a second bind is EADDRINUSE', async () => {
     const name = abstractName('abs');
     // The abstract name is also a would-be path in the cwd: nothing may appear there.
-    const server = cleanup.add((await makeSocket({ addressFamily: 'local', connect: 'passive', localFilename: name, abstract: true })) as SocketStreamLocalPassive);
+    const server = cleanup.add(await makeSocket({ addressFamily: 'local', connect: 'passive', localFilename: name, abstract: true }));
     expect(existsSync(name), 'no file for an abstract name').to.equal(false);
     expect(server.localName()).to.deep.equal({ filename: name, abstract: true });
     expect(server.localFilename).to.equal(name);
 
     const accepting = server.acceptConnection({ timeout: 5000 });
-    const client = cleanup.add((await makeSocket({ addressFamily: 'local', remoteFilename: name, abstract: true })) as SocketStreamLocalActive);
-    const conn = cleanup.add((await accepting) as SocketStreamLocalActive);
+    const client = cleanup.add(await makeSocket({ addressFamily: 'local', remoteFilename: name, abstract: true }));
+    const conn = cleanup.add(accepted(await accepting));
     expect(client.remoteName()).to.deep.equal({ filename: name, abstract: true });
     expect(conn.localName()).to.deep.equal({ filename: name, abstract: true });
     const data = randomBytes(50_000);
@@ -110,7 +110,7 @@ describe('sockets-kinds: local stream sockets', () => {
 
     await server.close();
     // Once closed, the name is free again at once.
-    const again = cleanup.add((await makeSocket({ addressFamily: 'local', connect: 'passive', localFilename: name, abstract: true })) as SocketStreamLocalPassive);
+    const again = cleanup.add(await makeSocket({ addressFamily: 'local', connect: 'passive', localFilename: name, abstract: true }));
     expect(again.isListening()).to.equal(true);
   });
 
@@ -146,7 +146,7 @@ describe('sockets-kinds: local stream sockets', () => {
     cleanup.path(path);
     // A socket bound with bindAddress (not makeSocket's localFilename, whose file is removed on
     // close) leaves its file behind when closed: a stale socket file.
-    const leaver = (await makeSocket({ addressFamily: 'local', type: 'datagram' })) as SocketDatagramLocalActive;
+    const leaver = await makeSocket({ addressFamily: 'local', type: 'datagram' });
     leaver.bindAddress(path);
     await leaver.close();
     expect(lstatSync(path).isSocket(), 'stale file present').to.equal(true);
@@ -158,7 +158,7 @@ describe('sockets-kinds: local stream sockets', () => {
     await once(client, 'connect');
     const conn = cleanup.add((await accepting)!);
     client.write('via the replaced file');
-    expect((await readExactly(conn as SocketStreamLocalActive, 21)).toString()).to.equal('via the replaced file');
+    expect((await readExactly(conn, 21)).toString()).to.equal('via the replaced file');
   });
 
   it('does not remove a socket file something listens on (node:net): EADDRINUSE, the listener keeps working', async () => {
@@ -180,7 +180,7 @@ describe('sockets-kinds: local stream sockets', () => {
     expect((err as SocketError).code).to.equal('EADDRINUSE');
     expect(lstatSync(path).isSocket()).to.equal(true);
 
-    const client = cleanup.add((await makeSocket({ addressFamily: 'local', remoteFilename: path })) as SocketStreamLocalActive);
+    const client = cleanup.add(await makeSocket({ addressFamily: 'local', remoteFilename: path }));
     expect((await readExactly(client, 10)).toString()).to.equal('still here');
   });
 
@@ -224,21 +224,21 @@ describe('sockets-kinds: local stream sockets', () => {
   it('an unconnected local socket connects later with connect(filename) and connect(name, { abstract })', async () => {
     const path = kindsPath('later');
     const server = await listen(cleanup, path);
-    const s = cleanup.add((await makeSocket({ addressFamily: 'local' })) as SocketStreamLocalActive);
+    const s = cleanup.add(await makeSocket({ addressFamily: 'local' }));
     expect(s.isConnected()).to.equal(false);
     const accepting = server.acceptConnection({ timeout: 5000 });
     expect(await s.connect(path)).to.equal(s);
     expect(s.remoteFilename).to.equal(path);
-    const conn = cleanup.add((await accepting) as SocketStreamLocalActive);
+    const conn = cleanup.add(accepted(await accepting));
     s.write('x');
     expect((await readExactly(conn, 1)).toString()).to.equal('x');
 
     const name = abstractName('later');
-    const abs = cleanup.add((await makeSocket({ addressFamily: 'local', connect: 'passive', localFilename: name, abstract: true })) as SocketStreamLocalPassive);
-    const s2 = cleanup.add((await makeSocket({ addressFamily: 'local' })) as SocketStreamLocalActive);
+    const abs = cleanup.add(await makeSocket({ addressFamily: 'local', connect: 'passive', localFilename: name, abstract: true }));
+    const s2 = cleanup.add(await makeSocket({ addressFamily: 'local' }));
     const accepting2 = abs.acceptConnection({ timeout: 5000 });
     await s2.connect(name, { abstract: true });
-    const conn2 = cleanup.add((await accepting2) as SocketStreamLocalActive);
+    const conn2 = cleanup.add(accepted(await accepting2));
     expect(conn2.localName()).to.deep.equal({ filename: name, abstract: true });
   });
 
@@ -248,8 +248,8 @@ describe('sockets-kinds: local stream sockets', () => {
     cleanup.path(clientPath);
     const server = await listen(cleanup, path);
     const accepting = server.acceptConnection({ timeout: 5000 });
-    const client = cleanup.add((await makeSocket({ addressFamily: 'local', localFilename: clientPath, remoteFilename: path })) as SocketStreamLocalActive);
-    const conn = cleanup.add((await accepting) as SocketStreamLocalActive);
+    const client = cleanup.add(await makeSocket({ addressFamily: 'local', localFilename: clientPath, remoteFilename: path }));
+    const conn = cleanup.add(accepted(await accepting));
     expect(client.localFilename).to.equal(clientPath);
     expect(conn.remoteFilename).to.equal(clientPath);
   });
@@ -260,7 +260,7 @@ describe('sockets-kinds: local stream sockets', () => {
     const served: string[] = [];
     const serving = (async () => {
       for await (const conn of server) {
-        const c = conn as SocketStreamLocalActive;
+        const c = conn;
         const line = (await readExactly(c, 8)).toString();
         served.push(line);
         c.end(line.toUpperCase());
@@ -286,8 +286,8 @@ describe('sockets-kinds: local stream sockets', () => {
     const path = kindsPath('cred');
     const server = await listen(cleanup, path);
     const accepting = server.acceptConnection({ timeout: 5000 });
-    const client = cleanup.add((await makeSocket({ addressFamily: 'local', remoteFilename: path })) as SocketStreamLocalActive);
-    const conn = cleanup.add((await accepting) as SocketStreamLocalActive);
+    const client = cleanup.add(await makeSocket({ addressFamily: 'local', remoteFilename: path }));
+    const conn = cleanup.add(accepted(await accepting));
     const expected = { pid: process.pid, uid: process.getuid!(), gid: process.getgid!() };
     expect(conn.peerCredentials()).to.deep.equal(expected);
     expect(client.peerCredentials()).to.deep.equal(expected);
@@ -308,7 +308,7 @@ s.recv(1)
       [path],
     );
     cleanup.add(() => py.child.kill());
-    const conn = cleanup.add((await accepting) as SocketStreamLocalActive);
+    const conn = cleanup.add(accepted(await accepting));
     const creds = conn.peerCredentials();
     expect(creds.pid).to.equal(py.child.pid);
     expect(creds.uid).to.equal(process.getuid!());
@@ -342,7 +342,7 @@ s.close()
       [path],
     );
     cleanup.add(() => py.child.kill());
-    const conn = cleanup.add((await accepting) as SocketStreamLocalActive);
+    const conn = cleanup.add(accepted(await accepting));
     const data = randomBytes(1_000_003);
     conn.end(data);
     const reply: Buffer[] = [];
@@ -354,7 +354,7 @@ s.close()
   it('abstract: an iolib listener in the abstract namespace is reachable from python3', async function () {
     await requirePython(this);
     const name = abstractName('pyabs');
-    const server = cleanup.add((await makeSocket({ addressFamily: 'local', connect: 'passive', localFilename: name, abstract: true })) as SocketStreamLocalPassive);
+    const server = cleanup.add(await makeSocket({ addressFamily: 'local', connect: 'passive', localFilename: name, abstract: true }));
     const accepting = server.acceptConnection({ timeout: 10000 });
     const py = startPython(
       `import socket, sys
@@ -366,7 +366,7 @@ s.close()
       [name],
     );
     cleanup.add(() => py.child.kill());
-    const conn = cleanup.add((await accepting) as SocketStreamLocalActive);
+    const conn = cleanup.add(accepted(await accepting));
     const got: Buffer[] = [];
     for await (const c of conn) got.push(c as Buffer);
     expect(Buffer.concat(got).toString()).to.equal('abstract hello');
@@ -404,7 +404,7 @@ c.close()
     );
     cleanup.add(() => py.child.kill());
     expect(await pythonLine(py.child)).to.equal('ready');
-    const client = cleanup.add((await makeSocket({ addressFamily: 'local', remoteFilename: path })) as SocketStreamLocalActive);
+    const client = cleanup.add(await makeSocket({ addressFamily: 'local', remoteFilename: path }));
     client.write('hello');
     const got: Buffer[] = [];
     for await (const c of client) got.push(c as Buffer);

@@ -56,12 +56,12 @@ function ipv6MulticastInterface(): string | null {
 }
 
 async function receiver(cleanup: KindsCleanup, host = '0.0.0.0', port = 0): Promise<Udp> {
-  return cleanup.add((await makeSocket({ type: 'datagram', localHost: host, localPort: port })) as Udp);
+  return cleanup.add(await makeSocket({ type: 'datagram', localHost: host, localPort: port }));
 }
 
 /** An IPv4 sender whose multicast leaves through loopback. */
 async function sender4(cleanup: KindsCleanup): Promise<Udp> {
-  const s = cleanup.add((await makeSocket({ type: 'datagram', localHost: '127.0.0.1', localPort: 0 })) as Udp);
+  const s = cleanup.add(await makeSocket({ type: 'datagram', localHost: '127.0.0.1', localPort: 0 }));
   s.setOption('ipMulticastInterface', '127.0.0.1');
   return s;
 }
@@ -184,9 +184,9 @@ describe('sockets-kinds: multicast', () => {
         await requireUdp6(this);
         const name = v6iface(this);
         const group = group6();
-        const r = cleanup.add((await makeSocket({ type: 'datagram', localHost: '::', localPort: 0 })) as Udp);
+        const r = cleanup.add(await makeSocket({ type: 'datagram', localHost: '::', localPort: 0 }));
         r.joinMulticastGroup(group, { interface: how === 'name' ? name : ifindex(name) });
-        const s = cleanup.add((await makeSocket({ type: 'datagram', ipv6: true })) as Udp);
+        const s = cleanup.add(await makeSocket({ type: 'datagram', ipv6: true }));
         s.setOption('ipv6MulticastInterface', ifindex(name));
         expect(s.getOption('ipv6MulticastInterface')).to.equal(ifindex(name));
         s.write({ data: Buffer.from('v6 multicast'), host: group, port: r.localPort });
@@ -199,7 +199,7 @@ describe('sockets-kinds: multicast', () => {
 
     it('ipv6MulticastHops, ipv6MulticastLoop and ipv6MulticastInterface read back what was set', async function () {
       await requireUdp6(this);
-      const s = cleanup.add((await makeSocket({ type: 'datagram', localHost: '::1', localPort: 0 })) as Udp);
+      const s = cleanup.add(await makeSocket({ type: 'datagram', localHost: '::1', localPort: 0 }));
       expect(s.getOption('ipv6MulticastHops')).to.equal(1);
       s.setOption('ipv6MulticastHops', 9);
       expect(s.getOption('ipv6MulticastHops')).to.equal(9);
@@ -212,7 +212,7 @@ describe('sockets-kinds: multicast', () => {
 
     it('an IPv6 group with an IPv4 interface address is a TypeError', async function () {
       await requireUdp6(this);
-      const s = cleanup.add((await makeSocket({ type: 'datagram', ipv6: true })) as Udp);
+      const s = cleanup.add(await makeSocket({ type: 'datagram', ipv6: true }));
       await expectTypeError(() => s.joinMulticastGroup(group6(), { interface: '127.0.0.1' }), /interface/);
     });
   });
@@ -243,8 +243,8 @@ describe('sockets-kinds: multicast', () => {
       cleanup.add(a);
       cleanup.add(b);
       for (const s of [local, a]) {
-        await expectTypeError(() => (s as unknown as Udp).joinMulticastGroup(group4()));
-        await expectTypeError(() => (s as unknown as Udp).leaveMulticastGroup(group4()));
+        expect(s).to.not.have.property('joinMulticastGroup');
+        expect(s).to.not.have.property('leaveMulticastGroup');
         expect(() => s.setOption('ipMulticastTtl', 1)).to.throw(SocketOptionNotSupportedError);
       }
     });
@@ -255,7 +255,7 @@ describe('sockets-kinds: multicast', () => {
     });
 
     it('on a closed socket, join fails with SocketClosedError', async () => {
-      const r = (await makeSocket({ type: 'datagram' })) as Udp;
+      const r = await makeSocket({ type: 'datagram' });
       await r.close();
       expect(() => r.joinMulticastGroup(group4())).to.throw(SocketClosedError);
     });

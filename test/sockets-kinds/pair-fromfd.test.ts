@@ -26,9 +26,8 @@ import {
 import {
   KindsCleanup, kindsPath, digest, nextMessage, startPython, pythonOk, requirePython, requireUdp6,
 } from '../helpers/kinds.js';
-import { readExactly } from '../helpers/sockets.js';
+import { accepted, expectInstance, readExactly } from '../helpers/sockets.js';
 
-type Local = SocketStreamLocalActive;
 
 
 function fdOpen(fd: number): boolean {
@@ -52,7 +51,7 @@ describe('sockets-kinds: makeSocketPair and makeSocketFromFd', () => {
 
   /** A new fd for the same socket as `source`, passed to ourselves over a pair (a real dup). */
   async function passedFd(source: { fd: number }): Promise<number> {
-    const [a, b] = makeSocketPair() as [Local, Local];
+    const [a, b] = makeSocketPair();
     try {
       await a.sendFileDescriptor(source);
       return await b.receiveFileDescriptor({ timeout: 5000 });
@@ -64,11 +63,11 @@ describe('sockets-kinds: makeSocketPair and makeSocketFromFd', () => {
 
   describe('makeSocketPair', () => {
     it("defaults to 'stream': two connected local byte streams, data both ways and half-close", async () => {
-      const [a, b] = makeSocketPair() as [Local, Local];
+      const [a, b] = makeSocketPair();
       cleanup.add(a);
       cleanup.add(b);
       for (const s of [a, b]) {
-        expect(s).to.be.instanceOf(SocketStreamLocalActive);
+        expectInstance(s, SocketStreamLocalActive);
         expect(s.readableObjectMode).to.equal(false);
         expect(s.isConnected()).to.equal(true);
         expect(s.peerCredentials().pid).to.equal(process.pid);
@@ -84,7 +83,7 @@ describe('sockets-kinds: makeSocketPair and makeSocketFromFd', () => {
 
     it("'datagram' and 'seqpacket' pairs are object-mode and keep boundaries", async () => {
       for (const [type, Cls] of [['datagram', SocketDatagramLocalActive], ['seqpacket', SocketSeqpacketLocalActive]] as const) {
-        const [a, b] = makeSocketPair({ type }) as [SocketDatagramLocalActive, SocketDatagramLocalActive];
+        const [a, b] = makeSocketPair({ type });
         cleanup.add(a);
         cleanup.add(b);
         expect(a, type).to.be.instanceOf(Cls);
@@ -97,7 +96,7 @@ describe('sockets-kinds: makeSocketPair and makeSocketFromFd', () => {
     });
 
     it('passes buffer options to both sockets', () => {
-      const [a, b] = makeSocketPair({ type: 'stream', inputBufferSize: 1024, outputBufferSize: 2048 }) as [Local, Local];
+      const [a, b] = makeSocketPair({ type: 'stream', inputBufferSize: 1024, outputBufferSize: 2048 });
       cleanup.add(a);
       cleanup.add(b);
       expect(a.inputBufferSize).to.equal(1024);
@@ -127,11 +126,11 @@ describe('sockets-kinds: makeSocketPair and makeSocketFromFd', () => {
 
   describe('makeSocketFromFd', () => {
     it('discovers an internet stream listener (passive) and accepts on it', async () => {
-      const original = cleanup.add((await makeSocket({ connect: 'passive', localHost: '127.0.0.1', localPort: 0 })) as SocketStreamInternetPassive);
+      const original = cleanup.add(await makeSocket({ connect: 'passive', localHost: '127.0.0.1', localPort: 0 }));
       const fd = await passedFd(original);
-      const s = cleanup.add(makeSocketFromFd(fd) as SocketStreamInternetPassive);
-      expect(s).to.be.instanceOf(SocketStreamInternetPassive);
-      expect(s).to.be.instanceOf(PassiveSocket);
+      const s = cleanup.add(makeSocketFromFd(fd));
+      expectInstance(s, SocketStreamInternetPassive);
+      expectInstance(s, PassiveSocket);
       expect(s.fd).to.equal(fd);
       expect(s.addressFamily).to.equal('internet');
       expect(s.type).to.equal('stream');
@@ -141,16 +140,16 @@ describe('sockets-kinds: makeSocketPair and makeSocketFromFd', () => {
       await original.close();
       const accepting = s.acceptConnection({ timeout: 5000 });
       const c = cleanup.add(net.connect(s.localPort!, '127.0.0.1'));
-      const conn = cleanup.add((await accepting) as SocketStreamInternetActive);
-      expect(conn).to.be.instanceOf(SocketStreamInternetActive);
+      const conn = cleanup.add(accepted(await accepting));
+      expectInstance(conn, SocketStreamInternetActive);
       c.write('hi');
       expect((await readExactly(conn, 2)).toString()).to.equal('hi');
     });
 
     it('discovers an IPv6 TCP listener (ipv6: true)', async function () {
       await requireUdp6(this);
-      const original = cleanup.add((await makeSocket({ connect: 'passive', localHost: '::1', localPort: 0 })) as SocketStreamInternetPassive);
-      const s = cleanup.add(makeSocketFromFd(await passedFd(original)) as SocketStreamInternetPassive);
+      const original = cleanup.add(await makeSocket({ connect: 'passive', localHost: '::1', localPort: 0 }));
+      const s = cleanup.add(makeSocketFromFd(await passedFd(original)));
       expect(s.ipv6).to.equal(true);
       expect(s.localHost!.toString()).to.equal('::1');
     });
@@ -162,10 +161,10 @@ describe('sockets-kinds: makeSocketPair and makeSocketFromFd', () => {
       await once(server, 'listening');
       const client = cleanup.add(net.connect((server.address() as net.AddressInfo).port, '127.0.0.1'));
       await Promise.all([once(client, 'connect'), once(server, 'connection')]);
-      const s = cleanup.add(makeSocketFromFd(await passedFd(client as unknown as { fd: number })) as SocketStreamInternetActive);
+      const s = cleanup.add(makeSocketFromFd(await passedFd(client as unknown as { fd: number })));
       client.destroy();
-      expect(s).to.be.instanceOf(SocketStreamInternetActive);
-      expect(s).to.be.instanceOf(ActiveSocket);
+      expectInstance(s, SocketStreamInternetActive);
+      expectInstance(s, ActiveSocket);
       expect(s.isConnected()).to.equal(true);
       expect(s.remotePort).to.equal((server.address() as net.AddressInfo).port);
       serverSide!.write('from node');
@@ -173,11 +172,11 @@ describe('sockets-kinds: makeSocketPair and makeSocketFromFd', () => {
     });
 
     it('discovers a connected UDP socket: reads carry the peer address', async () => {
-      const peer = cleanup.add((await makeSocket({ type: 'datagram', localHost: '127.0.0.1', localPort: 0 })) as SocketDatagramInternetActive);
-      const original = cleanup.add((await makeSocket({ type: 'datagram', remoteHost: '127.0.0.1', remotePort: peer.localPort })) as SocketDatagramInternetActive);
-      const s = cleanup.add(makeSocketFromFd(await passedFd(original)) as SocketDatagramInternetActive);
+      const peer = cleanup.add(await makeSocket({ type: 'datagram', localHost: '127.0.0.1', localPort: 0 }));
+      const original = cleanup.add(await makeSocket({ type: 'datagram', remoteHost: '127.0.0.1', remotePort: peer.localPort }));
+      const s = cleanup.add(makeSocketFromFd(await passedFd(original)));
       await original.close();
-      expect(s).to.be.instanceOf(SocketDatagramInternetActive);
+      expectInstance(s, SocketDatagramInternetActive);
       expect(s.type).to.equal('datagram');
       expect(s.protocol).to.equal('udp');
       expect(s.isConnected()).to.equal(true);
@@ -201,23 +200,23 @@ describe('sockets-kinds: makeSocketPair and makeSocketFromFd', () => {
       const s1 = cleanup.add(makeSocketFromFd(await passedFd(o1)));
       const s2 = cleanup.add(makeSocketFromFd(await passedFd(o2)));
       const s3 = cleanup.add(makeSocketFromFd(await passedFd(o3)));
-      expect(s1).to.be.instanceOf(SocketStreamLocalPassive);
-      expect(s2).to.be.instanceOf(SocketSeqpacketLocalPassive);
-      expect(s3).to.be.instanceOf(SocketDatagramLocalActive);
-      expect((s2 as SocketSeqpacketLocalPassive).localFilename).to.equal(p2);
-      expect((s3 as SocketDatagramLocalActive).localFilename).to.equal(p3);
+      expectInstance(s1, SocketStreamLocalPassive);
+      expectInstance(s2, SocketSeqpacketLocalPassive);
+      expectInstance(s3, SocketDatagramLocalActive);
+      expect((s2).localFilename).to.equal(p2);
+      expect((s3).localFilename).to.equal(p3);
       // The adopted seqpacket listener accepts seqpacket connections.
-      const accepting = (s2 as SocketSeqpacketLocalPassive).acceptConnection({ timeout: 5000 });
-      const c = cleanup.add((await makeSocket({ addressFamily: 'local', type: 'seqpacket', remoteFilename: p2 })) as SocketSeqpacketLocalActive);
+      const accepting = (s2).acceptConnection({ timeout: 5000 });
+      const c = cleanup.add(await makeSocket({ addressFamily: 'local', type: 'seqpacket', remoteFilename: p2 }));
       const conn = cleanup.add((await accepting)!);
       c.write(Buffer.from('rec'));
-      expect((await nextMessage(conn as SocketSeqpacketLocalActive)).data.toString()).to.equal('rec');
+      expect((await nextMessage(conn)).data.toString()).to.equal('rec');
     });
 
     it('takes ownership: the fd is made non-blocking and close-on-exec, and close() closes it', async function () {
       await requirePython(this);
       // python hands over a *blocking* socket, as most foreign code would.
-      const [ours, theirs] = makeSocketPair() as [Local, Local];
+      const [ours, theirs] = makeSocketPair();
       cleanup.add(ours);
       let py: ReturnType<typeof startPython>;
       try {
@@ -239,8 +238,9 @@ print(b.recv(100).decode(), flush=True)
       }
       cleanup.add(() => py.child.kill());
       const fd = await ours.receiveFileDescriptor({ timeout: 10000 });
-      const s = makeSocketFromFd(fd) as Local;
+      const s = makeSocketFromFd(fd);
       cleanup.add(s);
+      expectInstance(s, SocketStreamLocalActive);
       expect(fdFlags(fd) & O_NONBLOCK, 'non-blocking after adoption').to.not.equal(0);
       expect(fdFlags(fd) & O_CLOEXEC, 'close-on-exec after adoption').to.not.equal(0);
       s.write('adopted and used');
@@ -266,7 +266,7 @@ print(b.recv(100).decode(), flush=True)
       } catch (e) {
         err = e;
       }
-      expect(err).to.be.instanceOf(SocketError);
+      expectInstance(err, SocketError);
       expect((err as SocketError).code).to.equal('ENOTSOCK');
       expect(fdOpen(fileFd), 'a rejected fd stays open: the caller still owns it').to.equal(true);
 
@@ -287,13 +287,13 @@ print(b.recv(100).decode(), flush=True)
       } catch (e) {
         err = e;
       }
-      expect(err).to.be.instanceOf(TypeError);
+      expectInstance(err, TypeError);
       if (fdOpen(fd)) closeSync(fd);
     });
   });
 
   it('refuses an fd one of our sockets already owns, which keeps working', async () => {
-    const [a, b] = makeSocketPair() as [Local, Local];
+    const [a, b] = makeSocketPair();
     cleanup.add(a);
     cleanup.add(b);
     let err: unknown;

@@ -18,14 +18,14 @@ import {
   type MakeSocketOptions,
 } from '../../lib/sockets/index.js';
 import { KindsCleanup, nextMessage, requireUdp6, type ReadMessage } from '../helpers/kinds.js';
-import { skipFor } from '../helpers/sockets.js';
+import { expectInstance, skipFor } from '../helpers/sockets.js';
 
 type Raw = SocketRawInternetActive;
 
 /** Makes a raw socket, or skips the test with a clear message when CAP_NET_RAW is missing. */
-async function rawOrSkip(ctx: Mocha.Context, cleanup: KindsCleanup, options: MakeSocketOptions): Promise<Raw> {
+async function rawOrSkip(ctx: Mocha.Context, cleanup: KindsCleanup, options: Omit<MakeSocketOptions, 'type'>): Promise<Raw> {
   try {
-    return cleanup.add((await makeSocket({ type: 'raw', ...options })) as Raw);
+    return cleanup.add(await makeSocket({ type: 'raw', ...options }));
   } catch (err) {
     if (err instanceof SocketAccessDeniedError) skipFor(ctx, 'raw sockets need CAP_NET_RAW, which this process lacks');
     throw err;
@@ -74,9 +74,9 @@ describe('sockets-kinds: raw sockets', () => {
 
   it("protocol 'icmp' by name: an echo to 127.0.0.1 written as { data, host } gets its reply", async function () {
     const s = await rawOrSkip(this, cleanup, { protocol: 'icmp' });
-    expect(s).to.be.instanceOf(SocketRawInternetActive);
-    expect(s).to.be.instanceOf(ActiveSocket);
-    expect(s).to.be.instanceOf(InternetSocket);
+    expectInstance(s, SocketRawInternetActive);
+    expectInstance(s, ActiveSocket);
+    expectInstance(s, InternetSocket);
     expect(s).to.not.be.instanceOf(StreamSocket);
     expect(s).to.not.be.instanceOf(DatagramSocket);
     expect(s.type).to.equal('raw');
@@ -143,7 +143,7 @@ describe('sockets-kinds: raw sockets', () => {
     } catch (e) {
       err = e;
     }
-    expect(err).to.be.instanceOf(Error);
+    expectInstance(err, Error);
     expect(err).to.not.be.instanceOf(SocketAccessDeniedError);
   });
 
@@ -152,10 +152,10 @@ describe('sockets-kinds: raw sockets', () => {
     const [a, b] = makeSocketPair();
     cleanup.add(a);
     cleanup.add(b);
-    await (a as unknown as { sendFileDescriptor(x: unknown): Promise<void> }).sendFileDescriptor(s);
-    const fd = await (b as unknown as { receiveFileDescriptor(o: object): Promise<number> }).receiveFileDescriptor({ timeout: 5000 });
-    const adopted = cleanup.add(makeSocketFromFd(fd) as Raw);
-    expect(adopted).to.be.instanceOf(SocketRawInternetActive);
+    await a.sendFileDescriptor(s);
+    const fd = await b.receiveFileDescriptor({ timeout: 5000 });
+    const adopted = cleanup.add(makeSocketFromFd(fd));
+    expectInstance(adopted, SocketRawInternetActive);
     expect(adopted.protocol).to.equal('icmp');
     await s.close();
     const id = randomBytes(2).readUInt16BE(0);

@@ -30,12 +30,11 @@ import {
   seqPayload,
   startPython,
 } from '../helpers/kinds.js';
-
-type Seq = SocketSeqpacketLocalActive;
+import { accepted } from '../helpers/sockets.js';
 
 async function listen(cleanup: KindsCleanup, path: string, extra: Record<string, unknown> = {}): Promise<SocketSeqpacketLocalPassive> {
   if (!extra.abstract) cleanup.path(path);
-  return cleanup.add((await makeSocket({ addressFamily: 'local', type: 'seqpacket', connect: 'passive', localFilename: path, ...extra })) as SocketSeqpacketLocalPassive);
+  return cleanup.add(await makeSocket({ addressFamily: 'local', type: 'seqpacket', connect: 'passive', localFilename: path, ...extra }));
 }
 
 describe('sockets-kinds: seqpacket sockets', () => {
@@ -43,7 +42,7 @@ describe('sockets-kinds: seqpacket sockets', () => {
   afterEach(() => cleanup.run());
 
   it('a seqpacket pair is a pair of object-mode local active sockets', () => {
-    const [a, b] = makeSocketPair({ type: 'seqpacket' }) as [Seq, Seq];
+    const [a, b] = makeSocketPair({ type: 'seqpacket' });
     cleanup.add(a);
     cleanup.add(b);
     for (const s of [a, b]) {
@@ -58,7 +57,7 @@ describe('sockets-kinds: seqpacket sockets', () => {
   });
 
   it('records keep their boundaries both ways, including sizes that would merge on a stream', async () => {
-    const [a, b] = makeSocketPair({ type: 'seqpacket' }) as [Seq, Seq];
+    const [a, b] = makeSocketPair({ type: 'seqpacket' });
     cleanup.add(a);
     cleanup.add(b);
     const sizes = [1, 2, 3, 100, 65000, 7, 1];
@@ -71,7 +70,7 @@ describe('sockets-kinds: seqpacket sockets', () => {
   });
 
   it('a burst of 5000 records keeps the exact sequence (backpressure from the kernel)', async () => {
-    const [a, b] = makeSocketPair({ type: 'seqpacket' }) as [Seq, Seq];
+    const [a, b] = makeSocketPair({ type: 'seqpacket' });
     cleanup.add(a);
     cleanup.add(b);
     const got = await burst(a, b, 5000, (i) => seqPayload(i, 5000));
@@ -80,7 +79,7 @@ describe('sockets-kinds: seqpacket sockets', () => {
   });
 
   it('a record longer than inputBufferSize is cut and flagged truncated; the next is whole', async () => {
-    const [a, b] = makeSocketPair({ type: 'seqpacket', inputBufferSize: 64 }) as [Seq, Seq];
+    const [a, b] = makeSocketPair({ type: 'seqpacket', inputBufferSize: 64 });
     cleanup.add(a);
     cleanup.add(b);
     const big = randomBytes(200);
@@ -93,7 +92,7 @@ describe('sockets-kinds: seqpacket sockets', () => {
   });
 
   it("end() delivers the end of the records: the peer reads what was sent, then 'end'", async () => {
-    const [a, b] = makeSocketPair({ type: 'seqpacket' }) as [Seq, Seq];
+    const [a, b] = makeSocketPair({ type: 'seqpacket' });
     cleanup.add(a);
     cleanup.add(b);
     a.write(Buffer.from('last words'));
@@ -116,8 +115,8 @@ describe('sockets-kinds: seqpacket sockets', () => {
     expect(lstatSync(path).isSocket()).to.equal(true);
 
     const accepting = server.acceptConnection({ timeout: 5000 });
-    const client = cleanup.add((await makeSocket({ addressFamily: 'local', type: 'seqpacket', remoteFilename: path })) as Seq);
-    const conn = cleanup.add((await accepting) as Seq);
+    const client = cleanup.add(await makeSocket({ addressFamily: 'local', type: 'seqpacket', remoteFilename: path }));
+    const conn = cleanup.add(accepted(await accepting));
     expect(client).to.be.instanceOf(SocketSeqpacketLocalActive);
     expect(conn).to.be.instanceOf(SocketSeqpacketLocalActive);
     expect(client.remoteFilename).to.equal(path);
@@ -149,8 +148,8 @@ describe('sockets-kinds: seqpacket sockets', () => {
     }
     expect(err).to.be.instanceOf(SocketAddressInUseError);
     const accepting = server.acceptConnection({ timeout: 5000 });
-    const client = cleanup.add((await makeSocket({ addressFamily: 'local', type: 'seqpacket', remoteFilename: name, abstract: true })) as Seq);
-    const conn = cleanup.add((await accepting) as Seq);
+    const client = cleanup.add(await makeSocket({ addressFamily: 'local', type: 'seqpacket', remoteFilename: name, abstract: true }));
+    const conn = cleanup.add(accepted(await accepting));
     client.write(Buffer.from('abstract record'));
     expect((await nextMessage(conn)).data.toString()).to.equal('abstract record');
   });
@@ -161,7 +160,7 @@ describe('sockets-kinds: seqpacket sockets', () => {
     const serving = (async () => {
       let n = 0;
       for await (const c of server) {
-        const conn = c as Seq;
+        const conn = c;
         cleanup.add(conn);
         for (;;) {
           const m = await nextOrEnd(conn);
@@ -173,7 +172,7 @@ describe('sockets-kinds: seqpacket sockets', () => {
       }
     })();
     for (let k = 0; k < 2; k++) {
-      const client = cleanup.add((await makeSocket({ addressFamily: 'local', type: 'seqpacket', remoteFilename: path })) as Seq);
+      const client = cleanup.add(await makeSocket({ addressFamily: 'local', type: 'seqpacket', remoteFilename: path }));
       const sent = Array.from({ length: 50 }, (_, i) => seqPayload(i + k * 1000, 300));
       for (const s of sent) client.write(s);
       client.end();
@@ -210,7 +209,7 @@ print(' '.join(sizes))
       [path],
     );
     cleanup.add(() => py.child.kill());
-    const conn = cleanup.add((await accepting) as Seq);
+    const conn = cleanup.add(accepted(await accepting));
     const got = await readMessages(conn, 5);
     expect(got.map((m) => m.data.length)).to.deep.equal([1, 10, 0x1000, 2, 3]);
     got.forEach((m) => expect(m.data.every((x) => x === (m.data.length & 0xff))).to.equal(true));

@@ -9,8 +9,8 @@ import {
   makeSocket,
   makeSocketPair,
   type MakeSocketOptions,
-  SocketDatagramInternetActive,
-  SocketDatagramLocalActive,
+  
+  
 } from '../../lib/sockets/index.js';
 import { KindsCleanup, kindsPath, openFdCount } from '../helpers/kinds.js';
 
@@ -130,14 +130,14 @@ describe('sockets-kinds: validation of kinds and options', () => {
 
   describe('message chunks and addresses of the wrong family', () => {
     it('a filename in a chunk written to a UDP socket is a TypeError', async () => {
-      const s = cleanup.add((await makeSocket({ type: 'datagram' })) as SocketDatagramInternetActive);
+      const s = cleanup.add(await makeSocket({ type: 'datagram' }));
       const err = await writeError(s, { data: Buffer.from('x'), filename: '/tmp/x' });
       expect(err).to.be.instanceOf(TypeError);
       expect(err!.message).to.include('filename');
     });
 
     it('a host or port in a chunk written to a local datagram socket is a TypeError', async () => {
-      const [a, b] = makeSocketPair({ type: 'datagram' }) as [SocketDatagramLocalActive, SocketDatagramLocalActive];
+      const [a, b] = makeSocketPair({ type: 'datagram' });
       cleanup.add(a);
       cleanup.add(b);
       const err = await writeError(a, { data: Buffer.from('x'), host: '127.0.0.1', port: 9 });
@@ -146,14 +146,14 @@ describe('sockets-kinds: validation of kinds and options', () => {
     });
 
     it('a chunk that is neither a Buffer nor a message is a TypeError', async () => {
-      const s = cleanup.add((await makeSocket({ type: 'datagram' })) as SocketDatagramInternetActive);
+      const s = cleanup.add(await makeSocket({ type: 'datagram' }));
       const err = await writeError(s, { nodata: true });
       expect(err).to.be.instanceOf(TypeError);
     });
 
     it('sendTo with remoteFilename on UDP, or remoteHost on a local socket, rejects with a TypeError', async () => {
-      const udp = cleanup.add((await makeSocket({ type: 'datagram' })) as SocketDatagramInternetActive);
-      const [a, b] = makeSocketPair({ type: 'datagram' }) as [SocketDatagramLocalActive, SocketDatagramLocalActive];
+      const udp = cleanup.add(await makeSocket({ type: 'datagram' }));
+      const [a, b] = makeSocketPair({ type: 'datagram' });
       cleanup.add(a);
       cleanup.add(b);
       for (const [s, opts] of [

@@ -11,7 +11,7 @@ import type * as net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { SocketClosedError } from '../../lib/errors.js';
-import { makeSocket, makeSocketPair, type SocketStreamInternetActive, type SocketStreamLocalActive } from '../../lib/sockets/index.js';
+import { makeSocket, makeSocketPair, type SocketStreamInternetActive } from '../../lib/sockets/index.js';
 import { Cleanup, fdTarget, iolibPair, netServer, socketFdCount } from '../helpers/sockets.js';
 
 const library = fileURLToPath(new URL('../../lib/sockets/index.js', import.meta.url));
@@ -22,7 +22,7 @@ describe('sockets: queued closes (close(2) on the thread pool)', function () {
 
   it('close() resolves only once the fd is closed (TCP and Unix stream)', async () => {
     const { client, conn } = await iolibPair(cleanup);
-    const [a, b] = makeSocketPair() as [SocketStreamLocalActive, SocketStreamLocalActive];
+    const [a, b] = makeSocketPair();
     cleanup.add(a);
     cleanup.add(b);
     for (const s of [client, conn, a, b]) {
@@ -49,7 +49,7 @@ describe('sockets: queued closes (close(2) on the thread pool)', function () {
     let accepted!: (s: net.Socket) => void;
     const peer = new Promise<net.Socket>((resolve) => (accepted = resolve));
     const server = cleanup.add(await netServer('127.0.0.1', (s) => accepted(s)));
-    const client = (await makeSocket({ remoteHost: '127.0.0.1', remotePort: server.port })) as SocketStreamInternetActive;
+    const client = await makeSocket({ remoteHost: '127.0.0.1', remotePort: server.port });
     const p = cleanup.add(await peer);
     const ended = once(p, 'end');
     p.resume();
@@ -70,7 +70,7 @@ describe('sockets: queued closes (close(2) on the thread pool)', function () {
       }
     })();
     const clients: SocketStreamInternetActive[] = [];
-    for (let i = 0; i < 300; i++) clients.push((await makeSocket({ remoteHost: '127.0.0.1', remotePort: port })) as SocketStreamInternetActive);
+    for (let i = 0; i < 300; i++) clients.push(await makeSocket({ remoteHost: '127.0.0.1', remotePort: port }));
     await serving;
     expect(socketFdCount()).to.equal(before + 1 + 600);
     await Promise.all([...clients, ...accepted].map((s) => s.close({ abort: true })));

@@ -38,9 +38,9 @@ import {
   SyscallError,
   makeSocket,
   socketErrorFor,
-  type SocketStreamInternetActive,
+  
   type SocketStreamInternetPassive,
-  type SocketDatagramInternetActive,
+  
 } from '../../lib/sockets/index.js';
 import {
   Cleanup, fdCount, freePort, hangingPort, iolibPair, iolibServer, payload, rejectsNotThrows, rejectsWith, throwsWith, turn,
@@ -164,7 +164,7 @@ describe('sockets: errors (API.md 2.2)', function () {
 
     it('connect() on an unconnected socket to a refusing port is also ECONNREFUSED, and the socket stays usable to close', async function () {
       const port = await freePort();
-      const s = cleanup.add(await makeSocket({})) as SocketStreamInternetActive;
+      const s = cleanup.add(await makeSocket({}));
       const err = await rejectsWith(s.connect('127.0.0.1', { port }), SocketConnectionRefusedError);
       expect(err.syscall).to.equal('connect');
       expect(s.isConnected()).to.equal(false);
@@ -174,7 +174,7 @@ describe('sockets: errors (API.md 2.2)', function () {
 
     it('binding a port in use: SocketAddressInUseError (EADDRINUSE, bind)', async function () {
       const server = await iolibServer(cleanup);
-      const s = cleanup.add(await makeSocket({})) as SocketStreamInternetActive;
+      const s = cleanup.add(await makeSocket({}));
       const err = throwsWith(() => s.bindAddress('127.0.0.1', { port: server.localPort!, reuseAddress: false }), SocketAddressInUseError);
       checkSocketError(err, SocketAddressInUseError, 'EADDRINUSE', 'bind');
     });
@@ -186,7 +186,7 @@ describe('sockets: errors (API.md 2.2)', function () {
     });
 
     it('an IPv6 address on an IPv4 socket: SocketAddressFamilyNotSupportedError (EAFNOSUPPORT)', async function () {
-      const s = cleanup.add(await makeSocket({ ipv6: false })) as SocketStreamInternetActive;
+      const s = cleanup.add(await makeSocket({ ipv6: false }));
       const err = await rejectsWith(s.connect('::1', { port: 9 }), SocketAddressFamilyNotSupportedError);
       expect(err.code).to.equal('EAFNOSUPPORT');
     });
@@ -201,7 +201,7 @@ describe('sockets: errors (API.md 2.2)', function () {
     });
 
     it('remoteName() of an unconnected socket: SocketNotConnectedError (ENOTCONN, getpeername)', async function () {
-      const s = cleanup.add(await makeSocket({})) as SocketStreamInternetActive;
+      const s = cleanup.add(await makeSocket({}));
       const err = throwsWith(() => s.remoteName(), SocketNotConnectedError);
       checkSocketError(err, SocketNotConnectedError, 'ENOTCONN', 'getpeername');
       expect(s.remoteHost).to.equal(undefined);
@@ -210,14 +210,14 @@ describe('sockets: errors (API.md 2.2)', function () {
     });
 
     it('an option the protocol lacks: SocketOptionNotSupportedError', async function () {
-      const u = cleanup.add(await makeSocket({ type: 'datagram', localHost: '127.0.0.1' })) as SocketDatagramInternetActive;
+      const u = cleanup.add(await makeSocket({ type: 'datagram', localHost: '127.0.0.1' }));
       const err = throwsWith(() => u.getOption('tcpNodelay'), SocketOptionNotSupportedError);
       expect(err).to.be.instanceOf(SocketError);
       expect(err.code).to.equal('ENOPROTOOPT');
     });
 
     it('out-of-band data on a UDP socket: SocketOperationNotSupportedError (EOPNOTSUPP)', async function () {
-      const u = cleanup.add(await makeSocket({ type: 'datagram', remoteHost: '127.0.0.1', remotePort: 9 })) as SocketDatagramInternetActive;
+      const u = cleanup.add(await makeSocket({ type: 'datagram', remoteHost: '127.0.0.1', remotePort: 9 }));
       const err = await rejectsWith(u.sendTo(Buffer.from('x'), { outOfBand: true }), SocketOperationNotSupportedError);
       checkSocketError(err, SocketOperationNotSupportedError, 'EOPNOTSUPP', 'send');
     });
@@ -305,7 +305,7 @@ describe('sockets: errors (API.md 2.2)', function () {
       const oldFd = client.fd;
       await client.close();
       // A new socket probably gets the same number; the old object must not reach it.
-      const other = cleanup.add(await makeSocket({})) as SocketStreamInternetActive;
+      const other = cleanup.add(await makeSocket({}));
       throwsWith(() => client.setOption('keepAlive', true), SocketClosedError);
       expect(client.fd).to.equal(-1);
       if (other.fd === oldFd) expect(other.getOption('keepAlive')).to.equal(false);
@@ -367,7 +367,7 @@ describe('sockets: errors (API.md 2.2)', function () {
 
     it('a pending connect() (connect)', async function () {
       const port = await hangingPort(cleanup);
-      const s = cleanup.add(await makeSocket({})) as SocketStreamInternetActive;
+      const s = cleanup.add(await makeSocket({}));
       const connecting = s.connect('127.0.0.1', { port });
       await turn();
       await s.close();
@@ -377,7 +377,7 @@ describe('sockets: errors (API.md 2.2)', function () {
 
     it('a pending connect(), on close({ abort: true })', async function () {
       const port = await hangingPort(cleanup);
-      const s = cleanup.add(await makeSocket({})) as SocketStreamInternetActive;
+      const s = cleanup.add(await makeSocket({}));
       const connecting = s.connect('127.0.0.1', { port, timeout: 10_000 });
       await turn();
       await s.close({ abort: true });
@@ -400,7 +400,7 @@ describe('sockets: errors (API.md 2.2)', function () {
 
     it('connect() with timeout: PollTimeoutError; the socket can still be closed', async function () {
       const port = await hangingPort(cleanup);
-      const s = cleanup.add(await makeSocket({})) as SocketStreamInternetActive;
+      const s = cleanup.add(await makeSocket({}));
       await rejectsWith(s.connect('127.0.0.1', { port, timeout: 100 }), PollTimeoutError);
       await s.close();
       expect(s.fd).to.equal(-1);
@@ -422,7 +422,7 @@ describe('sockets: errors (API.md 2.2)', function () {
 
     it('connect() with signal: AbortError', async function () {
       const port = await hangingPort(cleanup);
-      const s = cleanup.add(await makeSocket({})) as SocketStreamInternetActive;
+      const s = cleanup.add(await makeSocket({}));
       const ac = new AbortController();
       const connecting = s.connect('127.0.0.1', { port, signal: ac.signal });
       await turn();
@@ -443,7 +443,7 @@ describe('sockets: errors (API.md 2.2)', function () {
 
     it('a timeout long enough lets a normal connect through', async function () {
       const server = await iolibServer(cleanup);
-      const s = cleanup.add(await makeSocket({ remoteHost: '127.0.0.1', remotePort: server.localPort!, timeout: 5000, signal: new AbortController().signal })) as SocketStreamInternetActive;
+      const s = cleanup.add(await makeSocket({ remoteHost: '127.0.0.1', remotePort: server.localPort!, timeout: 5000, signal: new AbortController().signal }));
       expect(s.isConnected()).to.equal(true);
     });
   });

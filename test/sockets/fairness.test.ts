@@ -9,7 +9,6 @@ import { once } from 'node:events';
 import { closeSync } from 'node:fs';
 import {
   makeSocket, makeSocketPair,
-  type SocketDatagramInternetActive, type SocketSeqpacketLocalActive, type SocketStreamLocalActive,
 } from '../../lib/sockets/index.js';
 import { Cleanup } from '../helpers/sockets.js';
 import { timerGaps } from '../helpers/timer-gaps.js';
@@ -35,7 +34,7 @@ describe('event-loop fairness under a flood', function () {
   afterEach(() => cleanup.run());
 
   it('stream: 32 MiB through a Unix stream pair', async () => {
-    const [a, b] = makeSocketPair({ type: 'stream' }) as [SocketStreamLocalActive, SocketStreamLocalActive];
+    const [a, b] = makeSocketPair({ type: 'stream' });
     cleanup.add(a);
     cleanup.add(b);
     const total = 32 * 1024 * 1024;
@@ -56,9 +55,9 @@ describe('event-loop fairness under a flood', function () {
   });
 
   it('datagram: 3000 queued UDP datagrams to a consumer spending 0.3 ms on each', async () => {
-    const receiver = cleanup.add((await makeSocket({ type: 'datagram', localHost: '127.0.0.1', localPort: 0 })) as SocketDatagramInternetActive);
+    const receiver = cleanup.add((await makeSocket({ type: 'datagram', localHost: '127.0.0.1', localPort: 0 })));
     receiver.setOption('receiveBuffer', 4 * 1024 * 1024);
-    const sender = cleanup.add((await makeSocket({ type: 'datagram', remoteHost: '127.0.0.1', remotePort: receiver.localPort! })) as SocketDatagramInternetActive);
+    const sender = cleanup.add((await makeSocket({ type: 'datagram', remoteHost: '127.0.0.1', remotePort: receiver.localPort! })));
     // Queued in the kernel first (what the kernel keeps of them), so the measure is the
     // receiver's alone: how much it hands over per wakeup.
     receiver.pause();
@@ -82,7 +81,7 @@ describe('event-loop fairness under a flood', function () {
   });
 
   it('seqpacket: 3000 records to a consumer spending 0.3 ms on each', async () => {
-    const [a, b] = makeSocketPair({ type: 'seqpacket' }) as [SocketSeqpacketLocalActive, SocketSeqpacketLocalActive];
+    const [a, b] = makeSocketPair({ type: 'seqpacket' });
     cleanup.add(a);
     cleanup.add(b);
     let got = 0;
@@ -101,7 +100,7 @@ describe('event-loop fairness under a flood', function () {
   });
 
   it('fd passing: 300 fds, each after 4 KiB of plain bytes to skip', async () => {
-    const [a, b] = makeSocketPair({ type: 'stream' }) as [SocketStreamLocalActive, SocketStreamLocalActive];
+    const [a, b] = makeSocketPair({ type: 'stream' });
     cleanup.add(a);
     cleanup.add(b);
     const gaps = timerGaps();

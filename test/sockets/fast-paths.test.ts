@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { C, H, native } from '../../lib/native.js';
-import { makeSocket, makeSocketPair, type SocketDatagramInternetActive, type SocketStreamInternetPassive, type SocketStreamLocalActive } from '../../lib/sockets/index.js';
+import { makeSocket, makeSocketPair, type SocketDatagramInternetActive } from '../../lib/sockets/index.js';
 import { Cleanup, fdTarget, iolibPair, payload, readExactly, sha256, until } from '../helpers/sockets.js';
 import { requireUdp6 } from '../helpers/kinds.js';
 
@@ -40,7 +40,7 @@ describe('sockets: fast paths', function () {
   describe('connects that complete at once', function () {
     it('a loop of awaited connects still lets a listener in the same process accept as it goes', async function () {
       const backlog = 64;
-      const server = cleanup.add(await makeSocket({ connect: 'passive', localHost: '127.0.0.1', localPort: 0, backlog })) as SocketStreamInternetPassive;
+      const server = cleanup.add(await makeSocket({ connect: 'passive', localHost: '127.0.0.1', localPort: 0, backlog }));
       const total = 400;  // 800 fds: within a default limit of 1024
       const batch = 16;
       let accepted = 0;
@@ -224,7 +224,7 @@ describe('sockets: fast paths', function () {
     it('a reading socket stays alive without references, and a closed one leaves no handle behind', async function () {
       let got = '';
       const keep = await (async () => {
-        const [a, b] = (await makeSocketPair({ type: 'stream' })) as [SocketStreamLocalActive, SocketStreamLocalActive];
+        const [a, b] = makeSocketPair({ type: 'stream' });
         a.on('data', (chunk: Buffer) => (got += chunk.toString()));
         return cleanup.add(b);
       })();
@@ -246,7 +246,7 @@ describe('sockets: fast paths', function () {
 
   describe('datagram batches', function () {
     async function udp(host: string, options: Record<string, unknown> = {}): Promise<SocketDatagramInternetActive> {
-      return cleanup.add((await makeSocket({ type: 'datagram', localHost: host, localPort: 0, ...options })) as SocketDatagramInternetActive);
+      return cleanup.add(await makeSocket({ type: 'datagram', localHost: host, localPort: 0, ...options }));
     }
 
     it('messages from interleaved senders each carry their own sender (address and port)', async function () {
@@ -276,7 +276,7 @@ describe('sockets: fast paths', function () {
 
     it('payloads of every size stay intact after later batches (pool regions are never reused)', async function () {
       const rx = await udp('127.0.0.1');
-      const tx = cleanup.add((await makeSocket({ type: 'datagram', remoteHost: '127.0.0.1', remotePort: rx.localPort! })) as SocketDatagramInternetActive);
+      const tx = cleanup.add(await makeSocket({ type: 'datagram', remoteHost: '127.0.0.1', remotePort: rx.localPort! }));
       const kept: Buffer[] = [];
       rx.on('data', (m: Msg) => kept.push(m.data));
       // ~1.3 MiB in all: several pools' worth, so early messages outlive pool replacements.
@@ -317,7 +317,7 @@ describe('sockets: fast paths', function () {
 
       it('a batch to the connected peer arrives as the same datagrams, runs of one size or not', async function () {
         const { port, got } = await nodeReceiver();
-        const tx = cleanup.add((await makeSocket({ type: 'datagram', remoteHost: '127.0.0.1', remotePort: port })) as SocketDatagramInternetActive);
+        const tx = cleanup.add(await makeSocket({ type: 'datagram', remoteHost: '127.0.0.1', remotePort: port }));
         // Long runs of one size (more than one send's 64), a shorter last one, a size whose
         // 64 would pass the 65,507-byte limit, empty datagrams, and sizes that change each time.
         const sizes = [
@@ -335,7 +335,7 @@ describe('sockets: fast paths', function () {
       it('IPv6: a batch to the connected peer arrives as the same datagrams', async function () {
         await requireUdp6(this);
         const { port, got } = await nodeReceiver('::1');
-        const tx = cleanup.add((await makeSocket({ type: 'datagram', remoteHost: '::1', remotePort: port })) as SocketDatagramInternetActive);
+        const tx = cleanup.add(await makeSocket({ type: 'datagram', remoteHost: '::1', remotePort: port }));
         const sizes = [...Array<number>(100).fill(700), 3, ...Array<number>(20).fill(1)];
         const round = sizes.map((n) => payload(n));
         await sendRounds(tx, got, [round]);
@@ -346,7 +346,7 @@ describe('sockets: fast paths', function () {
 
       it('a route that refuses segmented sends gets one send a datagram, and nothing is lost', async function () {
         const { port, got } = await nodeReceiver();
-        const tx = cleanup.add((await makeSocket({ type: 'datagram', remoteHost: '127.0.0.1', remotePort: port })) as SocketDatagramInternetActive);
+        const tx = cleanup.add(await makeSocket({ type: 'datagram', remoteHost: '127.0.0.1', remotePort: port }));
         // Linux refuses UDP_SEGMENT (EINVAL) on a socket that sends without checksums.
         const SO_NO_CHECK = 11;
         if (C.UDP_SEGMENT === undefined || H.setsockopt(tx._fdHandle!, C.SOL_SOCKET!, SO_NO_CHECK, new Uint8Array(new Int32Array([1]).buffer)) < 0) {
@@ -360,7 +360,7 @@ describe('sockets: fast paths', function () {
 
       it('a broadcast-enabled socket sends one by one', async function () {
         const { port, got } = await nodeReceiver();
-        const tx = cleanup.add((await makeSocket({ type: 'datagram', remoteHost: '127.0.0.1', remotePort: port, broadcast: true })) as SocketDatagramInternetActive);
+        const tx = cleanup.add(await makeSocket({ type: 'datagram', remoteHost: '127.0.0.1', remotePort: port, broadcast: true }));
         const round = Array.from({ length: 100 }, () => payload(64));
         await sendRounds(tx, got, [round]);
         expect(sha256(got)).to.equal(sha256(round));
@@ -370,7 +370,7 @@ describe('sockets: fast paths', function () {
 
     it('a connected socket labels every message with its peer', async function () {
       const a = await udp('127.0.0.1');
-      const b = cleanup.add((await makeSocket({ type: 'datagram', localHost: '127.0.0.1', remoteHost: '127.0.0.1', remotePort: a.localPort! })) as SocketDatagramInternetActive);
+      const b = cleanup.add(await makeSocket({ type: 'datagram', localHost: '127.0.0.1', remoteHost: '127.0.0.1', remotePort: a.localPort! }));
       await a.connect('127.0.0.1', { port: b.localPort! });
       const got: Msg[] = [];
       a.on('data', (m: Msg) => got.push(m));

@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import * as net from 'node:net';
-import { makeSocket, type SocketStreamInternetActive } from '../../lib/sockets/index.js';
+import { makeSocket } from '../../lib/sockets/index.js';
 import { Cleanup, iolibServer, netConnect, netServer, payload, readAll, requireIpv6, sha256 } from '../helpers/sockets.js';
 
 const MiB = 1024 * 1024;
@@ -23,7 +23,7 @@ for (const host of ['127.0.0.1', '::1']) {
 
     it('iolib client -> node:net echo server: 6 MiB echoed intact', async function () {
       const server = cleanup.add(await netServer(host, (s) => s.pipe(s)));
-      const client = cleanup.add(await makeSocket({ remoteHost: host, remotePort: server.port })) as SocketStreamInternetActive;
+      const client = cleanup.add(await makeSocket({ remoteHost: host, remotePort: server.port }));
       const data = payload(6 * MiB);
       const back = readAll(client);
       await pipeline(Readable.from([data.subarray(0, 3 * MiB), data.subarray(3 * MiB)]), client);
@@ -50,7 +50,7 @@ for (const host of ['127.0.0.1', '::1']) {
     it('different data each way at once, with half-close on both sides', async function () {
       let peer!: net.Socket;
       const server = cleanup.add(await netServer(host, (s) => (peer = s)));
-      const client = cleanup.add(await makeSocket({ remoteHost: host, remotePort: server.port })) as SocketStreamInternetActive;
+      const client = cleanup.add(await makeSocket({ remoteHost: host, remotePort: server.port }));
       if (!peer) await once(server, 'connection');
       const up = payload(3 * MiB);
       const down = payload(5 * MiB);
@@ -73,7 +73,7 @@ for (const host of ['127.0.0.1', '::1']) {
     it("iolib's end() reaches a node:net reader as 'end', and node:net can still answer", async function () {
       let peer!: net.Socket;
       const server = cleanup.add(await netServer(host, (s) => (peer = s)));
-      const client = cleanup.add(await makeSocket({ remoteHost: host, remotePort: server.port })) as SocketStreamInternetActive;
+      const client = cleanup.add(await makeSocket({ remoteHost: host, remotePort: server.port }));
       if (!peer) await once(server, 'connection');
       client.end('question');
       expect((await readAll(peer)).toString()).to.equal('question');

@@ -9,8 +9,8 @@ import {
   SocketAddressInUseError,
   SocketConnectionRefusedError,
   makeSocket,
-  type SocketStreamInternetActive,
-  type SocketStreamInternetPassive,
+  
+  
 } from '../../lib/sockets/index.js';
 import { Cleanup, fdCount, freePort, hangingPort, iolibServer, rejectsWith } from '../helpers/sockets.js';
 
@@ -33,7 +33,7 @@ describe('sockets: no fd leaks', function () {
     const started = Date.now();
     await cycles(2000, 50, async (i) => {
       const accepting = server.acceptConnection();
-      const client = (await makeSocket({ remoteHost: '127.0.0.1', remotePort: server.localPort! })) as SocketStreamInternetActive;
+      const client = await makeSocket({ remoteHost: '127.0.0.1', remotePort: server.localPort! });
       const conn = (await accepting)!;
       client.write(`ping ${i}`);
       const r = (await conn.receiveFrom({ size: 16 }))!;
@@ -70,7 +70,7 @@ describe('sockets: no fd leaks', function () {
     });
     // connect() on a socket the caller made, closed while pending
     await cycles(200, 50, async () => {
-      const s = (await makeSocket({})) as SocketStreamInternetActive;
+      const s = await makeSocket({});
       const connecting = s.connect('127.0.0.1', { port }).catch((e: Error) => e);
       await s.close();
       expect(await connecting).to.be.instanceOf(SocketClosedError);
@@ -86,7 +86,7 @@ describe('sockets: no fd leaks', function () {
         await rejectsWith(makeSocket({ connect: 'passive', localHost: '127.0.0.1', localPort: taken.localPort!, reuseAddress: false }), SocketAddressInUseError);
         return;
       }
-      const s = (await makeSocket({ connect: 'passive', localHost: '127.0.0.1' })) as SocketStreamInternetPassive;
+      const s = await makeSocket({ connect: 'passive', localHost: '127.0.0.1' });
       if (i % 4 === 1) {
         // a pending accept settled by the close
         const pending = s.acceptConnection().catch(() => null);
@@ -109,7 +109,7 @@ describe('sockets: no fd leaks', function () {
         );
         return;
       }
-      const s = (await makeSocket(i % 2 ? { localHost: '127.0.0.1' } : {})) as SocketStreamInternetActive;
+      const s = await makeSocket(i % 2 ? { localHost: '127.0.0.1' } : {});
       await s.close();
     });
     expect(fdCount()).to.be.at.most(before);

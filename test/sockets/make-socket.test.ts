@@ -130,7 +130,7 @@ describe('sockets: makeSocket', function () {
     });
 
     it('options given as undefined are ignored, as if absent', async function () {
-      const s = cleanup.add(await makeSocket({ backlog: undefined, remoteFilename: undefined })) as SocketStreamInternetActive;
+      const s = cleanup.add(await makeSocket({ backlog: undefined, remoteFilename: undefined }));
       expect(s).to.be.instanceOf(SocketStreamInternetActive);
     });
 
@@ -143,14 +143,14 @@ describe('sockets: makeSocket', function () {
   describe('host names', function () {
     it("'localhost' resolves and connects", async function () {
       const server = await iolibServer(cleanup);
-      const s = cleanup.add(await makeSocket({ remoteHost: 'localhost', remotePort: server.localPort! })) as SocketStreamInternetActive;
+      const s = cleanup.add(await makeSocket({ remoteHost: 'localhost', remotePort: server.localPort! }));
       expect(s.isConnected()).to.equal(true);
       expect(s.remoteHost!.isLoopback()).to.equal(true);
       expect(s.remotePort).to.equal(server.localPort);
     });
 
     it('a passive socket binds a host name (localhost)', async function () {
-      const server = cleanup.add(await makeSocket({ connect: 'passive', localHost: 'localhost' })) as SocketStreamInternetPassive;
+      const server = cleanup.add(await makeSocket({ connect: 'passive', localHost: 'localhost' }));
       expect(server.localHost!.isLoopback()).to.equal(true);
     });
 
@@ -177,7 +177,7 @@ describe('sockets: makeSocket', function () {
       expect(server, 'no port free on 127.0.0.1 next to a ::1 listener').to.not.equal(undefined);
       const port = server!.localPort!;
       const before = fdCount();
-      const s = cleanup.add(await makeSocket({ remoteHost: 'localhost', remotePort: port })) as SocketStreamInternetActive;
+      const s = cleanup.add(await makeSocket({ remoteHost: 'localhost', remotePort: port }));
       expect(s.ipv6).to.equal(true);
       expect(s.remoteHost!.toString()).to.equal('::1');
       const conn = cleanup.add((await server!.acceptConnection({ timeout: 2000 }))!);
@@ -204,7 +204,7 @@ describe('sockets: makeSocket', function () {
       // Nothing is assumed to listen on port 80: either way the connect went to port 80.
       const port80Listener = await netConnect('127.0.0.1', 80).then((c) => (c.destroy(), true), () => false);
       if (port80Listener) {
-        const s = cleanup.add(await makeSocket({ remoteHost: '127.0.0.1', remotePort: 'http' })) as SocketStreamInternetActive;
+        const s = cleanup.add(await makeSocket({ remoteHost: '127.0.0.1', remotePort: 'http' }));
         expect(s.remotePort).to.equal(80);
       } else {
         await rejectsWith(makeSocket({ remoteHost: '127.0.0.1', remotePort: 'http' }), SocketConnectionRefusedError);
@@ -218,9 +218,9 @@ describe('sockets: makeSocket', function () {
         this.skip();
       }
       const [name, port] = found!;
-      const server = cleanup.add(await makeSocket({ connect: 'passive', localHost: '127.0.0.1', localPort: name })) as SocketStreamInternetPassive;
+      const server = cleanup.add(await makeSocket({ connect: 'passive', localHost: '127.0.0.1', localPort: name }));
       expect(server.localPort).to.equal(port);
-      const client = cleanup.add(await makeSocket({ remoteHost: '127.0.0.1', remotePort: name })) as SocketStreamInternetActive;
+      const client = cleanup.add(await makeSocket({ remoteHost: '127.0.0.1', remotePort: name }));
       expect(client.remotePort).to.equal(port);
       const conn = cleanup.add((await server.acceptConnection({ timeout: 2000 }))!);
       expect(conn.remotePort).to.equal(client.localPort);
@@ -228,7 +228,7 @@ describe('sockets: makeSocket', function () {
 
     it('a port given as a string of digits is that number', async function () {
       const server = await iolibServer(cleanup);
-      const s = cleanup.add(await makeSocket({ remoteHost: '127.0.0.1', remotePort: String(server.localPort) })) as SocketStreamInternetActive;
+      const s = cleanup.add(await makeSocket({ remoteHost: '127.0.0.1', remotePort: String(server.localPort) }));
       expect(s.remotePort).to.equal(server.localPort);
     });
   });
@@ -256,7 +256,7 @@ describe('sockets: makeSocket', function () {
     it('IPv6 with node:net on the other end, both ways', async function () {
       await requireIpv6(this);
       const server = cleanup.add(await netServer('::1', (s) => s.pipe(s)));
-      const client = cleanup.add(await makeSocket({ remoteHost: '::1', remotePort: server.port })) as SocketStreamInternetActive;
+      const client = cleanup.add(await makeSocket({ remoteHost: '::1', remotePort: server.port }));
       client.end('v6 echo');
       expect((await readAll(client)).toString()).to.equal('v6 echo');
       const iolib = await iolibServer(cleanup, '::1');
@@ -269,7 +269,7 @@ describe('sockets: makeSocket', function () {
     it('an IPv6 socket reaches 127.0.0.1 through an IPv4-mapped address', async function () {
       await requireIpv6(this);
       const server = await iolibServer(cleanup, '127.0.0.1');
-      const s = cleanup.add(await makeSocket({ ipv6: true, remoteHost: '127.0.0.1', remotePort: server.localPort! })) as SocketStreamInternetActive;
+      const s = cleanup.add(await makeSocket({ ipv6: true, remoteHost: '127.0.0.1', remotePort: server.localPort! }));
       expect(s.ipv6).to.equal(true);
       expect(s.remoteHost!.toString()).to.equal('::ffff:127.0.0.1');
       expect(s.remotePort).to.equal(server.localPort);
@@ -327,8 +327,8 @@ describe('sockets: makeSocket', function () {
       let server: SocketStreamInternetPassive | undefined;
       let client: SocketStreamInternetActive | undefined;
       {
-        await using s = (await makeSocket({ connect: 'passive', localHost: '127.0.0.1' })) as SocketStreamInternetPassive;
-        await using c = (await makeSocket({ remoteHost: '127.0.0.1', remotePort: s.localPort! })) as SocketStreamInternetActive;
+        await using s = await makeSocket({ connect: 'passive', localHost: '127.0.0.1' });
+        await using c = await makeSocket({ remoteHost: '127.0.0.1', remotePort: s.localPort! });
         server = s;
         client = c;
         expect(s.isOpen() && c.isOpen()).to.equal(true);
@@ -340,7 +340,7 @@ describe('sockets: makeSocket', function () {
     it('closes on a throw out of the block too', async function () {
       let server: SocketStreamInternetPassive | undefined;
       try {
-        await using s = (await makeSocket({ connect: 'passive', localHost: '127.0.0.1' })) as SocketStreamInternetPassive;
+        await using s = await makeSocket({ connect: 'passive', localHost: '127.0.0.1' });
         server = s;
         throw new Error('leaving');
       } catch (err) {
@@ -362,7 +362,7 @@ describe('sockets: makeSocket', function () {
   describe('bindAddress and local addresses', function () {
     it('bindAddress on an unconnected active socket, then connect: the server sees that port', async function () {
       const server = await iolibServer(cleanup);
-      const s = cleanup.add(await makeSocket({})) as SocketStreamInternetActive;
+      const s = cleanup.add(await makeSocket({}));
       expect(s.isConnected()).to.equal(false);
       expect(s.bindAddress('127.0.0.1', { port: 0 })).to.equal(s);
       const port = s.localPort!;
@@ -376,14 +376,14 @@ describe('sockets: makeSocket', function () {
 
     it('bindAddress takes Address objects, vectors and integers', async function () {
       for (const designator of [IPV4_LOOPBACK, new Uint8Array([127, 0, 0, 1]), 0x7f000001]) {
-        const s = cleanup.add(await makeSocket({})) as SocketStreamInternetActive;
+        const s = cleanup.add(await makeSocket({}));
         s.bindAddress(designator as InetAddress);
         expect(s.localHost!.toString()).to.equal('127.0.0.1');
       }
     });
 
     it('bindAddress validates: host names are refused, ports range-checked', async function () {
-      const s = cleanup.add(await makeSocket({})) as SocketStreamInternetActive;
+      const s = cleanup.add(await makeSocket({}));
       expect(() => s.bindAddress('localhost')).to.throw(TypeError);
       expect(() => s.bindAddress('127.0.0.1', { port: 70000 })).to.throw(RangeError).with.property('code', 'ERR_OUT_OF_RANGE');
       expect(() => s.bindAddress('127.0.0.1', null as unknown as object)).to.throw(TypeError).with.property('code', 'ERR_INVALID_ARG_TYPE');
@@ -392,7 +392,7 @@ describe('sockets: makeSocket', function () {
     it("makeSocket's localHost/localPort bind an active socket before it connects", async function () {
       const server = await iolibServer(cleanup);
       const port = await freePort();
-      const s = cleanup.add(await makeSocket({ localHost: '127.0.0.1', localPort: port, remoteHost: '127.0.0.1', remotePort: server.localPort! })) as SocketStreamInternetActive;
+      const s = cleanup.add(await makeSocket({ localHost: '127.0.0.1', localPort: port, remoteHost: '127.0.0.1', remotePort: server.localPort! }));
       expect(s.localPort).to.equal(port);
       const conn = cleanup.add((await server.acceptConnection({ timeout: 2000 }))!);
       expect(conn.remotePort).to.equal(port);
@@ -403,7 +403,7 @@ describe('sockets: makeSocket', function () {
     it('of a connected socket agree with the kernel and with a node:net peer', async function () {
       let peer!: net.Socket;
       const server = cleanup.add(await netServer('127.0.0.1', (p) => (peer = p)));
-      const s = cleanup.add(await makeSocket({ remoteHost: '127.0.0.1', remotePort: server.port })) as SocketStreamInternetActive;
+      const s = cleanup.add(await makeSocket({ remoteHost: '127.0.0.1', remotePort: server.port }));
       expect(s.fd).to.be.a('number').and.at.least(0);
       expect(Number.isInteger(s.fd)).to.equal(true);
       expect(fdTarget(s.fd)).to.match(/^socket:\[\d+\]$/);
@@ -429,7 +429,7 @@ describe('sockets: makeSocket', function () {
     });
 
     it('of an unconnected active socket', async function () {
-      const s = cleanup.add(await makeSocket({})) as SocketStreamInternetActive;
+      const s = cleanup.add(await makeSocket({}));
       expect(s.isOpen()).to.equal(true);
       expect(s.isConnected()).to.equal(false);
       expect(s.localPort).to.equal(0);

@@ -12,31 +12,27 @@ import {
   SocketStreamInternetActive, SocketStreamInternetPassive, SocketDatagramInternetActive,
 } from '../../lib/sockets/index.js';
 import { native } from '../../lib/native.js';
-import { Cleanup, rejectsWith } from '../helpers/sockets.js';
+import { asInstance, Cleanup, rejectsWith } from '../helpers/sockets.js';
 
 const C = native.constants;
 
-function expectClass<T>(value: unknown, Cls: abstract new (...args: never[]) => T): T {
-  expect(value).to.be.instanceOf(Cls);
-  return value as T;
-}
 
 describe('sockets: fixes from checking the IOLib manual', function () {
   const cleanup = new Cleanup();
   afterEach(() => cleanup.run());
 
   it('nodelay is an option of internet stream listeners, and accepted connections inherit it', async function () {
-    const server = cleanup.add(expectClass(await makeSocket({ connect: 'passive', localHost: '127.0.0.1', localPort: 0, nodelay: true }), SocketStreamInternetPassive));
+    const server = cleanup.add(asInstance(await makeSocket({ connect: 'passive', localHost: '127.0.0.1', localPort: 0, nodelay: true }), SocketStreamInternetPassive));
     expect(server.getOption('tcpNodelay')).to.equal(true);
     const accepting = server.acceptConnection();
     cleanup.add(await makeSocket({ remoteHost: '127.0.0.1', remotePort: server.localPort! }));
-    const conn = cleanup.add(expectClass(await accepting, SocketStreamInternetActive));
+    const conn = cleanup.add(asInstance(await accepting, SocketStreamInternetActive));
     expect(conn.getOption('tcpNodelay')).to.equal(true);
   });
 
   it('connect() with an already-aborted signal rejects with AbortError and makes no connection', async function () {
-    const server = cleanup.add(expectClass(await makeSocket({ connect: 'passive', localHost: '127.0.0.1', localPort: 0 }), SocketStreamInternetPassive));
-    const s = cleanup.add(expectClass(await makeSocket({}), SocketStreamInternetActive));
+    const server = cleanup.add(asInstance(await makeSocket({ connect: 'passive', localHost: '127.0.0.1', localPort: 0 }), SocketStreamInternetPassive));
+    const s = cleanup.add(asInstance(await makeSocket({}), SocketStreamInternetActive));
     const controller = new AbortController();
     controller.abort(new Error('stop'));
     const err = await rejectsWith(s.connect('127.0.0.1', { port: server.localPort!, signal: controller.signal }), AbortError);
@@ -46,8 +42,8 @@ describe('sockets: fixes from checking the IOLib manual', function () {
   });
 
   it('an object-mode datagram write with a bad or missing port throws for that write; the socket stays usable', async function () {
-    const rx = cleanup.add(expectClass(await makeSocket({ type: 'datagram', localHost: '127.0.0.1', localPort: 0 }), SocketDatagramInternetActive));
-    const tx = cleanup.add(expectClass(await makeSocket({ type: 'datagram', localHost: '127.0.0.1', localPort: 0 }), SocketDatagramInternetActive));
+    const rx = cleanup.add(asInstance(await makeSocket({ type: 'datagram', localHost: '127.0.0.1', localPort: 0 }), SocketDatagramInternetActive));
+    const tx = cleanup.add(asInstance(await makeSocket({ type: 'datagram', localHost: '127.0.0.1', localPort: 0 }), SocketDatagramInternetActive));
     expect(() => tx.write({ data: Buffer.from('a'), host: '127.0.0.1', port: 70000 })).to.throw(RangeError).with.property('code', 'ERR_OUT_OF_RANGE');
     expect(() => tx.write({ data: Buffer.from('a'), host: '127.0.0.1' })).to.throw(TypeError).with.property('code', 'ERR_INVALID_ARG_TYPE');
     expect(() => tx.write({ data: Buffer.from('a'), host: '127.0.0.1', port: {} as unknown as number })).to.throw(TypeError).with.property('code', 'ERR_INVALID_ARG_TYPE');
@@ -58,15 +54,15 @@ describe('sockets: fixes from checking the IOLib manual', function () {
   });
 
   it('an adopted listening fd is listening', async function () {
-    const server = cleanup.add(expectClass(await makeSocket({ connect: 'passive', localHost: '127.0.0.1', localPort: 0 }), SocketStreamInternetPassive));
-    const adopted = cleanup.add(expectClass(makeSocketFromFd(native.dupFd(server.fd)), SocketStreamInternetPassive));
+    const server = cleanup.add(asInstance(await makeSocket({ connect: 'passive', localHost: '127.0.0.1', localPort: 0 }), SocketStreamInternetPassive));
+    const adopted = cleanup.add(asInstance(makeSocketFromFd(native.dupFd(server.fd)), SocketStreamInternetPassive));
     expect(adopted.isListening()).to.equal(true);
   });
 
   it('maxBacklogSize is the kernel somaxconn; a larger backlog is capped to it; the default is 511 at most', async function () {
     expect(maxBacklogSize).to.equal(Number(readFileSync('/proc/sys/net/core/somaxconn', 'latin1').trim()));
     expect(defaultBacklogSize).to.equal(Math.min(511, maxBacklogSize));
-    const server = cleanup.add(expectClass(await makeSocket({ connect: 'passive', localHost: '127.0.0.1', localPort: 0, backlog: maxBacklogSize + 1000 }), SocketStreamInternetPassive));
+    const server = cleanup.add(asInstance(await makeSocket({ connect: 'passive', localHost: '127.0.0.1', localPort: 0, backlog: maxBacklogSize + 1000 }), SocketStreamInternetPassive));
     let ss: string;
     try {
       ss = execFileSync('ss', ['-ltnH', `sport = :${server.localPort}`], { encoding: 'latin1' });
@@ -77,7 +73,7 @@ describe('sockets: fixes from checking the IOLib manual', function () {
     expect(ss.trim().split(/\s+/)[2]).to.equal(String(maxBacklogSize));
   });
 
-  it('makeSocketPair rejects options it does not take, as makeSocket does', function () {
+  it('makeSocketPair rejects options it does not take, like makeSocket', function () {
     expect(() => makeSocketPair({ remoteHost: '127.0.0.1' } as never)).to.throw(TypeError).with.property('code', 'ERR_INVALID_ARG_VALUE');
     const [a, b] = makeSocketPair({ type: 'stream', allowHalfOpen: false });
     expect(a.allowHalfOpen).to.equal(false);
@@ -86,7 +82,7 @@ describe('sockets: fixes from checking the IOLib manual', function () {
   });
 
   it('getOption and setOption take options outside the table by number: a C int, or bytes with a size', async function () {
-    const s = cleanup.add(expectClass(await makeSocket({ remoteHost: '127.0.0.1', remotePort: expectClass(cleanup.add(await makeSocket({ connect: 'passive', localHost: '127.0.0.1', localPort: 0 })), SocketStreamInternetPassive).localPort! }), SocketStreamInternetActive));
+    const s = cleanup.add(asInstance(await makeSocket({ remoteHost: '127.0.0.1', remotePort: asInstance(cleanup.add(await makeSocket({ connect: 'passive', localHost: '127.0.0.1', localPort: 0 })), SocketStreamInternetPassive).localPort! }), SocketStreamInternetActive));
     const rcvbuf = { level: C['SOL_SOCKET']!, option: C['SO_RCVBUF']! };
     s.setOption(rcvbuf, 50000);
     expect(s.getOption(rcvbuf)).to.equal(s.getOption('receiveBuffer'));

@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   makeSocket, makeSocketPair, SocketDescriptorLimitError, SocketError,
-  type SocketDatagramInternetActive, type SocketStreamInternetActive, type SocketStreamLocalActive, type SocketDatagramLocalActive,
 } from '../../lib/sockets/index.js';
 import { failure } from '../../lib/sockets/syscall.js';
 import { Cleanup } from '../helpers/sockets.js';
@@ -52,8 +51,8 @@ describe('reliability (issue 16 regressions)', function () {
       expect((err as { code: string }).code).to.equal('ERR_OUT_OF_RANGE');
     }
     const before = process.memoryUsage().rss;
-    const receiver = cleanup.add((await makeSocket({ type: 'datagram', localHost: '127.0.0.1', localPort: 0, inputBufferSize: 2 ** 24 })) as SocketDatagramInternetActive);
-    const sender = cleanup.add((await makeSocket({ type: 'datagram', remoteHost: '127.0.0.1', remotePort: receiver.localPort! })) as SocketDatagramInternetActive);
+    const receiver = cleanup.add((await makeSocket({ type: 'datagram', localHost: '127.0.0.1', localPort: 0, inputBufferSize: 2 ** 24 })));
+    const sender = cleanup.add((await makeSocket({ type: 'datagram', remoteHost: '127.0.0.1', remotePort: receiver.localPort! })));
     sender.write(Buffer.alloc(1000, 7));
     const [msg] = (await once(receiver, 'data')) as [{ data: Buffer }];
     expect(msg.data.length).to.equal(1000);
@@ -63,7 +62,7 @@ describe('reliability (issue 16 regressions)', function () {
 
   it('3. receiveFileDescriptor skipping plain bytes lets timers run', async function () {
     await requirePython(this);
-    const [a, b] = makeSocketPair({ type: 'stream' }) as [SocketStreamLocalActive, SocketStreamLocalActive];
+    const [a, b] = makeSocketPair({ type: 'stream' });
     cleanup.add(a);
     cleanup.add(b);
     // A peer sends 4 MiB of plain bytes, then an fd: before, one recvmsg per byte on
@@ -100,7 +99,7 @@ describe('reliability (issue 16 regressions)', function () {
   });
 
   it('5. a receiveFrom loop over queued data lets timers run', async () => {
-    const [a, b] = makeSocketPair({ type: 'stream' }) as [SocketStreamLocalActive, SocketStreamLocalActive];
+    const [a, b] = makeSocketPair({ type: 'stream' });
     cleanup.add(a);
     cleanup.add(b);
     const queued = await a.sendTo(Buffer.alloc(100 * 1024, 2), { dontWait: true });
@@ -115,9 +114,9 @@ describe('reliability (issue 16 regressions)', function () {
   });
 
   it('6. a datagram stream hands over a bounded number of messages per wakeup', async () => {
-    const receiver = cleanup.add((await makeSocket({ type: 'datagram', localHost: '127.0.0.1', localPort: 0 })) as SocketDatagramInternetActive);
+    const receiver = cleanup.add((await makeSocket({ type: 'datagram', localHost: '127.0.0.1', localPort: 0 })));
     receiver.setOption('receiveBuffer', 4 * 1024 * 1024);
-    const sender = cleanup.add((await makeSocket({ type: 'datagram', remoteHost: '127.0.0.1', remotePort: receiver.localPort! })) as SocketDatagramInternetActive);
+    const sender = cleanup.add((await makeSocket({ type: 'datagram', remoteHost: '127.0.0.1', remotePort: receiver.localPort! })));
     let count = 0;
     receiver.on('data', () => count++);
     await loopTurn();
@@ -130,7 +129,7 @@ describe('reliability (issue 16 regressions)', function () {
   });
 
   it('7. argument errors are coded whatever the value', async () => {
-    const [a, b] = makeSocketPair({ type: 'stream' }) as [SocketStreamLocalActive, SocketStreamLocalActive];
+    const [a, b] = makeSocketPair({ type: 'stream' });
     cleanup.add(a);
     cleanup.add(b);
     const odd = [Object.create(null), Symbol('s'), [Symbol('t')], 10n, () => 1];
@@ -172,7 +171,7 @@ describe('reliability (issue 16 regressions)', function () {
     const { server, port } = await resettingPeer();
     cleanup.add(server);
     for (let i = 0; i < 60; i++) {
-      const s = (await makeSocket({ remoteHost: '127.0.0.1', remotePort: port })) as SocketStreamInternetActive;
+      const s = (await makeSocket({ remoteHost: '127.0.0.1', remotePort: port }));
       cleanup.add(s);
       const ended = await new Promise<string>((resolve) => {
         s.on('error', (e: SocketError) => resolve(`${e.code}`));
@@ -188,7 +187,7 @@ describe('reliability (issue 16 regressions)', function () {
     cleanup.add(() => rmSync(dir, { recursive: true, force: true }));
     const path = join(dir, 'dgram');
     for (let i = 0; i < 2; i++) {
-      const s = (await makeSocket({ addressFamily: 'local', type: 'datagram', localFilename: path })) as SocketDatagramLocalActive;
+      const s = (await makeSocket({ addressFamily: 'local', type: 'datagram', localFilename: path }));
       expect(existsSync(path)).to.equal(true);
       await s.close();
       expect(existsSync(path), 'file removed').to.equal(false);

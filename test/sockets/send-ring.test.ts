@@ -124,7 +124,7 @@ describe('sockets: send rings (bulk stream writes through the thread pool)', fun
       if (paused) s.pause();
       accepted(s);
     }));
-    const client = cleanup.add((await makeSocket({ remoteHost: '127.0.0.1', remotePort: server.port })) as SocketStreamInternetActive);
+    const client = cleanup.add(await makeSocket({ remoteHost: '127.0.0.1', remotePort: server.port }));
     const peer = cleanup.add(await gotPeer);
     return { client, peer };
   }
@@ -185,7 +185,7 @@ describe('sockets: send rings (bulk stream writes through the thread pool)', fun
     });
 
     it('a Unix stream socket pair carries 8 MiB in 128 KiB writes (sha256)', async function () {
-      const [a, b] = makeSocketPair() as [SocketStreamLocalActive, SocketStreamLocalActive];
+      const [a, b] = makeSocketPair();
       cleanup.add(a);
       cleanup.add(b);
       const data = big.subarray(0, 8 * MiB);
@@ -485,7 +485,7 @@ describe('sockets: send rings (bulk stream writes through the thread pool)', fun
         await client.close({ abort: true });
         expect(client.fd).to.equal(-1);
         // Right away, while a job may still use the old fd: new sockets must not get its number.
-        const [x, y] = makeSocketPair() as [SocketStreamLocalActive, SocketStreamLocalActive];
+        const [x, y] = makeSocketPair();
         cleanup.add(x);
         cleanup.add(y);
         await pump.done;
@@ -620,7 +620,7 @@ describe('sockets: send rings (bulk stream writes through the thread pool)', fun
       const data = big.subarray(0, 12 * MiB);
       // Made, written and dropped in a function of its own: no frame keeps the socket.
       const blocked = await (async () => {
-        const client = (await makeSocket({ remoteHost: '127.0.0.1', remotePort: server.port })) as SocketStreamInternetActive;
+        const client = await makeSocket({ remoteHost: '127.0.0.1', remotePort: server.port });
         client.write(data);
         client.end();
         await until(() => client._ringBlocked, 5000, 'the ring to block');
@@ -728,7 +728,7 @@ describe('sockets: send rings (bulk stream writes through the thread pool)', fun
         await exited;
         await until(() => socketFdCount() === before, 5000, "the worker's sockets to be closed");
         // The main thread's own rings still work.
-        const [a, b] = makeSocketPair() as [SocketStreamLocalActive, SocketStreamLocalActive];
+        const [a, b] = makeSocketPair();
         cleanup.add(a);
         cleanup.add(b);
         const got = digest(b);
@@ -739,7 +739,7 @@ describe('sockets: send rings (bulk stream writes through the thread pool)', fun
   });
   describe('direct sends after ring writes keep their place', function () {
     it('sendFileDescriptor right after a 256 KiB write: the fd arrives after every byte of it', async () => {
-      const [a, b] = makeSocketPair() as [SocketStreamLocalActive, SocketStreamLocalActive];
+      const [a, b] = makeSocketPair();
       cleanup.add(a);
       cleanup.add(b);
       const data = payload(256 * KiB);

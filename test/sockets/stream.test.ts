@@ -17,8 +17,8 @@ import {
   makeSocket,
   makeSocketPair,
   type SocketStreamInternetActive,
-  type SocketStreamLocalActive,
-  type SocketStreamLocalPassive,
+  
+  
 } from '../../lib/sockets/index.js';
 import {
   Cleanup, iolibPair, iolibServer, netServer, payload, readAll, readExactly, sha256, tmpSocketPath, turn, until, writeAll,
@@ -42,7 +42,7 @@ describe('sockets: stream sockets as Duplex streams', function () {
         const conn = cleanup.add((await server.acceptConnection())!);
         await pipeline(conn, conn); // echo until the client's FIN, then FIN back
       })();
-      const client = cleanup.add(await makeSocket({ remoteHost: '127.0.0.1', remotePort: server.localPort! })) as SocketStreamInternetActive;
+      const client = cleanup.add(await makeSocket({ remoteHost: '127.0.0.1', remotePort: server.localPort! }));
       const data = payload(8 * MiB);
       const received = readAll(client);
       await pipeline(Readable.from(slices(data, 100_000)), client);
@@ -182,7 +182,7 @@ describe('sockets: stream sockets as Duplex streams', function () {
     it("makeSocket's encoding option sets the readable encoding of the client", async function () {
       const server = await iolibServer(cleanup);
       const accepting = server.acceptConnection({ encoding: 'hex' });
-      const client = cleanup.add(await makeSocket({ remoteHost: '127.0.0.1', remotePort: server.localPort!, encoding: 'latin1' })) as SocketStreamInternetActive;
+      const client = cleanup.add(await makeSocket({ remoteHost: '127.0.0.1', remotePort: server.localPort!, encoding: 'latin1' }));
       const conn = cleanup.add((await accepting)!);
       expect(client.encoding).to.equal('latin1');
       expect(conn.encoding).to.equal('hex');
@@ -348,7 +348,7 @@ describe('sockets: stream sockets as Duplex streams', function () {
         peer = s;
         s.pause();
       }));
-      const client = cleanup.add(await makeSocket({ remoteHost: '127.0.0.1', remotePort: server.port })) as SocketStreamInternetActive;
+      const client = cleanup.add(await makeSocket({ remoteHost: '127.0.0.1', remotePort: server.port }));
       await until(() => peer !== undefined, 2000, 'the node:net server to accept');
       cleanup.add(peer);
       const chunk = payload(64 * 1024);
@@ -445,7 +445,7 @@ describe('sockets: stream sockets as Duplex streams', function () {
     it('a reset from a node:net peer while reading is a SocketConnectionResetError, no crash', async function () {
       let peer!: net.Socket;
       const server = cleanup.add(await netServer('127.0.0.1', (s) => (peer = s)));
-      const client = cleanup.add(await makeSocket({ remoteHost: '127.0.0.1', remotePort: server.port })) as SocketStreamInternetActive;
+      const client = cleanup.add(await makeSocket({ remoteHost: '127.0.0.1', remotePort: server.port }));
       const reading = readAll(client);
       await until(() => peer !== undefined, 2000, 'the accept');
       peer.write('some bytes first');
@@ -488,7 +488,7 @@ describe('sockets: stream sockets as Duplex streams', function () {
   describe('reading before connect()', function () {
     it("a 'data' listener attached before connect() gets the data once connected (TCP)", async function () {
       const server = await iolibServer(cleanup);
-      const s = cleanup.add(await makeSocket({})) as SocketStreamInternetActive;
+      const s = cleanup.add(await makeSocket({}));
       const reading = readAll(s); // starts the readable side on an unconnected socket
       await turn();
       await turn();
@@ -501,8 +501,8 @@ describe('sockets: stream sockets as Duplex streams', function () {
 
     it("a 'data' listener attached before connect() gets the data once connected (Unix stream)", async function () {
       const path = tmpSocketPath('early');
-      const server = cleanup.add(await makeSocket({ addressFamily: 'local', connect: 'passive', localFilename: path })) as SocketStreamLocalPassive;
-      const s = cleanup.add(await makeSocket({ addressFamily: 'local' })) as SocketStreamLocalActive;
+      const server = cleanup.add(await makeSocket({ addressFamily: 'local', connect: 'passive', localFilename: path }));
+      const s = cleanup.add(await makeSocket({ addressFamily: 'local' }));
       const reading = readAll(s);
       await turn();
       await turn();
