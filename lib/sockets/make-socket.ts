@@ -87,14 +87,23 @@ function acceptDefaults(options: MakeSocketOptions): ActiveStreamOptions {
 
 /** The class of each row of IOLib's table, keyed `family type connect`. */
 export interface SocketClassTable {
+  /** IOLib's socket-stream-internet-active. */
   'internet stream active': SocketStreamInternetActive;
+  /** IOLib's socket-stream-internet-passive. */
   'internet stream passive': SocketStreamInternetPassive;
+  /** IOLib's socket-stream-local-active. */
   'local stream active': SocketStreamLocalActive;
+  /** IOLib's socket-stream-local-passive. */
   'local stream passive': SocketStreamLocalPassive;
+  /** IOLib's socket-seqpacket-local-active. */
   'local seqpacket active': SocketSeqpacketLocalActive;
+  /** IOLib's socket-seqpacket-local-passive. */
   'local seqpacket passive': SocketSeqpacketLocalPassive;
+  /** IOLib's socket-datagram-internet-active. */
   'internet datagram active': SocketDatagramInternetActive;
+  /** IOLib's socket-datagram-local-active. */
   'local datagram active': SocketDatagramLocalActive;
+  /** IOLib's socket-raw-internet-active. */
   'internet raw active': SocketRawInternetActive;
 }
 
