@@ -1,12 +1,15 @@
 /**
  * The one place that loads the addon (node-gyp-build: build/Release when there is one, else
- * the matching prebuild from prebuilds/) and gives it types. Every other module imports the addon from here.
+ * the matching prebuild from prebuilds/), gives it types, and routes its callbacks to the
+ * handles' owners. Every other module imports the addon from here, so whoever uses it has its
+ * callbacks in place.
  * @internal
  * @module
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
+import { viewOf } from './internal/buffers.js';
 
 /** A sockaddr as plain data: family 4 | 6 | 1 (local) | 0 (none), bytes, port, scope id. */
 export type RawSockaddr = [family: number, bytes: Buffer, port: number, scopeId: number];
@@ -141,3 +144,34 @@ export const H = native.handle;
 
 /** The platform constants (AF_INET, SOL_SOCKET, ...). */
 export const C = native.constants;
+
+/** Callbacks waiting for queued closes, in ticket order (tickets only grow). */
+const closeWaits: { ticket: number; fn: () => void }[] = [];
+
+/** Runs `fn` once the close with `ticket` is done (at once for ticket 0). */
+export function whenClosed(ticket: number, fn: () => void): void {
+  if (ticket === 0) fn();
+  else closeWaits.push({ ticket, fn });
+}
+
+// The addon calls these with `this` = the handle's owner: one shared function each, no
+// per-socket closures.
+native.setCallbacks({
+  onRead(pool, offset, length, status) {
+    this._onNativeRead(length > 0 ? viewOf(pool, offset, length) : null, status);
+  },
+  onMessages(pool, offset, info, count, status, withAddresses) {
+    this._onNativeMessages(pool, offset, info, count, status, withAddresses);
+  },
+  onEvent(events) {
+    this._onNativeEvent(events);
+  },
+  onWritten(result) {
+    this._onNativeWritten(result);
+  },
+  onClosed(ticket) {
+    let done = 0;
+    while (done < closeWaits.length && closeWaits[done]!.ticket <= ticket) done++;
+    for (const w of closeWaits.splice(0, done)) w.fn();
+  },
+});

@@ -1,6 +1,9 @@
 // Shared declarations of the native core. Convention (as libuv's): a call that can fail
 // returns a JS number; a negative number is -errno. Calls that return data return the data
-// or such a negative number. No policy lives here.
+// or such a negative number. Most calls are one system call, or one batch of them; the few
+// policies kept here for speed are named, each in its own file with its rules at the top:
+// the per-wakeup read budget and lingering watchers (fd_handle.cc), read pools and their slab
+// cache (slab_cache.cc), send rings (send_ring.cc) and queued closes (close_queue.cc).
 #pragma once
 
 #include <napi.h>

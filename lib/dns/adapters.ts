@@ -8,8 +8,9 @@
 import { readFileSync } from 'node:fs';
 import type { InetAddress } from '../address/index.js';
 import type { RawSockaddr } from '../native.js';
-import { inetAddressFromBytes } from '../sockets/sockaddr.js';
-import { dnsNative, syscallFailure } from './binding.js';
+import { inetAddressFromBytes } from '../address/sockaddr.js';
+import { dnsNative } from './binding.js';
+import { syscallError } from '../internal/errno.js';
 
 /** An interface's flags (IFF_*), by name. */
 export interface AdapterFlags {
@@ -174,7 +175,7 @@ function hexPairs(bytes: Uint8Array): string {
  */
 export function listAdapters(): Adapter[] {
   const raw = dnsNative.getifaddrs();
-  if (typeof raw === 'number') throw syscallFailure(raw, 'getifaddrs');
+  if (typeof raw === 'number') throw syscallError(raw, 'getifaddrs');
   const byName = new Map<string, Adapter>();
   for (const entry of raw) {
     let adapter = byName.get(entry.name);

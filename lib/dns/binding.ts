@@ -6,7 +6,6 @@
  */
 import { native } from '../native.js';
 import type { RawSockaddr } from '../native.js';
-import { SyscallError } from '../errors.js';
 
 /** A servent: [name, port, protocol, aliases]. */
 export type RawServent = [name: string, port: number, protocol: string, aliases: string[]];
@@ -61,8 +60,3 @@ export interface DnsNative {
 /** The addon, seen through {@link DnsNative}. */
 export const dnsNative = native as unknown as DnsNative;
 
-/** The SyscallError for a negative native result. */
-export function syscallFailure(result: number, syscall: string): SyscallError {
-  const code = native.errnoName(-result) ?? `E${-result}`;
-  return new SyscallError(code, syscall);
-}

@@ -7,7 +7,7 @@
 import { C } from '../native.js';
 import { InetAddress, Ipv4Address, Ipv6Address, IPV4_LOOPBACK, IPV6_LOOPBACK, ensureAddress } from '../address/index.js';
 import type { InetAddressDesignator } from '../address/index.js';
-import { inetAddressFromBytes, inetSockaddr } from '../sockets/sockaddr.js';
+import { inetAddressFromBytes, inetSockaddr } from '../address/sockaddr.js';
 import {
   invalidArgType,
   invalidArgValue,

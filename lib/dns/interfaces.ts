@@ -3,7 +3,8 @@
  * if_indextoname and if_nameindex.
  * @module
  */
-import { dnsNative, syscallFailure } from './binding.js';
+import { dnsNative } from './binding.js';
+import { syscallError } from '../internal/errno.js';
 import { UnknownInterfaceError } from './errors.js';
 import { invalidArgType, validateInteger, validateString } from '../internal/validate.js';
 
@@ -37,7 +38,7 @@ function isInterface(x: unknown): x is NetworkInterface {
 function indexOfName(name: string): number {
   const r = dnsNative.ifNameToIndex(name);
   if (r < 0) {
-    const err = syscallFailure(r, 'if_nametoindex');
+    const err = syscallError(r, 'if_nametoindex');
     if (err.code === 'ENODEV' || err.code === 'ENXIO') throw new UnknownInterfaceError(name, 'if_nametoindex');
     throw err;
   }
@@ -47,7 +48,7 @@ function indexOfName(name: string): number {
 function nameOfIndex(index: number): string {
   const r = dnsNative.ifIndexToName(index);
   if (typeof r === 'number') {
-    const err = syscallFailure(r, 'if_indextoname');
+    const err = syscallError(r, 'if_indextoname');
     if (err.code === 'ENODEV' || err.code === 'ENXIO') throw new UnknownInterfaceError(index, 'if_indextoname');
     throw err;
   }
@@ -95,6 +96,6 @@ export function interfaceName(i: InterfaceDesignator): string {
 /** IOLib's `list-network-interfaces`: every interface (if_nameindex), by index. */
 export function listNetworkInterfaces(): NetworkInterface[] {
   const r = dnsNative.ifNameIndex();
-  if (typeof r === 'number') throw syscallFailure(r, 'if_nameindex');
+  if (typeof r === 'number') throw syscallError(r, 'if_nameindex');
   return r.map(([index, name]) => makeInterface(name, index)).sort((a, b) => a.index - b.index);
 }

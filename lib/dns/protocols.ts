@@ -3,7 +3,8 @@
  * nsswitch.conf adds, read with the reentrant getprotobyname_r / getprotobynumber_r.
  * @module
  */
-import { dnsNative, syscallFailure } from './binding.js';
+import { dnsNative } from './binding.js';
+import { syscallError } from '../internal/errno.js';
 import type { RawProtoent } from './binding.js';
 import { UnknownProtocolError } from './errors.js';
 import { invalidArgType, outOfRange } from '../internal/validate.js';
@@ -39,7 +40,7 @@ export function lookupProtocol(nameOrNumber: string | number): ProtocolEntry {
   } else {
     throw invalidArgType('nameOrNumber', 'a protocol name or number', nameOrNumber);
   }
-  if (typeof raw === 'number') throw syscallFailure(raw, syscall);
+  if (typeof raw === 'number') throw syscallError(raw, syscall);
   if (raw === null) throw new UnknownProtocolError(nameOrNumber);
   const [name, number, aliases] = raw;
   return { name, number, aliases };

@@ -3,7 +3,8 @@
  * adds, read with the reentrant getservbyname_r / getservbyport_r.
  * @module
  */
-import { dnsNative, syscallFailure } from './binding.js';
+import { dnsNative } from './binding.js';
+import { syscallError } from '../internal/errno.js';
 import type { RawServent } from './binding.js';
 import { UnknownServiceError } from './errors.js';
 import { invalidArgType, outOfRange, validateOneOf } from '../internal/validate.js';
@@ -49,7 +50,7 @@ export function lookupService(nameOrPort: string | number, protocol: ServiceProt
   } else {
     throw invalidArgType('nameOrPort', 'a service name or a port number', nameOrPort);
   }
-  if (typeof raw === 'number') throw syscallFailure(raw, syscall);
+  if (typeof raw === 'number') throw syscallError(raw, syscall);
   if (raw === null) throw new UnknownServiceError(nameOrPort, protocol);
   const [name, port, entryProtocol, aliases] = raw;
   return { port, name, protocol: entryProtocol, aliases };

@@ -3,8 +3,7 @@
  * and failed system calls on user fds.
  * @module
  */
-import { IolibError, SyscallError } from '../errors.js';
-import { errnoCode } from '../sockets/syscall.js';
+import { IolibError } from '../errors.js';
 
 /** Any use of a closed {@link Poller} or {@link EventBase} (code `ERR_POLLER_CLOSED`). */
 export class PollerClosedError extends IolibError {
@@ -22,8 +21,3 @@ export function invalidState(message: string): Error & { code: string } {
   return err;
 }
 
-/** The {@link SyscallError} for a negative native result (-errno). */
-export function syscallError(result: number, syscall: string, message?: string): SyscallError {
-  const code = errnoCode(result);
-  return new SyscallError(code, syscall, message === undefined ? undefined : `${syscall} ${code}: ${message}`);
-}

@@ -22,13 +22,12 @@
  */
 import { fstatSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
-import '../sockets/core.js';
 import type { ReadinessObserver } from '../sockets/core.js';
 import type { Socket } from '../sockets/kinds.js';
 import { H, C, native, type FdHandle } from '../native.js';
 import { SocketClosedError, SyscallError } from '../errors.js';
 import { invalidArgType, invalidArgValue, validateInteger } from '../internal/validate.js';
-import { syscallError } from './errors.js';
+import { syscallError } from '../internal/errno.js';
 
 /** poll(2) event bits. */
 export const POLLIN = C.POLLIN!, POLLOUT = C.POLLOUT!, POLLERR = C.POLLERR!, POLLHUP = C.POLLHUP!, POLLNVAL = C.POLLNVAL!;

@@ -7,7 +7,7 @@ import { native } from '../native.js';
 import { PollTimeoutError, SocketClosedError, SyscallError } from '../errors.js';
 import { abortError, armBounds } from '../internal/wait.js';
 import { validateObject, validateOneOf, validateSignal, validateTimeout } from '../internal/validate.js';
-import { syscallError } from './errors.js';
+import { syscallError } from '../internal/errno.js';
 import {
   POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, UV_READABLE, UV_WRITABLE,
   acquire, release, validateTarget, type FdTarget, type Subscriber,

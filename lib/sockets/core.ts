@@ -8,12 +8,13 @@
 import type { EventEmitter } from 'node:events';
 import { Buffer } from 'node:buffer';
 import { H, C, native, type FdHandle } from '../native.js';
-import { viewOf } from '../internal/buffers.js';
+export { whenClosed } from '../native.js';
 import { SocketClosedError, socketErrorFor } from '../errors.js';
 import { invalidArgType, validateObject } from '../internal/validate.js';
 import { WaitQueue } from '../internal/wait.js';
 import type { InetAddress } from '../address/index.js';
-import { checkAt, checkData, errnoCode, failure } from './syscall.js';
+import { checkAt, checkData, failure } from './syscall.js';
+import { errnoCode } from '../internal/errno.js';
 import { decodeSockaddr, inetSockaddr, localSockaddr, type InetName, type LocalName } from './sockaddr.js';
 import { getRawSocketOption, getSocketOption, setRawSocketOption, setSocketOption, type RawSocketOption, type SocketOptionValue, type SocketTypeName } from './options.js';
 import { literalHost, resolvePort, type HostDesignator, type PortDesignator } from './resolve.js';
@@ -419,15 +420,6 @@ export function SocketCore<TBase extends Ctor<NodeJS.EventEmitter>>(Base: TBase)
   return SocketCoreImpl;
 }
 
-/** Callbacks waiting for queued closes, in ticket order (tickets only grow). */
-const closeWaits: { ticket: number; fn: () => void }[] = [];
-
-/** Runs `fn` once the close with `ticket` is done (at once for ticket 0). */
-export function whenClosed(ticket: number, fn: () => void): void {
-  if (ticket === 0) fn();
-  else closeWaits.push({ ticket, fn });
-}
-
 /** Adopts a new fd into a handle owned by `owner`; the fd is closed if that fails. */
 export function handleFor(fd: number, owner: object): FdHandle {
   try {
@@ -437,25 +429,3 @@ export function handleFor(fd: number, owner: object): FdHandle {
     throw err;
   }
 }
-
-// The addon calls these with `this` = the handle's owner: one shared function each, no
-// per-socket closures.
-native.setCallbacks({
-  onRead(pool, offset, length, status) {
-    this._onNativeRead(length > 0 ? viewOf(pool, offset, length) : null, status);
-  },
-  onMessages(pool, offset, info, count, status, withAddresses) {
-    this._onNativeMessages(pool, offset, info, count, status, withAddresses);
-  },
-  onEvent(events) {
-    this._onNativeEvent(events);
-  },
-  onWritten(result) {
-    this._onNativeWritten(result);
-  },
-  onClosed(ticket) {
-    let done = 0;
-    while (done < closeWaits.length && closeWaits[done]!.ticket <= ticket) done++;
-    for (const w of closeWaits.splice(0, done)) w.fn();
-  },
-});

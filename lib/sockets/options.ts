@@ -12,7 +12,8 @@ import { SocketOptionNotSupportedError } from '../errors.js';
 import type { SocketError } from '../errors.js';
 import { lookupInterface } from '../dns/interfaces.js';
 import { invalidArgType, invalidArgValue, outOfRange } from '../internal/validate.js';
-import { errnoCode, failure } from './syscall.js';
+import { failure } from './syscall.js';
+import { errnoCode } from '../internal/errno.js';
 
 /**
  * How an option's value is represented in JavaScript:

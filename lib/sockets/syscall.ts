@@ -4,30 +4,15 @@
  * @internal
  * @module
  */
-import { getSystemErrorName } from 'node:util';
-import { native } from '../native.js';
+import { errnoCode, withErrno } from '../internal/errno.js';
 import { SocketClosedError, SocketError, socketErrorFor } from '../errors.js';
 import { endpointOf, type SockaddrArgs } from './sockaddr.js';
-
-/** The errno name ('ECONNREFUSED') of a negative native result. */
-export function errnoCode(result: number): string {
-  const name = native.errnoName(-result);
-  if (name) return name;
-  try {
-    return getSystemErrorName(result);
-  } catch {
-    return `E${-result}`;
-  }
-}
 
 /** The typed error for a negative native result. EBADF on one of our handles means closed. */
 export function failure(result: number, syscall: string): SocketError {
   const code = errnoCode(result);
   if (code === 'EBADF') return new SocketClosedError(syscall);
-  const err = socketErrorFor(code, syscall);
-  // The kernel's own number, also for errno names node:os does not list.
-  if (err.errno === 0) (err as { errno: number }).errno = -result;
-  return err;
+  return withErrno(socketErrorFor(code, syscall), result);
 }
 
 /** Returns a native result, or throws its typed error when it is negative. */
