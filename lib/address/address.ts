@@ -9,11 +9,11 @@
  * @module
  */
 import { AddressParseError } from '../errors.js';
-import { invalidArgType, validateBoolean, validateInteger, validateString } from '../internal/validate.js';
+import { invalidArgType, invalidArgValue, validateBoolean, validateInteger, validateString } from '../internal/validate.js';
 import { bytesToInteger, formatIpv4, integerToBytes, parseIpv4, toIpv4Vector, validateIpv4Integer } from './ipv4.js';
 import { formatIpv6, toIpv6Vector } from './ipv6.js';
 import { v4Loopback, v4Multicast, v4Unicast, v4Unspecified, v6Loopback, v6Multicast, v6Unicast, v6Unspecified } from './kinds.js';
-import { formatZone, parseScopedIpv6 } from './zone.js';
+import { parseScopedIpv6 } from './zone.js';
 
 /** What {@link Address.type} and {@link addressType} answer. */
 export type AddressType = 'ipv4' | 'ipv6' | 'local';
@@ -158,23 +158,31 @@ export class Ipv4Address extends InetAddress {
  * value of each group as written, not network byte order); `scopeId` is the interface index of
  * the zone (0 = none).
  *
- * Text output is RFC 5952; a non-zero scope prints after `%` as the name of the interface that
- * has that index when there is one (`fe80::1%eth0`), else as the number (`fe80::1%7`).
+ * Text output is RFC 5952; a non-zero scope prints after `%` as the zone text it was parsed
+ * from (`fe80::1%eth0` stays `%eth0`, `%2` stays `%2`), else as its number (an address made
+ * from a kernel sockaddr): printing never reads the system.
  */
 export class Ipv6Address extends InetAddress {
   readonly #words: Uint16Array;
   readonly #scopeId: number;
+  readonly #zone: string | null;
 
   /**
    * @param words a `Uint16Array` of length 8 (or an array of 8 integers 0..65535); it is copied.
    * @param scopeId the zone's interface index, 0 (none) to 2^32 - 1.
-   * @throws TypeError / RangeError for a bad vector or scope id.
+   * @param zone the zone as text (an interface name), printed after `%` in place of the number.
+   * @throws TypeError / RangeError for a bad vector, scope id or zone.
    */
-  constructor(words: Uint16Array | readonly number[], scopeId = 0) {
+  constructor(words: Uint16Array | readonly number[], scopeId = 0, zone?: string) {
     super();
     this.#words = toIpv6Vector(words, 'words');
     validateInteger(scopeId, 'scopeId', 0, 0xffffffff);
+    if (zone !== undefined) {
+      validateString(zone, 'zone');
+      if (zone === '' || zone.includes('%')) throw invalidArgValue('zone', zone, 'must be a non-empty zone without %');
+    }
     this.#scopeId = scopeId;
+    this.#zone = scopeId === 0 ? null : zone ?? null;
   }
 
   static {
@@ -192,7 +200,7 @@ export class Ipv6Address extends InetAddress {
     validateString(text, 'text');
     const r = parseScopedIpv6(text);
     if (r === null) throw new AddressParseError(text, `Invalid IPv6 address: ${JSON.stringify(text)}`);
-    return new Ipv6Address(r.words, r.scopeId);
+    return new Ipv6Address(r.words, r.scopeId, r.zone);
   }
 
   /** Always `'ipv6'`. */
@@ -210,10 +218,10 @@ export class Ipv6Address extends InetAddress {
     return this.#scopeId;
   }
 
-  /** RFC 5952 text, with `%zone` when `scopeId` is not 0. */
+  /** RFC 5952 text, with `%zone` when `scopeId` is not 0: the zone's text as parsed, or the number. */
   override toString(): string {
     const s = formatIpv6(this.#words);
-    return this.#scopeId === 0 ? s : `${s}%${formatZone(this.#scopeId)}`;
+    return this.#scopeId === 0 ? s : `${s}%${this.#zone ?? this.#scopeId}`;
   }
 
   override equals(other: unknown): boolean {
@@ -225,7 +233,7 @@ export class Ipv6Address extends InetAddress {
   }
 
   override copy(): Ipv6Address {
-    return new Ipv6Address(this.#words, this.#scopeId);
+    return new Ipv6Address(this.#words, this.#scopeId, this.#zone ?? undefined);
   }
 
   override isLoopback(): boolean {

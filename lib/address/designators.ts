@@ -71,7 +71,7 @@ export function parseInetDesignator(x: unknown, zones = true): InetAddress | nul
     if (v4 !== null) return new Ipv4Address(v4);
     if (zones) {
       const v6 = parseScopedIpv6(x);
-      return v6 === null ? null : new Ipv6Address(v6.words, v6.scopeId);
+      return v6 === null ? null : new Ipv6Address(v6.words, v6.scopeId, v6.zone);
     }
     const w = parseIpv6(x);
     return w === null ? null : new Ipv6Address(w);

@@ -1,12 +1,12 @@
 /**
- * IPv6 zones (`fe80::1%eth0`): interface name <-> index, read on demand from Linux's
+ * IPv6 zones (`fe80::1%eth0`) when text is parsed: a name's interface index, read from Linux's
  * `/sys/class/net/<name>/ifindex` (synchronous, nothing cached, so a renamed or new interface
- * is seen at once). Where there is no `/sys/class/net` (not Linux), no name resolves and
- * indexes print as numbers.
+ * is seen at once); where there is none (not Linux), no name resolves. The zone's text is kept
+ * for printing: nothing here runs when an address is printed.
  * @internal
  * @module
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { parseIpv6 } from './ipv6.js';
 
 const SYS_CLASS_NET = '/sys/class/net';
@@ -41,21 +41,6 @@ export function interfaceIndexForName(name: string): number | null {
   return isValidInterfaceName(name) ? readIndex(name) : null;
 }
 
-/** The name of the interface with index `index`, or null when there is none. @internal */
-export function interfaceNameForIndex(index: number): string | null {
-  if (!Number.isInteger(index) || index <= 0 || index > MAX_SCOPE_ID) return null;
-  let names: string[];
-  try {
-    names = readdirSync(SYS_CLASS_NET);
-  } catch {
-    return null;
-  }
-  for (const name of names) {
-    if (isValidInterfaceName(name) && readIndex(name) === index) return name;
-  }
-  return null;
-}
-
 /**
  * A zone's scope id: all digits are the index itself (at most 2^32 - 1), anything else is an
  * interface name looked up now. Null when the zone is empty, too large or names no interface.
@@ -71,21 +56,11 @@ export function parseZone(zone: string): number | null {
 }
 
 /**
- * The text after `%` for a non-zero scope id: the interface's name when one has that index (and
- * the name is not all digits, which would read back as an index), else the number.
- * @internal
- */
-export function formatZone(scopeId: number): string {
-  const name = interfaceNameForIndex(scopeId);
-  return name !== null && !/^[0-9]+$/.test(name) ? name : String(scopeId);
-}
-
-/**
  * Parses IPv6 text with an optional `%zone` into words and a scope id (0 without a zone), or
  * returns null.
  * @internal
  */
-export function parseScopedIpv6(text: string): { words: Uint16Array; scopeId: number } | null {
+export function parseScopedIpv6(text: string): { words: Uint16Array; scopeId: number; zone?: string } | null {
   const pct = text.indexOf('%');
   if (pct < 0) {
     const words = parseIpv6(text);
@@ -93,6 +68,7 @@ export function parseScopedIpv6(text: string): { words: Uint16Array; scopeId: nu
   }
   const words = parseIpv6(text, 0, pct);
   if (words === null) return null;
-  const scopeId = parseZone(text.slice(pct + 1));
-  return scopeId === null ? null : { words, scopeId };
+  const zone = text.slice(pct + 1);
+  const scopeId = parseZone(zone);
+  return scopeId === null ? null : { words, scopeId, zone };
 }
