@@ -7,3 +7,4 @@ export * from './sockets/index.js';
 export * from './address/index.js';
 export * from './dns/index.js';
 export * from './multiplex/index.js';
+export { ERROR_CODES, type ErrorCode } from './internal/validate.js';

@@ -40,11 +40,36 @@ function describe(value: unknown): string {
   }
 }
 
+/**
+ * The codes of the argument and state errors iolib throws, with the class each is made as (the
+ * table Node's internal/errors.js keeps for its own codes).
+ */
+export const ERROR_CODES = {
+  /** An argument of the wrong type. */
+  ERR_INVALID_ARG_TYPE: TypeError,
+  /** An argument of the right type with a value that is not allowed (an option a kind of socket does not take). */
+  ERR_INVALID_ARG_VALUE: TypeError,
+  /** A number outside its range. */
+  ERR_OUT_OF_RANGE: RangeError,
+  /** An operation the socket's kind cannot do (resetAndDestroy on a Unix socket). */
+  ERR_INVALID_HANDLE_TYPE: TypeError,
+  /** A call the object's state forbids (a second poll() on a Poller). */
+  ERR_INVALID_STATE: Error,
+} as const;
+
+/** An error code of {@link ERROR_CODES}. */
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** The error for `code` (of its table class) with `message`: every coded error is made here. */
+export function codedError<K extends ErrorCode>(code: K, message: string): InstanceType<(typeof ERROR_CODES)[K]> & { code: K } {
+  const err = new ERROR_CODES[code](message) as InstanceType<(typeof ERROR_CODES)[K]> & { code: K };
+  err.code = code;
+  return err;
+}
+
 /** TypeError with code ERR_INVALID_ARG_TYPE. */
 export function invalidArgType(name: string, expected: string, actual: unknown): CodedTypeError {
-  const err = new TypeError(`The "${name}" argument must be ${expected}. Received ${describe(actual)}`) as CodedTypeError;
-  err.code = 'ERR_INVALID_ARG_TYPE';
-  return err;
+  return codedError('ERR_INVALID_ARG_TYPE', `The "${name}" argument must be ${expected}. Received ${describe(actual)}`);
 }
 
 /** TypeError with code ERR_INVALID_ARG_VALUE. */
@@ -56,16 +81,12 @@ export function invalidArgValue(name: string, value: unknown, reason = 'is inval
     shown = show(value);
   }
   if (shown.length > 128) shown = `${shown.slice(0, 128)}...`;
-  const err = new TypeError(`The argument '${name}' ${reason}. Received ${shown}`) as CodedTypeError;
-  err.code = 'ERR_INVALID_ARG_VALUE';
-  return err;
+  return codedError('ERR_INVALID_ARG_VALUE', `The argument '${name}' ${reason}. Received ${shown}`);
 }
 
 /** RangeError with code ERR_OUT_OF_RANGE. */
 export function outOfRange(name: string, range: string, value: unknown): CodedRangeError {
-  const err = new RangeError(`The value of "${name}" is out of range. It must be ${range}. Received ${show(value)}`) as CodedRangeError;
-  err.code = 'ERR_OUT_OF_RANGE';
-  return err;
+  return codedError('ERR_OUT_OF_RANGE', `The value of "${name}" is out of range. It must be ${range}. Received ${show(value)}`);
 }
 
 /** Throws unless `value` is an integer in [min, max]. */

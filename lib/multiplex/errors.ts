@@ -4,6 +4,7 @@
  * @module
  */
 import { IolibError } from '../errors.js';
+import { codedError } from '../internal/validate.js';
 
 /** Any use of a closed {@link Poller} or {@link EventBase} (code `ERR_POLLER_CLOSED`). */
 export class PollerClosedError extends IolibError {
@@ -16,8 +17,6 @@ export class PollerClosedError extends IolibError {
 
 /** An Error with code `ERR_INVALID_STATE`, as Node makes it, for a call the object's state forbids. */
 export function invalidState(message: string): Error & { code: string } {
-  const err = new Error(`Invalid state: ${message}`) as Error & { code: string };
-  err.code = 'ERR_INVALID_STATE';
-  return err;
+  return codedError('ERR_INVALID_STATE', `Invalid state: ${message}`);
 }
 

@@ -27,5 +27,10 @@ export type { BindOptions } from './core.js';
 export type { InetName, LocalName } from './sockaddr.js';
 export type { HostDesignator, PortDesignator } from './resolve.js';
 export * from '../errors.js';
+// makeSocket and connect resolve host and service names: their errors come from here too.
+export {
+  ResolverError, ResolverAgainError, ResolverFailError, ResolverNoNameError, ResolverUnknownError, UnknownServiceError,
+  UnknownProtocolError, UnknownInterfaceError,
+} from '../dns/errors.js';
 export type { FdSource, SendMessageOptions, ReceiveMessageOptions, ReceivedMessage, Credentials } from './fd-passing.js';
 export type { MulticastOptions } from './multicast.js';

@@ -15,7 +15,7 @@ import { ActiveSocketBase, type ActiveStreamOptions } from './active.js';
 import { extraAccessors } from './core.js';
 import { failure } from './syscall.js';
 import { netAddressOf, type NetAddress } from './sockaddr.js';
-import { invalidArgType } from '../internal/validate.js';
+import { codedError, invalidArgType } from '../internal/validate.js';
 
 const READ_BYTES = 1;
 /**
@@ -169,9 +169,7 @@ export class StreamActiveBase extends ActiveSocketBase {
    */
   resetAndDestroy(): this {
     if (this._kind.addressFamily !== 'internet') {
-      const err = new TypeError('resetAndDestroy() needs a TCP socket') as TypeError & { code: string };
-      err.code = 'ERR_INVALID_HANDLE_TYPE';
-      throw err;
+      throw codedError('ERR_INVALID_HANDLE_TYPE', 'resetAndDestroy() needs a TCP socket');
     }
     if (this.isOpen()) this.setOption('linger', { onoff: true, linger: 0 });
     this.destroy();

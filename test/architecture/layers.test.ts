@@ -1,7 +1,7 @@
 /**
  * The layer order of lib/, read from the sources' imports: the bottom layer (lib/internal,
  * lib/errors.ts, lib/native.ts), then address, dns, sockets, multiplex, and on top the cli and
- * the entry point. A module may import its own layer or a lower one, never a higher one; the
+ * the entry points (lib/index.ts, lib/error-classes.ts). A module may import its own layer or a lower one, never a higher one; the
  * cli uses only the packages' entry points; and lib/address loads no native code, even
  * indirectly.
  */
@@ -17,7 +17,7 @@ export const LAYERS = ['bottom', 'address', 'dns', 'sockets', 'multiplex', 'cli'
 
 function layerOf(file: string): (typeof LAYERS)[number] {
   const rel = relative(LIB, file);
-  if (rel === 'index.ts') return 'entry';
+  if (rel === 'index.ts' || rel === 'error-classes.ts') return 'entry';
   if (rel === 'errors.ts' || rel === 'native.ts' || rel.startsWith('internal/')) return 'bottom';
   const pkg = rel.split('/')[0]!;
   if ((LAYERS as readonly string[]).includes(pkg)) return pkg as (typeof LAYERS)[number];
