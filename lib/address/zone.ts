@@ -36,8 +36,8 @@ function readIndex(name: string): number | null {
   }
 }
 
-/** The index of the interface called `name`, or null when there is none. @internal */
-export function interfaceIndexForName(name: string): number | null {
+/** The index of the interface called `name`, or null when there is none. */
+function interfaceIndexForName(name: string): number | null {
   return isValidInterfaceName(name) ? readIndex(name) : null;
 }
 
