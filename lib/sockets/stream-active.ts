@@ -2,7 +2,8 @@
  * Byte-stream active sockets (TCP, Unix stream): reads batched by the native watcher and
  * stopped when the readable buffer is full; small writes tried at once, the rest queued until
  * the fd is writable; large writes (and everything after them until it drains) copied into the
- * handle's send ring, which libuv's thread pool sends (native/send_ring.cc).
+ * handle's send ring, which libuv's thread pool sends (native/send_ring.cc). The queued
+ * remainder and the ring's state live in the socket's StreamWriter (stream-writer.ts).
  * @internal
  * @module
  */
@@ -320,7 +321,7 @@ export class StreamActiveBase extends ActiveSocketBase {
    * close() resolves, must not see that take a trip round the event loop.
    */
   override _closesQueued(): boolean {
-    return !(this._readWaits?.size || this._writeWaits?.size || this._writer?.drainWaits?.size) && this._observer === null;
+    return !(this._readWaits?.size || this._writeWaits?.size || this._writer?.drainWaiting) && this._observer === null;
   }
 
   override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {

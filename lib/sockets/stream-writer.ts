@@ -43,10 +43,9 @@ export interface WriterHost {
 
 /** One byte stream's pending write work, with its state and transitions. */
 export class StreamWriter {
-  /** Where the writer is (see WriterState). */
-  state: WriterState = 'idle';
+  private current: WriterState = 'idle';
   /** Chunks not yet taken (by the kernel when `waiting`, by the ring otherwise). */
-  rest: Buffer[] | null = null;
+  private chunks: Buffer[] | null = null;
   /** The callback of the write whose chunks `rest` holds. */
   private restCallback: WriteCallback | null = null;
   /** end()'s callback, run once the ring drains. */
@@ -54,7 +53,7 @@ export class StreamWriter {
   /** shutdown() of the write side, done once the ring drains. */
   private shutdownOnDrain = false;
   /** Direct sends (sendTo, sendMessage) waiting for the ring to drain. */
-  drainWaits: WaitQueue | null = null;
+  private drainWaits: WaitQueue | null = null;
 
   constructor(private readonly host: WriterHost) {}
 
@@ -63,20 +62,35 @@ export class StreamWriter {
     return (host._writer ??= new StreamWriter(host));
   }
 
+  /** Where the writer is (see WriterState). */
+  get state(): WriterState {
+    return this.current;
+  }
+
+  /** Chunks of the current write not yet taken (by the kernel when `waiting`, by the ring otherwise). */
+  get rest(): Buffer[] | null {
+    return this.chunks;
+  }
+
+  /** How many direct sends wait for the ring to drain. */
+  get drainWaiting(): number {
+    return this.drainWaits?.size ?? 0;
+  }
+
   /** The send ring holds bytes: writes go through it, end() and direct sends wait for it. */
   get ringInUse(): boolean {
-    return this.state === 'ring' || this.state === 'ring-blocked';
+    return this.current === 'ring' || this.current === 'ring-blocked';
   }
 
   /** The writer waits for the fd to be writable. */
   get wantsWritable(): boolean {
-    return this.state === 'waiting' || this.state === 'ring-blocked';
+    return this.current === 'waiting' || this.current === 'ring-blocked';
   }
 
   /** idle -> waiting: the kernel took part of a write; `rest` goes once the fd is writable. */
   awaitWritable(rest: Buffer[], callback: WriteCallback): void {
-    this.state = 'waiting';
-    this.rest = rest;
+    this.current = 'waiting';
+    this.chunks = rest;
     this.restCallback = callback;
     this.host._updateNotify();
   }
@@ -89,18 +103,18 @@ export class StreamWriter {
     const h = this.host._fdHandle;
     const n = h === null ? -C.EBADF! : H.ringWrite(h, chunks);
     if (n < 0) {
-      if (this.state === 'idle') this.detach();
+      if (this.current === 'idle') this.detach();
       callback(failure(n, 'write'));
       return;
     }
     if (n > 0) this.host._wrote(n);
-    if (this.state === 'idle') this.state = 'ring';
+    if (this.current === 'idle') this.current = 'ring';
     const rest = advance(chunks, n);
     if (rest.length === 0) {
       callback();
       return;
     }
-    this.rest = rest;
+    this.chunks = rest;
     this.restCallback = callback;
   }
 
@@ -111,19 +125,19 @@ export class StreamWriter {
   onWritable(): void {
     const host = this.host;
     const h = host._fdHandle;
-    if (this.state === 'ring-blocked') {
+    if (this.current === 'ring-blocked') {
       if (h === null) return;
-      this.state = 'ring';
+      this.current = 'ring';
       host._updateNotify();
       const r = H.ringFlush(h);
       if (r < 0) this.ringJobEnded(r);
       return;
     }
-    if (this.state !== 'waiting') return;
+    if (this.current !== 'waiting') return;
     const callback = this.restCallback!;
-    const left = taken(host, this.rest!, sendNow(h, this.rest!));
+    const left = taken(host, this.chunks!, sendNow(h, this.chunks!));
     if (Array.isArray(left) && left.length > 0) {
-      this.rest = left;
+      this.chunks = left;
       host._updateNotify();
       return;
     }
@@ -139,9 +153,9 @@ export class StreamWriter {
    * and the write, end() or else the stream fails. A remainder is copied in again.
    */
   ringJobEnded(result: number): void {
-    const rest = this.rest;
+    const rest = this.chunks;
     const callback = this.restCallback;
-    this.rest = null;
+    this.chunks = null;
     this.restCallback = null;
     if (result < 0 && result !== -C.EAGAIN!) {
       const err = failure(result, 'write');
@@ -156,7 +170,7 @@ export class StreamWriter {
       return;
     }
     if (result === -C.EAGAIN!) {
-      this.state = 'ring-blocked';
+      this.current = 'ring-blocked';
       this.host._updateNotify();
     }
     if (rest && callback) this.ringSend(rest, callback);
@@ -168,7 +182,7 @@ export class StreamWriter {
     const host = this.host;
     const final = this.onDrained;
     this.onDrained = null;
-    this.state = 'idle';
+    this.current = 'idle';
     if (this.shutdownOnDrain) {
       this.shutdownOnDrain = false;
       const r = H.shutdown(host._fdHandle!, C.SHUT_WR!);
@@ -210,8 +224,8 @@ export class StreamWriter {
 
   /** -> idle: drops what the writer held and the socket's reference to it. */
   private toIdle(): void {
-    this.state = 'idle';
-    this.rest = null;
+    this.current = 'idle';
+    this.chunks = null;
     this.restCallback = null;
     this.onDrained = null;
     this.shutdownOnDrain = false;
