@@ -19,6 +19,7 @@ import { decodeSockaddr, inetSockaddr, localSockaddr, type InetName, type LocalN
 import { getRawSocketOption, getSocketOption, setRawSocketOption, setSocketOption, type RawSocketOption, type SocketOptionValue, type SocketTypeName } from './options.js';
 import { literalHost, resolvePort, type HostDesignator, type PortDesignator } from './resolve.js';
 import type { RawSockaddr } from '../native.js';
+import type { StreamWriter } from './stream-writer.js';
 
 /** A socket's fixed description. */
 export interface SocketKind {
@@ -74,19 +75,8 @@ export interface SocketExtra {
   closing: Promise<void> | null;
   /** Active sockets: close() flushes without shutdown(2). */
   closeWithoutShutdown: boolean;
-  /** Byte streams: chunks the kernel has not taken yet, and their write's callback. */
-  pending: Buffer[] | null;
-  pendingCallback: ((error?: Error | null) => void) | null;
-  /** Byte streams: the send ring holds bytes, so every write goes through it (in order). */
-  ringInUse: boolean;
-  /** Byte streams: the send ring waits for the fd to be writable. */
-  ringBlocked: boolean;
-  /** Byte streams: end()'s shutdown, waiting for the send ring to drain. */
-  finalCallback: ((error?: Error | null) => void) | null;
-  /** Byte streams: direct sends (sendTo, sendMessage) waiting for the send ring to drain. */
-  ringWaits: WaitQueue | null;
-  /** Byte streams: shutdown() of the write side, done once the send ring drains. */
-  shutdownAfterRing: boolean;
+  /** Byte streams: the write side while it holds a remainder or send-ring bytes. */
+  writer: StreamWriter | null;
   /** Byte streams: a read asked for before connect, to start on connect. */
   readDeferred: boolean;
   /** Active sockets: setTimeout's idle timer, and its ms. */
@@ -101,13 +91,7 @@ const NO_EXTRA: Readonly<SocketExtra> = Object.freeze({
   observer: null,
   closing: null,
   closeWithoutShutdown: false,
-  pending: null,
-  pendingCallback: null,
-  ringInUse: false,
-  ringBlocked: false,
-  finalCallback: null,
-  ringWaits: null,
-  shutdownAfterRing: false,
+  writer: null,
   readDeferred: false,
   idleTimer: null,
   idleMs: 0,

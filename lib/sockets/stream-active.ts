@@ -2,18 +2,18 @@
  * Byte-stream active sockets (TCP, Unix stream): reads batched by the native watcher and
  * stopped when the readable buffer is full; small writes tried at once, the rest queued until
  * the fd is writable; large writes (and everything after them until it drains) copied into the
- * handle's send ring, which libuv's thread pool sends (native/send_ring.cc).
+ * handle's send ring, which libuv's thread pool sends (native/send_ring.cc). The queued
+ * remainder and the ring's state live in the socket's StreamWriter (stream-writer.ts).
  * @internal
  * @module
  */
 import { Buffer } from 'node:buffer';
 import { constants as osConstants } from 'node:os';
 import { H, C } from '../native.js';
-import { SocketClosedError } from '../errors.js';
-import { WaitQueue } from '../internal/wait.js';
 import { ActiveSocketBase, type ActiveStreamOptions } from './active.js';
 import { extraAccessors } from './core.js';
 import { failure } from './syscall.js';
+import { StreamWriter, sendNow, taken, type WriteCallback } from './stream-writer.js';
 import { netAddressOf, type NetAddress } from './sockaddr.js';
 import { codedError, invalidArgType } from '../internal/validate.js';
 
@@ -25,8 +25,6 @@ const READ_BYTES = 1;
  */
 const RING_BYTES = 65536;
 const STATUS_END = 1;
-
-type WriteCallback = (error?: Error | null) => void;
 
 /** The flags of Node's writable state that the direct write path reads. */
 interface WritableStateFlags {
@@ -41,20 +39,11 @@ interface WritableStateFlags {
 
 /** Byte-stream active sockets. */
 export class StreamActiveBase extends ActiveSocketBase {
-  /** @internal Chunks not yet taken by the kernel (kept in `_extra`). */
-  declare _pending: Buffer[] | null;
-  /** @internal The callback of the write whose chunks are pending (kept in `_extra`). */
-  declare _pendingCallback: WriteCallback | null;
-  /** @internal The send ring holds bytes (kept in `_extra`). */
-  declare _ringInUse: boolean;
-  /** @internal The send ring waits for writability (kept in `_extra`). */
-  declare _ringBlocked: boolean;
-  /** @internal end() waits for the send ring to drain (kept in `_extra`). */
-  declare _finalCallback: WriteCallback | null;
-  /** @internal Direct sends waiting for the send ring to drain (kept in `_extra`). */
-  declare _ringWaits: WaitQueue | null;
-  /** @internal shutdown() of the write side waits for the send ring (kept in `_extra`). */
-  declare _shutdownAfterRing: boolean;
+  /**
+   * @internal The write side while it holds a remainder or send-ring bytes (kept in `_extra`);
+   * null while idle.
+   */
+  declare _writer: StreamWriter | null;
   /** @internal Reading was asked for before the socket was connected: start on connect. */
   declare _readDeferred: boolean;
   /** @internal See bytesRead. */
@@ -69,6 +58,21 @@ export class StreamActiveBase extends ActiveSocketBase {
 
   override _read(): void {
     this._startReading(READ_BYTES, 0, false, 'read');
+  }
+
+  /** @internal The send ring holds bytes, so every write goes through it (in order). */
+  get _ringInUse(): boolean {
+    return this._writer?.ringInUse === true;
+  }
+
+  /** @internal The send ring waits for the fd to be writable. */
+  get _ringBlocked(): boolean {
+    return this._writer?.state === 'ring-blocked';
+  }
+
+  /** @internal Chunks of a write not yet taken by the kernel or the send ring. */
+  get _pending(): Buffer[] | null {
+    return this._writer?.rest ?? null;
   }
 
   /** @internal `n` bytes left the stream for the kernel (or the send ring, which keeps their order). */
@@ -227,7 +231,7 @@ export class StreamActiveBase extends ActiveSocketBase {
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: WriteCallback): void {
     if (chunk.length >= RING_BYTES || this._ringInUse) {
-      this._ringSend([chunk], callback);
+      StreamWriter.of(this).ringSend([chunk], callback);
       return;
     }
     // The common case stays free of allocations: the kernel takes the whole chunk at once.
@@ -243,92 +247,28 @@ export class StreamActiveBase extends ActiveSocketBase {
 
   override _writev(chunks: { chunk: Buffer }[], callback: WriteCallback): void {
     const buffers = chunks.map((c) => c.chunk);
-    if (this._ringInUse || totalLength(buffers) >= RING_BYTES) this._ringSend(buffers, callback);
-    else this._send(buffers, callback);
-  }
-
-  /** @internal Writes what the kernel takes now; queues the rest for writability. */
-  _send(chunks: Buffer[], callback: WriteCallback): void {
-    const h = this._fdHandle;
-    const n = h === null ? -C.EBADF! : chunks.length === 1 ? H.write(h, chunks[0]!) : H.writev(h, chunks);
-    this._afterSend(chunks, n, callback);
-  }
-
-  /** @internal `n` is what write/writev answered (a closed handle answers -EBADF). */
-  _afterSend(chunks: Buffer[], n: number, callback: WriteCallback): void {
-    if (n < 0 && n !== -C.EAGAIN!) {
-      callback(failure(n, 'write'));
-      return;
-    }
-    if (n > 0) this._wrote(n);
-    const rest = advance(chunks, n < 0 ? 0 : n);
-    if (rest.length === 0) {
-      callback();
-      return;
-    }
-    this._pending = rest;
-    this._pendingCallback = callback;
-    this._updateNotify();
+    if (this._ringInUse || totalLength(buffers) >= RING_BYTES) StreamWriter.of(this).ringSend(buffers, callback);
+    else this._afterSend(buffers, sendNow(this._fdHandle, buffers), callback);
   }
 
   /**
-   * @internal Copies `chunks` into the send ring; the write is done once all of it is there.
-   * What does not fit waits (as `_pending`) for the ring's job to make room.
+   * @internal `n` is what write/writev answered for `chunks` (a closed handle answers -EBADF):
+   * what the kernel did not take waits in the writer for writability.
    */
-  _ringSend(chunks: Buffer[], callback: WriteCallback): void {
-    const h = this._fdHandle;
-    const n = h === null ? -C.EBADF! : H.ringWrite(h, chunks);
-    if (n < 0) {
-      callback(failure(n, 'write'));
-      return;
-    }
-    if (n > 0) this._wrote(n);
-    this._ringInUse = true;
-    const rest = advance(chunks, n);
-    if (rest.length === 0) {
-      callback();
-      return;
-    }
-    this._pending = rest;
-    this._pendingCallback = callback;
+  _afterSend(chunks: Buffer[], n: number, callback: WriteCallback): void {
+    const rest = taken(this, chunks, n);
+    if (!Array.isArray(rest)) callback(rest);
+    else if (rest.length === 0) callback();
+    else StreamWriter.of(this).awaitWritable(rest, callback);
   }
 
   override _onNativeWritten(result: number): void {
-    const chunks = this._pending;
-    const callback = this._pendingCallback;
-    this._pending = null;
-    this._pendingCallback = null;
-    if (result < 0 && result !== -C.EAGAIN!) {
-      this._ringInUse = false;
-      this._ringBlocked = false;
-      const err = failure(result, 'write');
-      const final = this._finalCallback;
-      this._finalCallback = null;
-      this._ringWaits?.failAll(err);
-      // Bytes whose writes already completed are lost with the connection: the stream fails.
-      if (callback) callback(err);
-      else if (final) final(err);
-      else this.destroy(err);
-      return;
-    }
-    if (result === -C.EAGAIN!) {
-      this._ringBlocked = true;
-      this._updateNotify();
-    }
-    if (chunks && callback) {
-      this._ringSend(chunks, callback);
-    } else if (result === 0) {
-      this._ringInUse = false;
-      const final = this._finalCallback;
-      this._finalCallback = null;
-      if (this._shutdownAfterRing) {
-        this._shutdownAfterRing = false;
-        const r = H.shutdown(this._fdHandle!, C.SHUT_WR!);
-        if (r < 0 && r !== -C.ENOTCONN!) this.destroy(failure(r, 'shutdown'));
-      }
-      this._ringWaits?.wakeAll();
-      if (final) super._final(final);
-    }
+    this._writer?.ringJobEnded(result);
+  }
+
+  /** @internal end()'s own step (ActiveSocketBase's shutdown of the write side), for the writer. */
+  _finalNow(callback: WriteCallback): void {
+    super._final(callback);
   }
 
   /**
@@ -337,11 +277,10 @@ export class StreamActiveBase extends ActiveSocketBase {
    * (a file descriptor passed after a large write arrives after its bytes).
    */
   override _sendTurn(event: string, timeout: number | undefined, signal: AbortSignal | undefined, dontWait: boolean): Promise<void> | void {
-    if (!this._ringInUse) return;
+    const w = this._writer;
+    if (w === null || !w.ringInUse) return;
     if (dontWait) return Promise.reject(failure(-C.EAGAIN!, event));
-    return (this._ringWaits ??= new WaitQueue()).wait(event, timeout, signal, () => {
-      if (this._ringWaits?.size === 0) this._ringWaits = null;
-    });
+    return w.whenDrained(event, timeout, signal);
   }
 
   /**
@@ -351,40 +290,26 @@ export class StreamActiveBase extends ActiveSocketBase {
    */
   override shutdown(options: { read?: boolean; write?: boolean } = {}): this {
     const write = options?.write === true || options?.read !== true;
-    if (!this._ringInUse || !write || typeof options !== 'object' || options === null) return super.shutdown(options);
+    const w = this._writer;
+    if (w === null || !w.ringInUse || !write || typeof options !== 'object' || options === null) return super.shutdown(options);
     if (options.read === true) super.shutdown({ read: true });
     else this._open('shutdown');
-    this._shutdownAfterRing = true;
+    w.shutdownWhenDrained();
     return this;
   }
 
   override _final(callback: WriteCallback): void {
-    if (this._ringInUse) this._finalCallback = callback;
+    const w = this._writer;
+    if (w !== null && w.ringInUse) w.endWhenDrained(callback);
     else super._final(callback);
   }
 
   override _writesPending(): boolean {
-    return this._ringBlocked || (this._pending !== null && !this._ringInUse);
+    return this._writer?.wantsWritable === true;
   }
 
   override _onWritable(): void {
-    const h = this._fdHandle;
-    if (this._ringBlocked && h !== null) {
-      this._ringBlocked = false;
-      this._updateNotify();
-      const r = H.ringFlush(h);
-      if (r < 0) this._onNativeWritten(r);
-      return;
-    }
-    const chunks = this._pending;
-    const callback = this._pendingCallback;
-    if (!chunks || !callback || this._ringInUse) return;
-    this._pending = null;
-    this._pendingCallback = null;
-    this._send(chunks, (err) => {
-      if (!this._pending) this._updateNotify();
-      callback(err);
-    });
+    this._writer?.onWritable();
   }
 
   /**
@@ -394,48 +319,19 @@ export class StreamActiveBase extends ActiveSocketBase {
    * close() resolves, must not see that take a trip round the event loop.
    */
   override _closesQueued(): boolean {
-    return !(this._readWaits?.size || this._writeWaits?.size || this._ringWaits?.size) && this._observer === null;
+    return !(this._readWaits?.size || this._writeWaits?.size || this._writer?.drainWaiting) && this._observer === null;
   }
 
   override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {
-    const pending = this._pendingCallback;
-    this._pending = null;
-    this._pendingCallback = null;
-    this._ringInUse = false;
-    this._ringBlocked = false;
-    this._finalCallback = null;
-    this._shutdownAfterRing = false;
-    this._ringWaits?.failAll(new SocketClosedError('send'));
+    const pending = this._writer?.abandon();
     super._destroy(err, callback);
     pending?.(err ?? failure(-C.EBADF!, 'write'));
   }
 }
-extraAccessors(StreamActiveBase.prototype, {
-  _pending: 'pending',
-  _pendingCallback: 'pendingCallback',
-  _ringInUse: 'ringInUse',
-  _ringBlocked: 'ringBlocked',
-  _finalCallback: 'finalCallback',
-  _ringWaits: 'ringWaits',
-  _shutdownAfterRing: 'shutdownAfterRing',
-  _readDeferred: 'readDeferred',
-});
+extraAccessors(StreamActiveBase.prototype, { _writer: 'writer', _readDeferred: 'readDeferred' });
 
 function totalLength(chunks: Buffer[]): number {
   let n = 0;
   for (const c of chunks) n += c.length;
   return n;
-}
-
-/** Drops the first `n` bytes of `chunks`. */
-function advance(chunks: Buffer[], n: number): Buffer[] {
-  let i = 0;
-  while (i < chunks.length && n >= chunks[i]!.length) {
-    n -= chunks[i]!.length;
-    i++;
-  }
-  if (i === chunks.length) return [];
-  const rest = chunks.slice(i);
-  if (n > 0) rest[0] = rest[0]!.subarray(n);
-  return rest;
 }

@@ -813,4 +813,39 @@ describe('sockets: send rings (bulk stream writes through the thread pool)', fun
       expect(await waiting).to.be.instanceOf(SocketClosedError);
     });
   });
+
+  describe('the write state (StreamWriter) is made only while a write holds something', function () {
+    it('none while idle or while the kernel takes every write; one while a remainder waits or the ring holds bytes; none again after', async function () {
+      const { client, peer } = await toNetPeer(true);
+      const sent: Buffer[] = [];
+      const write = (b: Buffer, cb?: WriteCallback) => {
+        sent.push(b);
+        return cb ? client.write(b, cb) : client.write(b);
+      };
+      expect(client._writer, 'idle').to.equal(null);
+      expect(client._extra, 'idle').to.equal(null);
+      for (let i = 0; i < 16; i++) write(big.subarray(i * KiB, (i + 1) * KiB));
+      await new Promise<void>((resolve) => write(big.subarray(16 * KiB, 17 * KiB), () => resolve()));
+      expect(client._writer, 'small writes the kernel took').to.equal(null);
+      expect(client._extra, 'small writes the kernel took').to.equal(null);
+      // The peer reads nothing: 32 KiB writes (direct, below the ring's threshold) fill the kernel.
+      for (let i = 0; client._writer === null; i++) {
+        expect(i, 'the kernel filled up').to.be.below(4096);
+        write(big.subarray(i * 32 * KiB % (16 * MiB), (i * 32 * KiB % (16 * MiB)) + 32 * KiB));
+      }
+      expect(client._writer!.state).to.equal('waiting');
+      expect(client._ringInUse).to.equal(false);
+      const got = digest(peer);
+      peer.resume();
+      await until(() => client._writer === null, 5000, 'the remainder to go');
+      write(big.subarray(0, MiB));
+      expect(client._writer?.state, 'a 1 MiB write').to.be.oneOf(['ring', 'ring-blocked']);
+      await until(() => !client._ringInUse, 5000, 'the ring to drain');
+      expect(client._writer, 'after the ring drained').to.equal(null);
+      client.end();
+      const r = await got;
+      expect(r.bytes).to.equal(sent.reduce((n, b) => n + b.length, 0));
+      expect(r.hash).to.equal(sha256(sent));
+    });
+  });
 });
