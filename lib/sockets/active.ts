@@ -9,7 +9,7 @@ import { Buffer } from 'node:buffer';
 import { Duplex } from 'node:stream';
 import { setImmediate } from 'node:timers';
 import { H, C, native } from '../native.js';
-import { PollTimeoutError, SocketClosedError, SocketConnectionResetError, SocketError } from '../errors.js';
+import { PollTimeoutError, SocketAlreadyConnectedError, SocketClosedError, SocketConnectionResetError, SocketError } from '../errors.js';
 import { invalidArgType, invalidArgValue, outOfRange, validateBoolean, validateObject, validateSignal, validateTimeout } from '../internal/validate.js';
 import { abortError, deadlineAfter, remaining } from '../internal/wait.js';
 import { InetAddress } from '../address/index.js';
@@ -168,6 +168,29 @@ export function streamSizes(options: ActiveStreamOptions): { input: number; outp
     input: bufferSize(options.inputBufferSize, 'inputBufferSize', MAX_INPUT_BUFFER_SIZE, '2^24'),
     output: bufferSize(options.outputBufferSize, 'outputBufferSize', MAX_OUTPUT_BUFFER_SIZE, '2^30'),
   };
+}
+
+/**
+ * @internal The one try-each-address policy of makeSocket and connect: `attempt` runs on each
+ * address in the resolver's order until one connects, as node:net does (its autoSelectFamily,
+ * the default since Node 20, moves to the next address on any connection error; iolib keeps
+ * the resolver's order rather than interleaving families). A connection error (a SocketError:
+ * refused, unreachable, no such family, ...) moves on; anything else ends the loop at once: a
+ * timeout or an abort (the caller's whole budget is spent), a bad argument, and the errors
+ * that are about the socket rather than the address (it was closed, or is already
+ * connected). When every address fails, the last failure is thrown.
+ */
+export async function connectToEach<T>(hosts: readonly InetAddress[], attempt: (host: InetAddress) => Promise<T>): Promise<T> {
+  let last: unknown;
+  for (const host of hosts) {
+    try {
+      return await attempt(host);
+    } catch (err) {
+      if (!(err instanceof SocketError) || err instanceof SocketClosedError || err instanceof SocketAlreadyConnectedError) throw err;
+      last = err;
+    }
+  }
+  throw last;
 }
 
 /** The base of every active socket: a Duplex over one fd. */
@@ -364,18 +387,16 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
     }
     const port = resolvePort(options.port, 'options.port', this._kind.type === 'datagram' ? 'udp' : 'tcp');
     const hosts = await resolveHost(address, this._kind.ipv6 ? undefined : false, 'address');
-    let last: unknown;
-    for (const host of hosts) {
-      try {
-        const sa = this._inetArgs(host, port, 'connect');
-        await this._connectRaw(sa.family, sa.bytes, sa.port, sa.scopeId, deadline, options);
-        return this;
-      } catch (err) {
-        last = err;
-        if (!(err instanceof SocketError) || err instanceof SocketClosedError || this._kind.type === 'stream') throw err;
-      }
-    }
-    throw last;
+    // Each address is tried on this same socket. A TCP socket whose connect(2) failed is left
+    // half-way (Linux answers its next connect ECONNABORTED): connect(AF_UNSPEC) resets it first.
+    let tried = false;
+    await connectToEach(hosts, async (host) => {
+      if (tried && this._kind.type === 'stream') check(H.connect(this._open('connect'), 0, new Uint8Array(0), 0, 0), 'connect');
+      tried = true;
+      const sa = this._inetArgs(host, port, 'connect');
+      await this._connectRaw(sa.family, sa.bytes, sa.port, sa.scopeId, deadline, options);
+    });
+    return this;
   }
 
   /**

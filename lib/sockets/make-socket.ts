@@ -5,14 +5,14 @@
  */
 import { lstatSync, unlinkSync } from 'node:fs';
 import { H, C, native, type FdHandle, type RawSockaddr } from '../native.js';
-import { PollTimeoutError, SocketError, SocketAddressInUseError, AbortError } from '../errors.js';
+import { SocketAddressInUseError, AbortError } from '../errors.js';
 import { invalidArgType, invalidArgValue, validateBoolean, validateObject, validateOneOf, validateSignal, validateTimeout, validateInteger } from '../internal/validate.js';
 import { deadlineAfter, remaining } from '../internal/wait.js';
 import { IPV4_UNSPECIFIED, IPV6_UNSPECIFIED, Ipv6Address, type InetAddress } from '../address/index.js';
 import { check, checkData } from './syscall.js';
 import { localSockaddr } from './sockaddr.js';
 import { literalHost, resolveHost, resolvePort, type HostDesignator, type PortDesignator } from './resolve.js';
-import { streamSizes, type ActiveStreamOptions } from './active.js';
+import { connectToEach, streamSizes, type ActiveStreamOptions } from './active.js';
 import { validateBacklog } from './passive.js';
 import type { SocketKind } from './core.js';
 import type { SocketTypeName } from './options.js';
@@ -127,22 +127,86 @@ export type SocketFor<O extends MakeSocketOptions> = SocketClassTable[
     keyof SocketClassTable
 ];
 
-const COMMON = ['addressFamily', 'type', 'connect', 'inputBufferSize', 'outputBufferSize', 'timeout', 'signal'];
-const INET_LOCAL_END = ['ipv6', 'localHost', 'localPort', 'interface', 'reuseAddress', 'reusePort'];
-const LOCAL_END = ['localFilename', 'abstract'];
+/** A kind's key in IOLib's table: `family type connect`. */
+type KindKey = keyof SocketClassTable;
 
-// IOLib's table: which keywords each (family, type, connect) takes.
-const VALID: Record<string, readonly string[]> = {
-  'internet stream active': [...COMMON, ...INET_LOCAL_END, 'remoteHost', 'remotePort', 'keepalive', 'nodelay', 'encoding', 'allowHalfOpen'],
-  'internet stream passive': [...COMMON, ...INET_LOCAL_END, 'backlog', 'nodelay', 'encoding', 'allowHalfOpen'],
-  'local stream active': [...COMMON, ...LOCAL_END, 'remoteFilename', 'encoding', 'allowHalfOpen'],
-  'local stream passive': [...COMMON, ...LOCAL_END, 'backlog', 'reuseAddress', 'encoding', 'allowHalfOpen'],
-  'local seqpacket active': [...COMMON, ...LOCAL_END, 'remoteFilename', 'allowHalfOpen'],
-  'local seqpacket passive': [...COMMON, ...LOCAL_END, 'backlog', 'reuseAddress', 'allowHalfOpen'],
-  'internet datagram active': [...COMMON, ...INET_LOCAL_END, 'remoteHost', 'remotePort', 'broadcast'],
-  'local datagram active': [...COMMON, ...LOCAL_END, 'remoteFilename'],
-  'internet raw active': [...COMMON, 'ipv6', 'localHost', 'remoteHost', 'interface', 'broadcast', 'protocol'],
+/** One row of IOLib's table: what a (family, type, connect) kind is made of. */
+interface KindRow<S> {
+  /** The concrete class (passive classes take no stream options). */
+  readonly Class: new (fd: number, kind: SocketKind, options: ActiveStreamOptions) => S;
+  /** The makeSocket options the kind takes. */
+  readonly options: readonly (keyof MakeSocketOptions)[];
+  /** The protocol's name when none is given (IPv4 and local sockets). */
+  readonly protocol: string;
+  /** The protocol's name when none is given on IPv6, where it differs. */
+  readonly protocol6?: string;
+}
+
+const COMMON = ['addressFamily', 'type', 'connect', 'inputBufferSize', 'outputBufferSize', 'timeout', 'signal'] as const;
+const INET_LOCAL_END = ['ipv6', 'localHost', 'localPort', 'interface', 'reuseAddress', 'reusePort'] as const;
+const LOCAL_END = ['localFilename', 'abstract'] as const;
+
+/**
+ * IOLib's table, the one place a kind's class, options and protocol are written down:
+ * makeSocket, makeSocketPair and makeSocketFromFd all make their sockets from it. Typed by
+ * SocketClassTable, so a row's class is the one SocketFor names.
+ */
+const KIND_TABLE: { readonly [K in KindKey]: KindRow<SocketClassTable[K]> } = {
+  'internet stream active': {
+    Class: SocketStreamInternetActive, protocol: 'tcp',
+    options: [...COMMON, ...INET_LOCAL_END, 'remoteHost', 'remotePort', 'keepalive', 'nodelay', 'encoding', 'allowHalfOpen'],
+  },
+  'internet stream passive': {
+    Class: SocketStreamInternetPassive, protocol: 'tcp',
+    options: [...COMMON, ...INET_LOCAL_END, 'backlog', 'nodelay', 'encoding', 'allowHalfOpen'],
+  },
+  'local stream active': {
+    Class: SocketStreamLocalActive, protocol: 'default',
+    options: [...COMMON, ...LOCAL_END, 'remoteFilename', 'encoding', 'allowHalfOpen'],
+  },
+  'local stream passive': {
+    Class: SocketStreamLocalPassive, protocol: 'default',
+    options: [...COMMON, ...LOCAL_END, 'backlog', 'reuseAddress', 'encoding', 'allowHalfOpen'],
+  },
+  'local seqpacket active': {
+    Class: SocketSeqpacketLocalActive, protocol: 'default',
+    options: [...COMMON, ...LOCAL_END, 'remoteFilename', 'allowHalfOpen'],
+  },
+  'local seqpacket passive': {
+    Class: SocketSeqpacketLocalPassive, protocol: 'default',
+    options: [...COMMON, ...LOCAL_END, 'backlog', 'reuseAddress', 'allowHalfOpen'],
+  },
+  'internet datagram active': {
+    Class: SocketDatagramInternetActive, protocol: 'udp',
+    options: [...COMMON, ...INET_LOCAL_END, 'remoteHost', 'remotePort', 'broadcast'],
+  },
+  'local datagram active': {
+    Class: SocketDatagramLocalActive, protocol: 'default',
+    options: [...COMMON, ...LOCAL_END, 'remoteFilename'],
+  },
+  'internet raw active': {
+    Class: SocketRawInternetActive, protocol: 'icmp', protocol6: 'ipv6-icmp',
+    options: [...COMMON, 'ipv6', 'localHost', 'remoteHost', 'interface', 'broadcast', 'protocol'],
+  },
 };
+
+/** The key of `family type connect`, undefined when IOLib's table has no such row. */
+function keyOf(family: 'internet' | 'local', type: SocketTypeName, connect: 'active' | 'passive'): KindKey | undefined {
+  const key = `${family} ${type} ${connect}`;
+  return Object.hasOwn(KIND_TABLE, key) ? key as KindKey : undefined;
+}
+
+/** The family and type a key names. */
+function partsOf(key: KindKey): ['internet' | 'local', SocketTypeName] {
+  return key.split(' ') as ['internet' | 'local', SocketTypeName];
+}
+
+/** The socket of row `key` on `fd`, of the row's protocol unless `protocol` names another. */
+function socketOf<K extends KindKey>(key: K, fd: number, ipv6: boolean, options: ActiveStreamOptions, protocol?: string): SocketClassTable[K] {
+  const row: KindRow<SocketClassTable[K]> = KIND_TABLE[key];
+  const [family, type] = partsOf(key);
+  return new row.Class(fd, kindOf(family, ipv6, type, protocol ?? (ipv6 && row.protocol6 !== undefined ? row.protocol6 : row.protocol)), options);
+}
 
 function optionError(option: string, kind: string): TypeError & { code: string } {
   const err = new TypeError(`The option '${option}' is not valid for ${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} socket`) as TypeError & { code: string };
@@ -151,7 +215,7 @@ function optionError(option: string, kind: string): TypeError & { code: string }
 }
 
 /** Validates the options against IOLib's table; returns the kind's key. */
-function validateKind(options: MakeSocketOptions): { family: 'internet' | 'local'; type: SocketTypeName; connect: 'active' | 'passive' } {
+function validateKind(options: MakeSocketOptions): KindKey {
   validateObject(options, 'options');
   const familyName = options.addressFamily ?? 'internet';
   validateOneOf(familyName, 'addressFamily', ['internet', 'local', 'file']);
@@ -160,15 +224,14 @@ function validateKind(options: MakeSocketOptions): { family: 'internet' | 'local
   validateOneOf(type, 'type', ['stream', 'datagram', 'seqpacket', 'raw']);
   const connect = options.connect ?? 'active';
   validateOneOf(connect, 'connect', ['active', 'passive']);
-  const key = `${family} ${type} ${connect}`;
-  const valid = VALID[key];
-  if (!valid) {
-    const err = new TypeError(`There is no ${key} socket: ${type} sockets ${type === 'raw' || type === 'seqpacket' ? `are ${type === 'raw' ? 'internet' : 'local'}` : 'are'} ${type === 'datagram' || type === 'raw' ? 'active only' : ''}`.trim()) as TypeError & { code: string };
+  const key = keyOf(family, type, connect);
+  if (!key) {
+    const err = new TypeError(`There is no ${family} ${type} ${connect} socket: ${type} sockets ${type === 'raw' || type === 'seqpacket' ? `are ${type === 'raw' ? 'internet' : 'local'}` : 'are'} ${type === 'datagram' || type === 'raw' ? 'active only' : ''}`.trim()) as TypeError & { code: string };
     err.code = 'ERR_INVALID_ARG_VALUE';
     throw err;
   }
   for (const [name, value] of Object.entries(options)) {
-    if (value !== undefined && !valid.includes(name)) throw optionError(name, key);
+    if (value !== undefined && !(KIND_TABLE[key].options as readonly string[]).includes(name)) throw optionError(name, key);
   }
   for (const name of ['ipv6', 'reuseAddress', 'reusePort', 'keepalive', 'nodelay', 'broadcast', 'abstract'] as const) {
     if (options[name] !== undefined) validateBoolean(options[name], name);
@@ -180,7 +243,7 @@ function validateKind(options: MakeSocketOptions): { family: 'internet' | 'local
   validateSignal(options.signal, 'signal');
   streamSizes(options);
   if (options.backlog !== undefined) validateBacklog(options.backlog);
-  return { family, type, connect };
+  return key;
 }
 
 const SOCK_TYPES: Record<SocketTypeName, number> = {
@@ -240,8 +303,6 @@ function kindOf(family: 'internet' | 'local', ipv6: boolean, type: SocketTypeNam
   return kind;
 }
 
-const INET_PROTOCOL: Record<SocketTypeName, string> = { stream: 'tcp', datagram: 'udp', seqpacket: 'default', raw: 'raw' };
-
 /**
  * Makes a socket, IOLib's make-socket: resolves once it is connected (active with a remote
  * end), bound, or listening (passive). The options select the class ({@link SocketFor}).
@@ -253,12 +314,12 @@ const INET_PROTOCOL: Record<SocketTypeName, string> = { stream: 'tcp', datagram:
  *
  * | kind (class) | options |
  * |---|---|
- * | internet stream active ({@link SocketStreamInternetActive}) | `remoteHost`, `remotePort`, `localHost`, `localPort`, `ipv6`, `interface`, `reuseAddress`, `reusePort`, `keepalive`, `nodelay`, `encoding` |
- * | internet stream passive ({@link SocketStreamInternetPassive}) | `localHost`, `localPort`, `ipv6`, `interface`, `reuseAddress`, `reusePort`, `backlog`, `encoding` |
- * | local stream active ({@link SocketStreamLocalActive}) | `remoteFilename`, `localFilename`, `abstract`, `encoding` |
- * | local stream passive ({@link SocketStreamLocalPassive}) | `localFilename` (required), `abstract`, `backlog`, `reuseAddress`, `encoding` |
- * | local seqpacket active ({@link SocketSeqpacketLocalActive}) | `remoteFilename`, `localFilename`, `abstract` |
- * | local seqpacket passive ({@link SocketSeqpacketLocalPassive}) | `localFilename` (required), `abstract`, `backlog`, `reuseAddress` |
+ * | internet stream active ({@link SocketStreamInternetActive}) | `remoteHost`, `remotePort`, `localHost`, `localPort`, `ipv6`, `interface`, `reuseAddress`, `reusePort`, `keepalive`, `nodelay`, `encoding`, `allowHalfOpen` |
+ * | internet stream passive ({@link SocketStreamInternetPassive}) | `localHost`, `localPort`, `ipv6`, `interface`, `reuseAddress`, `reusePort`, `backlog`, `nodelay`, `encoding`, `allowHalfOpen` |
+ * | local stream active ({@link SocketStreamLocalActive}) | `remoteFilename`, `localFilename`, `abstract`, `encoding`, `allowHalfOpen` |
+ * | local stream passive ({@link SocketStreamLocalPassive}) | `localFilename` (required), `abstract`, `backlog`, `reuseAddress`, `encoding`, `allowHalfOpen` |
+ * | local seqpacket active ({@link SocketSeqpacketLocalActive}) | `remoteFilename`, `localFilename`, `abstract`, `allowHalfOpen` |
+ * | local seqpacket passive ({@link SocketSeqpacketLocalPassive}) | `localFilename` (required), `abstract`, `backlog`, `reuseAddress`, `allowHalfOpen` |
  * | internet datagram active ({@link SocketDatagramInternetActive}) | `remoteHost`, `remotePort`, `localHost`, `localPort`, `ipv6`, `interface`, `reuseAddress`, `reusePort`, `broadcast` |
  * | local datagram active ({@link SocketDatagramLocalActive}) | `remoteFilename`, `localFilename`, `abstract` |
  * | internet raw active ({@link SocketRawInternetActive}) | `remoteHost`, `localHost`, `ipv6`, `interface`, `broadcast`, `protocol` |
@@ -300,12 +361,16 @@ const INET_PROTOCOL: Record<SocketTypeName, string> = { stream: 'tcp', datagram:
  */
 export function makeSocket<const O extends MakeSocketOptions = {}>(options?: O): Promise<SocketFor<O>>;
 export async function makeSocket(options: MakeSocketOptions = {}): Promise<AnySocket> {
-  const { family, type, connect } = validateKind(options);
+  const key = validateKind(options);
   if (options.signal?.aborted) throw new AbortError(undefined, { cause: options.signal.reason });
-  if (family === 'local') return makeLocalSocket(type, connect, options);
-  if (type === 'raw') return makeRawSocket(options);
-  if (connect === 'passive') return makeInternetPassive(options);
-  return makeInternetActive(type, options);
+  switch (key) {
+    case 'internet stream active':
+    case 'internet datagram active':
+      return makeInternetActive(key, options);
+    case 'internet stream passive': return makeInternetPassive(options);
+    case 'internet raw active': return makeRawSocket(options);
+    default: return makeLocalSocket(key, options);
+  }
 }
 
 async function localHostOf(options: MakeSocketOptions): Promise<InetAddress | undefined> {
@@ -321,7 +386,7 @@ async function makeInternetPassive(options: MakeSocketOptions): Promise<SocketSt
   const host = local ?? (ipv6 ? IPV6_UNSPECIFIED : undefined);
   const port = resolvePort(options.localPort, 'localPort', 'tcp');
   const fd = openFd(ipv6 ? C.AF_INET6! : C.AF_INET!, 'stream');
-  const socket = new SocketStreamInternetPassive(fd, kindOf('internet', ipv6, 'stream', 'tcp'));
+  const socket = socketOf('internet stream passive', fd, ipv6, {});
   socket._acceptDefaults = acceptDefaults(options);
   return guarded(socket, (s) => {
     applyOptions(s, options, true);
@@ -332,16 +397,13 @@ async function makeInternetPassive(options: MakeSocketOptions): Promise<SocketSt
 
 type InetActive = SocketStreamInternetActive | SocketDatagramInternetActive;
 
-async function makeInternetActive(type: 'stream' | 'datagram' | 'seqpacket', options: MakeSocketOptions): Promise<InetActive> {
-  const Cls = type === 'stream' ? SocketStreamInternetActive : SocketDatagramInternetActive;
-  const protocol = INET_PROTOCOL[type];
+async function makeInternetActive(key: 'internet stream active' | 'internet datagram active', options: MakeSocketOptions): Promise<InetActive> {
+  const type = partsOf(key)[1];
+  const protocol = KIND_TABLE[key].protocol as 'tcp' | 'udp';
   const local = options.localHost === undefined ? undefined : await localHostOf(options);
-  const localPort = resolvePort(options.localPort, 'localPort', protocol as 'tcp' | 'udp');
+  const localPort = resolvePort(options.localPort, 'localPort', protocol);
   const binding = local !== undefined || options.localPort !== undefined;
-  const make = (ipv6: boolean) => {
-    const fd = openFd(ipv6 ? C.AF_INET6! : C.AF_INET!, type);
-    return new Cls(fd, kindOf('internet', ipv6, type, protocol), options);
-  };
+  const make = (ipv6: boolean) => socketOf(key, openFd(ipv6 ? C.AF_INET6! : C.AF_INET!, type), ipv6, options);
   // SO_REUSEADDR lets UDP sockets share a port, and a port-0 bind made with it may be handed a
   // port another such socket holds, whose unicast datagrams it then takes. A datagram socket
   // on a kernel-chosen port therefore gets it only once bound (others may still join it there).
@@ -357,28 +419,22 @@ async function makeInternetActive(type: 'stream' | 'datagram' | 'seqpacket', opt
     if (options.remotePort !== undefined) throw invalidArgValue('remotePort', options.remotePort, 'needs remoteHost');
     return guarded(make(ipv6For(local, options.ipv6)), setup);
   }
-  const remotePort = resolvePort(options.remotePort, 'remotePort', protocol as 'tcp' | 'udp');
+  const remotePort = resolvePort(options.remotePort, 'remotePort', protocol);
   const preference = options.ipv6 === false ? false : options.ipv6 === true ? undefined : local ? (local instanceof Ipv6Address ? 'only' : false) : undefined;
   // A literal address needs no look-up (and no trip through the microtask queue).
   const literal = literalHost(options.remoteHost, 'remoteHost');
   const hosts = literal ? [literal] : await resolveHost(options.remoteHost, preference, 'remoteHost');
   const deadline = deadlineAfter(options.timeout);
-  let last: unknown;
-  for (const host of hosts) {
+  // A socket per address: each may be of another family.
+  return connectToEach(hosts, (host) => {
     checkFamily(host, options.ipv6, 'remoteHost');
     const ipv6 = options.ipv6 ?? (local ? local instanceof Ipv6Address : host instanceof Ipv6Address);
-    try {
-      return await guarded(make(ipv6), async (s) => {
-        setup(s);
-        const sa = s._inetArgs(host, remotePort, 'connect');
-        await s._connectRaw(sa.family, sa.bytes, sa.port, sa.scopeId, deadline, { timeout: remaining(deadline), signal: options.signal });
-      });
-    } catch (err) {
-      last = err;
-      if (!(err instanceof SocketError) || err instanceof PollTimeoutError) throw err;
-    }
-  }
-  throw last;
+    return guarded(make(ipv6), async (s) => {
+      setup(s);
+      const sa = s._inetArgs(host, remotePort, 'connect');
+      await s._connectRaw(sa.family, sa.bytes, sa.port, sa.scopeId, deadline, { timeout: remaining(deadline), signal: options.signal });
+    });
+  });
 }
 
 async function makeRawSocket(options: MakeSocketOptions): Promise<SocketRawInternetActive> {
@@ -389,10 +445,11 @@ async function makeRawSocket(options: MakeSocketOptions): Promise<SocketRawInter
     checkFamily(remote!, options.ipv6, 'remoteHost');
   }
   const ipv6 = options.ipv6 ?? (local ? local instanceof Ipv6Address : remote instanceof Ipv6Address);
-  const proto = options.protocol === undefined ? (ipv6 ? 'ipv6-icmp' : 'icmp') : options.protocol;
+  const row = KIND_TABLE['internet raw active'];
+  const proto = options.protocol ?? (ipv6 ? row.protocol6! : row.protocol);
   const { number, name } = lookupProtocolNumber(proto, 'protocol');
   const fd = openFd(ipv6 ? C.AF_INET6! : C.AF_INET!, 'raw', number);
-  const socket = new SocketRawInternetActive(fd, kindOf('internet', ipv6, 'raw', name), options);
+  const socket = socketOf('internet raw active', fd, ipv6, options, name);
   return guarded(socket, async (s) => {
     applyOptions(s, options, false);
     if (local) s._bindInet(local, 0);
@@ -403,19 +460,19 @@ async function makeRawSocket(options: MakeSocketOptions): Promise<SocketRawInter
   });
 }
 
-type LocalActive = SocketStreamLocalActive | SocketDatagramLocalActive | SocketSeqpacketLocalActive;
-type LocalPassive = SocketStreamLocalPassive | SocketSeqpacketLocalPassive;
+type LocalActiveKey = 'local stream active' | 'local datagram active' | 'local seqpacket active';
+type LocalPassiveKey = 'local stream passive' | 'local seqpacket passive';
+type LocalActive = SocketClassTable[LocalActiveKey];
 
-async function makeLocalSocket(type: SocketTypeName, connect: 'active' | 'passive', options: MakeSocketOptions): Promise<LocalActive | LocalPassive> {
-  const kind = kindOf('local', false, type, 'default');
+async function makeLocalSocket(key: LocalActiveKey | LocalPassiveKey, options: MakeSocketOptions): Promise<AnySocket> {
   const abstract = options.abstract === true;
-  const fd = openFd(C.AF_UNIX!, type);
-  if (connect === 'passive') {
+  const fd = openFd(C.AF_UNIX!, partsOf(key)[1]);
+  if (key === 'local stream passive' || key === 'local seqpacket passive') {
     if (options.localFilename === undefined) {
       native.closeFd(fd);
       throw invalidArgValue('localFilename', undefined, 'is required for a passive local socket');
     }
-    const socket = type === 'stream' ? new SocketStreamLocalPassive(fd, kind) : new SocketSeqpacketLocalPassive(fd, kind);
+    const socket = socketOf(key, fd, false, {});
     socket._acceptDefaults = acceptDefaults(options);
     return guarded(socket, async (s) => {
       if (!abstract) await removeStaleSocketFile(options.localFilename!);
@@ -424,8 +481,7 @@ async function makeLocalSocket(type: SocketTypeName, connect: 'active' | 'passiv
       s.listenOn({ backlog: options.backlog });
     });
   }
-  const Cls = type === 'stream' ? SocketStreamLocalActive : type === 'datagram' ? SocketDatagramLocalActive : SocketSeqpacketLocalActive;
-  const socket = new Cls(fd, kind, options);
+  const socket = socketOf(key, fd, false, options);
   return guarded(socket, async (s) => {
     if (options.localFilename !== undefined) {
       s.bindAddress(options.localFilename, { abstract });
@@ -488,17 +544,17 @@ export function makeSocketPair(options: SocketPairOptions = {}): [LocalActive, L
   if (options.protocol !== undefined) validateInteger(options.protocol, 'protocol', 0);
   streamSizes(options);
   const fds = checkData<[number, number]>(native.socketpair(C.AF_UNIX!, SOCK_TYPES[type], options.protocol ?? 0), 'socketpair');
-  const kind = kindOf('local', false, type, 'default');
-  const Cls = type === 'stream' ? SocketStreamLocalActive : type === 'datagram' ? SocketDatagramLocalActive : SocketSeqpacketLocalActive;
+  const key: LocalActiveKey = `local ${type} active`;
   let first: LocalActive;
   try {
-    first = new Cls(fds[0], kind, options);
+    first = socketOf(key, fds[0], false, options);
   } catch (err) {
     native.closeFd(fds[1]);
     throw err;
   }
-  const second = new Cls(fds[1], kind, options);
-  for (const s of [first, second]) if (s instanceof SocketDatagramLocalActive || s instanceof SocketSeqpacketLocalActive) s._onConnected();
+  const second = socketOf(key, fds[1], false, options);
+  // A socketpair is connected from the start; message sockets take note as after a connect.
+  if (type !== 'stream') for (const s of [first, second]) s._onConnected();
   return [first, second];
 }
 
@@ -536,23 +592,11 @@ export function makeSocketFromFd(fd: number, options: FromFdOptions = {}): AnySo
   if (!type || !family) throw invalidArgValue('fd', fd, `is a socket of a family or type iolib does not handle (domain ${domain}, type ${typeNumber})`);
   check(native.adoptFd(fd), 'fcntl');
   const connect = options.connect ?? (listening ? 'passive' : 'active');
-  const ipv6 = domain === C.AF_INET6;
-  const protocol = family === 'local' ? 'default' : type === 'raw' ? lookupProtocolNumber(protocolNumber, 'protocol').name : INET_PROTOCOL[type];
-  const kind = kindOf(family, ipv6, type, protocol);
-  const key = `${family} ${type} ${connect}`;
-  let socket: AnySocket;
-  switch (key) {
-    case 'internet stream active': socket = new SocketStreamInternetActive(fd, kind, options); break;
-    case 'internet stream passive': socket = new SocketStreamInternetPassive(fd, kind); break;
-    case 'local stream active': socket = new SocketStreamLocalActive(fd, kind, options); break;
-    case 'local stream passive': socket = new SocketStreamLocalPassive(fd, kind); break;
-    case 'local seqpacket active': socket = new SocketSeqpacketLocalActive(fd, kind, options); break;
-    case 'local seqpacket passive': socket = new SocketSeqpacketLocalPassive(fd, kind); break;
-    case 'internet datagram active': socket = new SocketDatagramInternetActive(fd, kind, options); break;
-    case 'local datagram active': socket = new SocketDatagramLocalActive(fd, kind, options); break;
-    case 'internet raw active': socket = new SocketRawInternetActive(fd, kind, options); break;
-    default: throw invalidArgValue('options.connect', connect, `does not fit a ${family} ${type} socket`);
-  }
+  const key = keyOf(family, type, connect);
+  if (!key) throw invalidArgValue('options.connect', connect, `does not fit a ${family} ${type} socket`);
+  // A raw socket's protocol is the kernel's; every other kind's is its row's.
+  const protocol = type === 'raw' ? lookupProtocolNumber(protocolNumber, 'protocol').name : undefined;
+  const socket: AnySocket = socketOf(key, fd, domain === C.AF_INET6, options, protocol);
   if ('_onConnected' in socket && socket.type !== 'stream' && socket._peer()) socket._onConnected();
   if ('_markListening' in socket && listening) socket._markListening();
   return socket;

@@ -154,17 +154,20 @@ describe('sockets: makeSocket', function () {
       expect(server.localHost!.isLoopback()).to.equal(true);
     });
 
-    it("each address a name resolves to is tried in turn: 'localhost' with only ::1 listening", async function () {
-      await requireIpv6(this);
-      // Which addresses does 'localhost' have here? The test needs two, IPv4 first.
+    /**
+     * A server on ::1 whose port is refused on 127.0.0.1, for a name that resolves to IPv4
+     * then IPv6 ('localhost'): its first address fails and its second connects. Skips when
+     * 'localhost' does not resolve that way here.
+     */
+    async function refusedThenListening(ctx: Mocha.Context): Promise<SocketStreamInternetPassive> {
+      await requireIpv6(ctx);
       const { lookupHostname } = await import('../../lib/dns/index.js');
       const entry = await lookupHostname('localhost', { ipv6: true });
       const all = [entry.address, ...entry.addresses];
       if (!(all.length >= 2 && all[0] instanceof Ipv4Address && all.some((a) => a instanceof Ipv6Address))) {
         console.log(`      (skipped: 'localhost' resolves to ${all.join(', ')} here, not IPv4 then IPv6)`);
-        this.skip();
+        ctx.skip();
       }
-      // A port that listens on ::1 and is refused on 127.0.0.1, so the first address fails.
       let server: SocketStreamInternetPassive | undefined;
       for (let i = 0; i < 5 && !server; i++) {
         const candidate = await iolibServer(cleanup, '::1');
@@ -175,15 +178,39 @@ describe('sockets: makeSocket', function () {
         if (refused) server = candidate;
       }
       expect(server, 'no port free on 127.0.0.1 next to a ::1 listener').to.not.equal(undefined);
-      const port = server!.localPort!;
+      return server!;
+    }
+
+    it("each address a name resolves to is tried in turn: 'localhost' with only ::1 listening", async function () {
+      const server = await refusedThenListening(this);
+      const port = server.localPort!;
       const before = fdCount();
       const s = cleanup.add(await makeSocket({ remoteHost: 'localhost', remotePort: port }));
       expect(s.ipv6).to.equal(true);
       expect(s.remoteHost!.toString()).to.equal('::1');
-      const conn = cleanup.add((await server!.acceptConnection({ timeout: 2000 }))!);
+      const conn = cleanup.add((await server.acceptConnection({ timeout: 2000 }))!);
       expect(conn.remotePort).to.equal(s.localPort);
       // The refused IPv4 attempt left no fd behind: just the one socket was added.
       expect(fdCount()).to.equal(before + 2);
+    });
+
+    it("connect() on a stream socket tries each address in turn too, on the same socket: 'localhost' with only ::1 listening", async function () {
+      // makeSocket and connect share one policy; connect() on a stream socket used to stop at
+      // the first refused address.
+      const server = await refusedThenListening(this);
+      const s = cleanup.add(await makeSocket({ ipv6: true }));
+      const fd = s.fd;
+      let connects = 0;
+      s.on('connect', () => connects++);
+      expect(await s.connect('localhost', { port: server.localPort! })).to.equal(s);
+      expect(s.fd).to.equal(fd);
+      expect(s.remoteHost!.toString()).to.equal('::1');
+      expect(connects).to.equal(1);
+      const conn = cleanup.add((await server.acceptConnection({ timeout: 2000 }))!);
+      expect(conn.remotePort).to.equal(s.localPort);
+      s.write('over the second address');
+      s.end();
+      expect((await readAll(conn)).toString()).to.equal('over the second address');
     });
 
     it('ipv6: false restricts a name to its IPv4 addresses', async function () {
