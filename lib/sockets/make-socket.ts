@@ -6,7 +6,7 @@
 import { lstatSync, unlinkSync } from 'node:fs';
 import { H, C, native, type FdHandle, type RawSockaddr } from '../native.js';
 import { SocketAddressInUseError, AbortError } from '../errors.js';
-import { invalidArgType, invalidArgValue, validateBoolean, validateObject, validateOneOf, validateSignal, validateTimeout, validateInteger } from '../internal/validate.js';
+import { codedError, invalidArgType, invalidArgValue, validateBoolean, validateObject, validateOneOf, validateSignal, validateTimeout, validateInteger } from '../internal/validate.js';
 import { deadlineAfter, remaining } from '../internal/wait.js';
 import { IPV4_UNSPECIFIED, IPV6_UNSPECIFIED, Ipv6Address, type InetAddress } from '../address/index.js';
 import { check, checkData } from './syscall.js';
@@ -209,10 +209,16 @@ function socketOf<K extends KindKey>(key: K, fd: number, ipv6: boolean, options:
 }
 
 function optionError(option: string, kind: string): TypeError & { code: string } {
-  const err = new TypeError(`The option '${option}' is not valid for ${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} socket`) as TypeError & { code: string };
-  err.code = 'ERR_INVALID_ARG_VALUE';
-  return err;
+  return codedError('ERR_INVALID_ARG_VALUE', `The option '${option}' is not valid for ${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} socket`);
 }
+
+/** Why a type has no socket of some family or connect (stream sockets have every one). */
+const TYPE_LIMITS: Record<SocketTypeName, string> = {
+  stream: 'stream sockets are internet or local, active or passive',
+  datagram: 'datagram sockets are active only',
+  seqpacket: 'seqpacket sockets are local only',
+  raw: 'raw sockets are internet active only',
+};
 
 /** Validates the options against IOLib's table; returns the kind's key. */
 function validateKind(options: MakeSocketOptions): KindKey {
@@ -226,9 +232,7 @@ function validateKind(options: MakeSocketOptions): KindKey {
   validateOneOf(connect, 'connect', ['active', 'passive']);
   const key = keyOf(family, type, connect);
   if (!key) {
-    const err = new TypeError(`There is no ${family} ${type} ${connect} socket: ${type} sockets ${type === 'raw' || type === 'seqpacket' ? `are ${type === 'raw' ? 'internet' : 'local'}` : 'are'} ${type === 'datagram' || type === 'raw' ? 'active only' : ''}`.trim()) as TypeError & { code: string };
-    err.code = 'ERR_INVALID_ARG_VALUE';
-    throw err;
+    throw codedError('ERR_INVALID_ARG_VALUE', `There is no ${family} ${type} ${connect} socket: ${TYPE_LIMITS[type]}`);
   }
   for (const [name, value] of Object.entries(options)) {
     if (value !== undefined && !(KIND_TABLE[key].options as readonly string[]).includes(name)) throw optionError(name, key);
