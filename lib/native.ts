@@ -31,7 +31,7 @@ export interface HandleCalls {
   fd(h: FdHandle): number;
   /** Events (UV_READABLE | UV_WRITABLE | UV_DISCONNECT) reported to onEvent. */
   setNotify(h: FdHandle, mask: number): number;
-  /** mode 1: bytes (onRead); 2: messages, 3: records with end-of-stream (onMessages). */
+  /** mode C.READ_BYTES (onRead), C.READ_MESSAGES or C.READ_RECORDS (seqpacket: with end of stream; onMessages). */
   readStart(h: FdHandle, mode: number, chunk: number, batch?: number, wantAddresses?: boolean): number;
   readStop(h: FdHandle): number;
   close(h: FdHandle): number;

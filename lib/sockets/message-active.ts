@@ -35,14 +35,22 @@ export interface Message {
 /** What may be written: a Buffer for the connected peer, or a message with its destination. */
 export type MessageChunk = Uint8Array | { data: Uint8Array | string; host?: HostDesignator; port?: PortDesignator; filename?: string; abstract?: boolean };
 
-const READ_MESSAGES = 2;
-const READ_RECORDS = 3;
-const STATUS_END = 1;
+const READ_MESSAGES = C.READ_MESSAGES!;
+const READ_RECORDS = C.READ_RECORDS!;
+const STATUS_END = C.READ_STATUS_END!;
 const BATCH = 64;
 const MAX_BACKOFF_MS = 64;
 /** Datagrams per UDP_SEGMENT send: UDP_MAX_SEGMENTS of the Linux versions that have it. */
 const GSO_SEGMENTS = 64;
-const RECORD_WORDS = C.addrRecordSize! / 4;
+// The sender record's layout (native/iolib.h, kAddrRecord*): byte offsets, and word indexes
+// of the 32-bit fields (the record and those fields are word-aligned).
+const RECORD_WORDS = C.ADDR_RECORD_SIZE! / 4;
+const FAMILY_AT = C.ADDR_RECORD_FAMILY_OFFSET!;
+const LENGTH_AT = C.ADDR_RECORD_LENGTH_OFFSET!;
+const PORT_AT = C.ADDR_RECORD_PORT_OFFSET!;
+const ADDRESS_AT = C.ADDR_RECORD_ADDRESS_OFFSET!;
+const SCOPE_WORD = C.ADDR_RECORD_SCOPE_OFFSET! / 4;
+const ADDRESS_WORD = ADDRESS_AT / 4;
 const MSG_TRUNC = C.MSG_TRUNC!;
 
 type WriteCallback = (error?: Error | null) => void;
@@ -147,10 +155,10 @@ export class MessageActiveBase extends ActiveSocketBase {
   /** @internal A message with its sender, from the packed record at word `w` of `info`. */
   _messageFrom(data: Buffer, info: Buffer, words: Uint32Array, w: number): Message {
     const at = 4 * w;
-    const family = info[at]!;
-    if (family === 4 || family === 6) return { data, host: this._senderHost(info, words, w), port: (info[at + 2]! << 8) | info[at + 3]! };
+    const family = info[at + FAMILY_AT]!;
+    if (family === 4 || family === 6) return { data, host: this._senderHost(info, words, w), port: (info[at + PORT_AT]! << 8) | info[at + PORT_AT + 1]! };
     if (family === 1) {
-      const name = decodeLocalPath(info.subarray(at + 8, at + 8 + info[at + 1]!));
+      const name = decodeLocalPath(info.subarray(at + ADDRESS_AT, at + ADDRESS_AT + info[at + LENGTH_AT]!));
       return name.abstract ? { data, filename: name.filename, abstract: true } : { data, filename: name.filename };
     }
     return this._peerMessage(data);
@@ -159,17 +167,20 @@ export class MessageActiveBase extends ActiveSocketBase {
   /** @internal The sender's address: a burst from one peer shares one InetAddress. */
   _senderHost(info: Buffer, words: Uint32Array, w: number): InetAddress {
     const at = 4 * w;
-    const n = info[at + 1]!;
-    const head = info[at]! | (n << 8);
+    const n = info[at + LENGTH_AT]!;
+    const head = info[at + FAMILY_AT]! | (n << 8);
+    const scope = words[w + SCOPE_WORD]!;
+    const a = w + ADDRESS_WORD;
     const key = this._lastHostKey;
-    if (key !== null && key[0] === head && key[1] === words[w + 1] && key[2] === words[w + 2] && (n === 4 || (key[3] === words[w + 3] && key[4] === words[w + 4] && key[5] === words[w + 5]))) {
+    if (key !== null && key[0] === head && key[1] === scope && key[2] === words[a] && (n === 4 || (key[3] === words[a + 1] && key[4] === words[a + 2] && key[5] === words[a + 3]))) {
       return this._lastHost!;
     }
     const fresh = new Uint32Array(6);
     fresh[0] = head;
-    for (let i = 1; i < 2 + n / 4; i++) fresh[i] = words[w + i]!;
+    fresh[1] = scope;
+    for (let i = 0; i < n / 4; i++) fresh[2 + i] = words[a + i]!;
     this._lastHostKey = fresh;
-    return (this._lastHost = inetAddressFromBytes(info.subarray(at + 8, at + 8 + n), words[w + 1]!));
+    return (this._lastHost = inetAddressFromBytes(info.subarray(at + ADDRESS_AT, at + ADDRESS_AT + n), scope));
   }
 
   /** @internal A message from the connected peer. */
