@@ -14,6 +14,9 @@ import { viewOf } from './internal/buffers.js';
 /** A sockaddr as plain data: family 4 | 6 | 1 (local) | 0 (none), bytes, port, scope id. */
 export type RawSockaddr = [family: number, bytes: Buffer, port: number, scopeId: number];
 
+/** A receive's result, recvfrom's and recvmsg's alike: the byte count, the msg_flags, the sender. */
+export type Received = [bytes: number, msgFlags: number, ...sender: RawSockaddr];
+
 /**
  * A handle: one owned (or borrowed) fd and its single libuv poll watcher, known to JS by this
  * number (no object per socket). A closed handle's number names nothing: every call on it
@@ -63,9 +66,10 @@ export interface HandleCalls {
   getsockopt(h: FdHandle, level: number, name: number, size: number): Buffer | number;
   setsockopt(h: FdHandle, level: number, name: number, value: Uint8Array): number;
   sendto(h: FdHandle, buf: Uint8Array, start: number, end: number, flags: number, family?: number, bytes?: Uint8Array, port?: number, scopeId?: number): number;
-  recvfrom(h: FdHandle, buf: Uint8Array, start: number, end: number, flags: number): [bytes: number, family: number, addr: Buffer, port: number, scopeId: number, msgFlags: number] | number;
+  recvfrom(h: FdHandle, buf: Uint8Array, start: number, end: number, flags: number): Received | number;
   sendmsg(h: FdHandle, chunks: Uint8Array[], fds: number[], flags: number, family?: number, bytes?: Uint8Array, port?: number, scopeId?: number): number;
-  recvmsg(h: FdHandle, buf: Uint8Array, start: number, end: number, flags: number): [bytes: number, fds: number[], msgFlags: number, family: number, addr: Buffer, port: number, scopeId: number] | number;
+  /** recvfrom's fields, then the fds passed (close-on-exec). */
+  recvmsg(h: FdHandle, buf: Uint8Array, start: number, end: number, flags: number): [...Received, fds: number[]] | number;
   /** With segments > 1, runs of addressless same-length messages leave as UDP_SEGMENT sends of up to that many. */
   sendBatch(h: FdHandle, bufs: Uint8Array[], addresses?: (RawSockaddr | undefined)[], segments?: number): number;
 }

@@ -518,7 +518,7 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
         continue;
       }
       if (typeof r !== 'number') {
-        const [n, family, addr, port, scopeId, msgFlags] = r;
+        const [n, msgFlags, family, addr, port, scopeId] = r;
         const bytes = got + n;
         const result: ReceiveFromResult = { buffer: buffer as Buffer, bytes };
         if (family === 4 || family === 6) {

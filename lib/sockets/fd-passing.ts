@@ -125,7 +125,7 @@ export async function receiveMessage(socket: ActiveSocketBase, options: ReceiveM
   for (;;) {
     const r = H.recvmsg(socket._open('recvmsg'), buf, 0, size, 0);
     if (typeof r !== 'number') {
-      const [bytes, fds, flags, family, addr] = r;
+      const [bytes, flags, family, addr, , , fds] = r;
       const kept = fds.slice(0, maxFds);
       for (const extra of fds.slice(maxFds)) native.closeFd(extra);
       const result: ReceivedMessage = {
