@@ -146,8 +146,43 @@ export const native: Native = loadAddon();
 /** The handle calls (`H.write(h, buf)`). */
 export const H = native.handle;
 
-/** The platform constants (AF_INET, SOL_SOCKET, ...). */
-export const C = native.constants;
+/** The constants every platform's addon exports: the library reads them without a check. */
+const REQUIRED_CONSTANTS = [
+  'AF_UNSPEC', 'AF_INET', 'AF_INET6', 'AF_UNIX',
+  'SOCK_STREAM', 'SOCK_DGRAM', 'SOCK_SEQPACKET', 'SOCK_RAW',
+  'SHUT_RD', 'SHUT_WR', 'SHUT_RDWR', 'MSG_TRUNC', 'MSG_CTRUNC', 'SOMAXCONN',
+  'SOL_SOCKET', 'IPPROTO_IP', 'IPPROTO_IPV6', 'IPPROTO_UDP',
+  'SO_ACCEPTCONN', 'SO_BROADCAST', 'SO_ERROR', 'SO_TYPE',
+  'IP_ADD_MEMBERSHIP', 'IP_DROP_MEMBERSHIP', 'IPV6_JOIN_GROUP', 'IPV6_LEAVE_GROUP',
+  'POLLIN', 'POLLOUT', 'POLLERR', 'POLLHUP', 'POLLNVAL', 'UV_READABLE', 'UV_WRITABLE',
+  'EAGAIN', 'EAFNOSUPPORT', 'EBADF', 'ECONNREFUSED', 'EINPROGRESS', 'EINVAL', 'EIO', 'EMSGSIZE', 'ENOTCONN', 'ENOTSUP',
+  'AI_CANONNAME', 'IF_NAMESIZE',
+  'READ_BYTES', 'READ_MESSAGES', 'READ_RECORDS', 'READ_STATUS_END',
+  'ADDR_RECORD_SIZE', 'ADDR_RECORD_FAMILY_OFFSET', 'ADDR_RECORD_LENGTH_OFFSET', 'ADDR_RECORD_PORT_OFFSET', 'ADDR_RECORD_SCOPE_OFFSET', 'ADDR_RECORD_ADDRESS_OFFSET',
+] as const;
+
+/** A constant the library names and every platform has. */
+export type RequiredConstant = (typeof REQUIRED_CONSTANTS)[number];
+/** Constants some platforms lack: their users check for undefined. */
+export type OptionalConstant = 'UDP_SEGMENT' | 'SO_DOMAIN' | 'SO_PROTOCOL' | 'SO_PEERCRED';
+
+/**
+ * The platform constants (AF_INET, SOL_SOCKET, ...) and the native contract (READ_*,
+ * ADDR_RECORD_*); other names (socket options looked up by name) may be absent.
+ */
+export interface Constants extends Readonly<Record<RequiredConstant, number>>, Readonly<Partial<Record<OptionalConstant, number>>> {
+  readonly [name: string]: number | undefined;
+}
+
+/** The addon's constants, checked once: a required one missing fails the load, naming it. */
+export function checkedConstants(constants: Record<string, number>): Constants {
+  const missing = REQUIRED_CONSTANTS.filter((name) => typeof constants[name] !== 'number');
+  if (missing.length > 0) throw new Error(`The native addon does not export the constants ${missing.join(', ')}: rebuild it (npm run build:native).`);
+  return constants as Constants;
+}
+
+/** The platform constants and the native contract. */
+export const C: Constants = checkedConstants(native.constants);
 
 /** Callbacks waiting for queued closes, in ticket order (tickets only grow). */
 const closeWaits: { ticket: number; fn: () => void }[] = [];
