@@ -14,6 +14,9 @@ import { viewOf } from './internal/buffers.js';
 /** A sockaddr as plain data: family 4 | 6 | 1 (local) | 0 (none), bytes, port, scope id. */
 export type RawSockaddr = [family: number, bytes: Buffer, port: number, scopeId: number];
 
+/** A receive's result, recvfrom's and recvmsg's alike: the byte count, the msg_flags, the sender. */
+export type Received = [bytes: number, msgFlags: number, ...sender: RawSockaddr];
+
 /**
  * A handle: one owned (or borrowed) fd and its single libuv poll watcher, known to JS by this
  * number (no object per socket). A closed handle's number names nothing: every call on it
@@ -31,7 +34,7 @@ export interface HandleCalls {
   fd(h: FdHandle): number;
   /** Events (UV_READABLE | UV_WRITABLE | UV_DISCONNECT) reported to onEvent. */
   setNotify(h: FdHandle, mask: number): number;
-  /** mode 1: bytes (onRead); 2: messages, 3: records with end-of-stream (onMessages). */
+  /** mode C.READ_BYTES (onRead), C.READ_MESSAGES or C.READ_RECORDS (seqpacket: with end of stream; onMessages). */
   readStart(h: FdHandle, mode: number, chunk: number, batch?: number, wantAddresses?: boolean): number;
   readStop(h: FdHandle): number;
   close(h: FdHandle): number;
@@ -63,9 +66,10 @@ export interface HandleCalls {
   getsockopt(h: FdHandle, level: number, name: number, size: number): Buffer | number;
   setsockopt(h: FdHandle, level: number, name: number, value: Uint8Array): number;
   sendto(h: FdHandle, buf: Uint8Array, start: number, end: number, flags: number, family?: number, bytes?: Uint8Array, port?: number, scopeId?: number): number;
-  recvfrom(h: FdHandle, buf: Uint8Array, start: number, end: number, flags: number): [bytes: number, family: number, addr: Buffer, port: number, scopeId: number, msgFlags: number] | number;
+  recvfrom(h: FdHandle, buf: Uint8Array, start: number, end: number, flags: number): Received | number;
   sendmsg(h: FdHandle, chunks: Uint8Array[], fds: number[], flags: number, family?: number, bytes?: Uint8Array, port?: number, scopeId?: number): number;
-  recvmsg(h: FdHandle, buf: Uint8Array, start: number, end: number, flags: number): [bytes: number, fds: number[], msgFlags: number, family: number, addr: Buffer, port: number, scopeId: number] | number;
+  /** recvfrom's fields, then the fds passed (close-on-exec). */
+  recvmsg(h: FdHandle, buf: Uint8Array, start: number, end: number, flags: number): [...Received, fds: number[]] | number;
   /** With segments > 1, runs of addressless same-length messages leave as UDP_SEGMENT sends of up to that many. */
   sendBatch(h: FdHandle, bufs: Uint8Array[], addresses?: (RawSockaddr | undefined)[], segments?: number): number;
 }
@@ -142,8 +146,43 @@ export const native: Native = loadAddon();
 /** The handle calls (`H.write(h, buf)`). */
 export const H = native.handle;
 
-/** The platform constants (AF_INET, SOL_SOCKET, ...). */
-export const C = native.constants;
+/** The constants every platform's addon exports: the library reads them without a check. */
+const REQUIRED_CONSTANTS = [
+  'AF_UNSPEC', 'AF_INET', 'AF_INET6', 'AF_UNIX',
+  'SOCK_STREAM', 'SOCK_DGRAM', 'SOCK_SEQPACKET', 'SOCK_RAW',
+  'SHUT_RD', 'SHUT_WR', 'SHUT_RDWR', 'MSG_TRUNC', 'MSG_CTRUNC', 'SOMAXCONN',
+  'SOL_SOCKET', 'IPPROTO_IP', 'IPPROTO_IPV6', 'IPPROTO_UDP',
+  'SO_ACCEPTCONN', 'SO_BROADCAST', 'SO_ERROR', 'SO_TYPE',
+  'IP_ADD_MEMBERSHIP', 'IP_DROP_MEMBERSHIP', 'IPV6_JOIN_GROUP', 'IPV6_LEAVE_GROUP',
+  'POLLIN', 'POLLOUT', 'POLLERR', 'POLLHUP', 'POLLNVAL', 'UV_READABLE', 'UV_WRITABLE',
+  'EAGAIN', 'EAFNOSUPPORT', 'EBADF', 'ECONNREFUSED', 'EINPROGRESS', 'EINVAL', 'EIO', 'EMSGSIZE', 'ENOTCONN', 'ENOTSUP',
+  'AI_CANONNAME', 'IF_NAMESIZE',
+  'READ_BYTES', 'READ_MESSAGES', 'READ_RECORDS', 'READ_STATUS_END',
+  'ADDR_RECORD_SIZE', 'ADDR_RECORD_FAMILY_OFFSET', 'ADDR_RECORD_LENGTH_OFFSET', 'ADDR_RECORD_PORT_OFFSET', 'ADDR_RECORD_SCOPE_OFFSET', 'ADDR_RECORD_ADDRESS_OFFSET',
+] as const;
+
+/** A constant the library names and every platform has. */
+export type RequiredConstant = (typeof REQUIRED_CONSTANTS)[number];
+/** Constants some platforms lack: their users check for undefined. */
+export type OptionalConstant = 'UDP_SEGMENT' | 'SO_DOMAIN' | 'SO_PROTOCOL' | 'SO_PEERCRED';
+
+/**
+ * The platform constants (AF_INET, SOL_SOCKET, ...) and the native contract (READ_*,
+ * ADDR_RECORD_*); other names (socket options looked up by name) may be absent.
+ */
+export interface Constants extends Readonly<Record<RequiredConstant, number>>, Readonly<Partial<Record<OptionalConstant, number>>> {
+  readonly [name: string]: number | undefined;
+}
+
+/** The addon's constants, checked once: a required one missing fails the load, naming it. */
+export function checkedConstants(constants: Record<string, number>): Constants {
+  const missing = REQUIRED_CONSTANTS.filter((name) => typeof constants[name] !== 'number');
+  if (missing.length > 0) throw new Error(`The native addon does not export the constants ${missing.join(', ')}: rebuild it (npm run build:native).`);
+  return constants as Constants;
+}
+
+/** The platform constants and the native contract. */
+export const C: Constants = checkedConstants(native.constants);
 
 /** Callbacks waiting for queued closes, in ticket order (tickets only grow). */
 const closeWaits: { ticket: number; fn: () => void }[] = [];

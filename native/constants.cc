@@ -1,5 +1,5 @@
 // The platform's numbers for the names TypeScript uses; absent ones are simply not exported.
-#include "iolib.h"
+#include "fd_handle.h"
 #include <cerrno>
 #include <net/if.h>
 #include <netdb.h>
@@ -91,12 +91,22 @@ void InitConstants(Napi::Env env, Napi::Object exports) {
   C(POLLIN); C(POLLOUT); C(POLLERR); C(POLLHUP); C(POLLNVAL); C(POLLPRI);
   C(UV_READABLE); C(UV_WRITABLE); C(UV_DISCONNECT);
   C(EAGAIN); C(EINPROGRESS); C(EINTR); C(EBADF); C(ENOTCONN); C(ECONNABORTED); C(EPROTO); C(ENOENT); C(ECONNREFUSED);
-  C(EIO); C(EINVAL); C(EMSGSIZE);
+  C(EIO); C(EINVAL); C(EMSGSIZE); C(EAFNOSUPPORT); C(ENOTSUP);
   C(AI_PASSIVE); C(AI_CANONNAME); C(AI_NUMERICHOST); C(AI_NUMERICSERV); C(AI_V4MAPPED); C(AI_ALL); C(AI_ADDRCONFIG);
   C(NI_NUMERICHOST); C(NI_NUMERICSERV); C(NI_NAMEREQD); C(NI_DGRAM); C(NI_NOFQDN);
   C(IF_NAMESIZE);
   out.Set("sockaddrUnPathMax", Napi::Number::New(env, sizeof(sockaddr_un::sun_path)));
-  out.Set("addrRecordSize", Napi::Number::New(env, kAddrRecord));
+  // The read contract: FdHandle's read modes, the end-of-stream status, the sender record.
+  out.Set("READ_BYTES", Napi::Number::New(env, FdHandle::kBytes));
+  out.Set("READ_MESSAGES", Napi::Number::New(env, FdHandle::kMessages));
+  out.Set("READ_RECORDS", Napi::Number::New(env, FdHandle::kRecords));
+  out.Set("READ_STATUS_END", Napi::Number::New(env, FdHandle::kStatusEnd));
+  out.Set("ADDR_RECORD_SIZE", Napi::Number::New(env, static_cast<double>(kAddrRecord)));
+  out.Set("ADDR_RECORD_FAMILY_OFFSET", Napi::Number::New(env, static_cast<double>(kAddrRecordFamily)));
+  out.Set("ADDR_RECORD_LENGTH_OFFSET", Napi::Number::New(env, static_cast<double>(kAddrRecordLength)));
+  out.Set("ADDR_RECORD_PORT_OFFSET", Napi::Number::New(env, static_cast<double>(kAddrRecordPort)));
+  out.Set("ADDR_RECORD_SCOPE_OFFSET", Napi::Number::New(env, static_cast<double>(kAddrRecordScope)));
+  out.Set("ADDR_RECORD_ADDRESS_OFFSET", Napi::Number::New(env, static_cast<double>(kAddrRecordAddress)));
   exports.Set("constants", out);
 }
 

@@ -217,7 +217,8 @@ Napi::Value FdHandle::SendTo(const Args& info) {
   return Num(info.Env(), static_cast<double>(n));
 }
 
-// recvfrom(buffer, start, end, flags) -> [bytes, family, addrBytes, port, scope, msgFlags] | -errno
+// recvfrom(buffer, start, end, flags) -> [bytes, msgFlags, family, addrBytes, port, scope] | -errno
+// (recvmsg answers the same fields in the same order, then the fds)
 Napi::Value FdHandle::RecvFrom(const Args& info) {
   CHECK_OPEN();
   Napi::Uint8Array buf = info[0].As<Napi::Uint8Array>();
@@ -238,8 +239,8 @@ Napi::Value FdHandle::RecvFrom(const Args& info) {
   if (n < 0) return Fail(info.Env(), errno == EWOULDBLOCK ? EAGAIN : errno);
   napi_value v[6];
   v[0] = Num(info.Env(), static_cast<double>(n));
-  if (!SockaddrValues(info.Env(), &ss, msg.msg_namelen, v + 1)) return Napi::Value(info.Env(), nullptr);
-  v[5] = Num(info.Env(), msg.msg_flags);
+  v[1] = Num(info.Env(), msg.msg_flags);
+  if (!SockaddrValues(info.Env(), &ss, msg.msg_namelen, v + 2)) return Napi::Value(info.Env(), nullptr);
   return Napi::Value(info.Env(), NewArray(info.Env(), v, 6));
 }
 

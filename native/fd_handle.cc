@@ -228,7 +228,7 @@ Napi::Value FdHandle::SetNotify(const Args& info) {
   return Num(info.Env(), Update());
 }
 
-// readStart(mode, chunk, batch, wantAddrs): mode 1 bytes, 2 messages, 3 records (seqpacket:
+// readStart(mode, chunk, batch, wantAddrs): mode kBytes, kMessages or kRecords (seqpacket:
 // a zero-length read is the end).
 Napi::Value FdHandle::ReadStart(const Args& info) {
   int mode = info[0].As<Napi::Number>().Int32Value();

@@ -46,7 +46,10 @@ struct FdHandle {
   EnvData* envData = nullptr;
   SendRing* ring = nullptr;  // bulk writes sent from the thread pool (send_ring.cc)
 
+  // Exported as READ_BYTES, READ_MESSAGES, READ_RECORDS (constants.cc).
   enum ReadMode { kNone = 0, kBytes = 1, kMessages = 2, kRecords = 3 };
+  // onRead / onMessages status: the peer ended the stream (exported as READ_STATUS_END).
+  static constexpr int kStatusEnd = 1;
 
   static void Init(Napi::Env env, Napi::Object exports);
   // Closes without calling into JS: stop and close the watcher, close the fd (with `queued`,

@@ -8,8 +8,6 @@
 
 namespace iolib {
 
-static constexpr int kStatusEnd = 1;  // onRead status: the peer ended the stream
-
 bool EnvData::PoolRoom(Napi::Env env, size_t size) {
   // Also with nothing to store: the pool is what JS is handed, even for an error alone.
   if (!pool.IsEmpty() && poolSize - poolUsed >= size) return true;

@@ -143,8 +143,16 @@ bool SockaddrFromJs(const Info& info, size_t at, sockaddr_storage* ss, socklen_t
 // gives the four values (false when JS cannot run).
 bool SockaddrValues(napi_env env, const sockaddr_storage* ss, socklen_t len, napi_value out[4]);
 Napi::Value SockaddrToJs(Napi::Env env, const sockaddr_storage* ss, socklen_t len);
-// Packs an address into a fixed record (see kAddrRecord) for batched receives.
+// Packs an address into a fixed record for batched receives: the family (4, 6, 1 or 0) at
+// kAddrRecordFamily, the address byte count at kAddrRecordLength, the port (big-endian) at
+// kAddrRecordPort, the scope id (host order) at kAddrRecordScope, the address or path bytes
+// from kAddrRecordAddress. constants.cc exports the layout (ADDR_RECORD_*) for TypeScript.
 constexpr size_t kAddrRecord = 120;
+constexpr size_t kAddrRecordFamily = 0;
+constexpr size_t kAddrRecordLength = 1;
+constexpr size_t kAddrRecordPort = 2;
+constexpr size_t kAddrRecordScope = 4;
+constexpr size_t kAddrRecordAddress = 8;
 void PackSockaddr(const sockaddr_storage* ss, socklen_t len, uint8_t* out);
 
 // close_queue.cc: closes `fd` on the thread pool; answers its ticket (see onClosed), or 0 when

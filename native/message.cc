@@ -68,7 +68,7 @@ Napi::Value FdHandle::SendMsg(const Args& info) {
 }
 
 // recvmsg(buffer, start, end, flags) ->
-//   [bytes, fds, msgFlags, family, addrBytes, port, scope] | -errno
+//   [bytes, msgFlags, family, addrBytes, port, scope, fds] | -errno (recvfrom's fields, then the fds)
 // Every fd the kernel passed is returned (close-on-exec); the caller closes those it does not
 // keep, so none leaks.
 Napi::Value FdHandle::RecvMsg(const Args& info) {
@@ -111,9 +111,9 @@ Napi::Value FdHandle::RecvMsg(const Args& info) {
   for (size_t i = 0; i < fds.size(); i++) fdValues[i] = Num(env, fds[i]);
   napi_value v[7];
   v[0] = Num(env, static_cast<double>(n));
-  v[1] = NewArray(env, fdValues.data(), fdValues.size());
-  v[2] = Num(env, msg.msg_flags);
-  napi_value out = v[1] != nullptr && SockaddrValues(env, &ss, msg.msg_namelen, v + 3) ? NewArray(env, v, 7) : nullptr;
+  v[1] = Num(env, msg.msg_flags);
+  v[6] = NewArray(env, fdValues.data(), fdValues.size());
+  napi_value out = v[6] != nullptr && SockaddrValues(env, &ss, msg.msg_namelen, v + 2) ? NewArray(env, v, 7) : nullptr;
   if (out == nullptr) {
     for (int received : fds) close(received);  // JS cannot take them (a worker terminating)
   }

@@ -100,21 +100,20 @@ Napi::Value SockaddrToJs(Napi::Env env, const sockaddr_storage* ss, socklen_t le
   return Napi::Value(env, NewArray(env, values, 4));
 }
 
-// Record: [0] family (4, 6, 1 or 0), [1] byte count, [2..3] port (big-endian),
-// [4..7] scope id (little-endian), [8..] address or path bytes.
+// The record layout is in iolib.h (kAddrRecord*).
 void PackSockaddr(const sockaddr_storage* ss, socklen_t len, uint8_t* out) {
   const uint8_t* bytes = nullptr;
   size_t n = 0;
   uint16_t port;
   uint32_t scope;
   int family = len == 0 ? 0 : Decode(ss, len, &bytes, &n, &port, &scope);
-  if (n > kAddrRecord - 8) n = kAddrRecord - 8;
-  out[0] = static_cast<uint8_t>(family);
-  out[1] = static_cast<uint8_t>(family ? n : 0);
-  out[2] = port >> 8;
-  out[3] = port & 0xff;
-  memcpy(out + 4, &scope, 4);
-  if (family && n) memcpy(out + 8, bytes, n);
+  if (n > kAddrRecord - kAddrRecordAddress) n = kAddrRecord - kAddrRecordAddress;
+  out[kAddrRecordFamily] = static_cast<uint8_t>(family);
+  out[kAddrRecordLength] = static_cast<uint8_t>(family ? n : 0);
+  out[kAddrRecordPort] = port >> 8;
+  out[kAddrRecordPort + 1] = port & 0xff;
+  memcpy(out + kAddrRecordScope, &scope, 4);
+  if (family && n) memcpy(out + kAddrRecordAddress, bytes, n);
 }
 
 }  // namespace iolib

@@ -237,11 +237,11 @@ export async function lookupHostname(host: InetAddressDesignator, options: Looku
   }
   const name = host as string;
   if (isLenientNumericHost(name)) throw noName(name, 'Host look-up', 'not a strict IPv4 address, and not a host name');
-  const family = ipv6 === false ? C.AF_INET! : ipv6 === 'only' ? C.AF_INET6! : C.AF_UNSPEC!;
+  const family = ipv6 === false ? C.AF_INET : ipv6 === 'only' ? C.AF_INET6 : C.AF_UNSPEC;
   const found: InetAddress[] = [];
   let canonicalName: string | null = null;
   try {
-    const list = await getaddrinfo(name, null, family, C.SOCK_STREAM!, 0, C.AI_CANONNAME!, name, options);
+    const list = await getaddrinfo(name, null, family, C.SOCK_STREAM, 0, C.AI_CANONNAME, name, options);
     for (const [, , , [fam, bytes, , scopeId], canon] of list) {
       if (canonicalName === null && canon) canonicalName = canon;
       if (fam === 4 || fam === 6) pushUnique(found, inetAddressFromBytes(bytes, scopeId));

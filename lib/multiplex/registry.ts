@@ -30,9 +30,9 @@ import { invalidArgType, invalidArgValue, validateInteger } from '../internal/va
 import { syscallError } from '../internal/errno.js';
 
 /** poll(2) event bits. */
-export const POLLIN = C.POLLIN!, POLLOUT = C.POLLOUT!, POLLERR = C.POLLERR!, POLLHUP = C.POLLHUP!, POLLNVAL = C.POLLNVAL!;
+export const POLLIN = C.POLLIN, POLLOUT = C.POLLOUT, POLLERR = C.POLLERR, POLLHUP = C.POLLHUP, POLLNVAL = C.POLLNVAL;
 /** libuv event bits. */
-export const UV_READABLE = C.UV_READABLE!, UV_WRITABLE = C.UV_WRITABLE!;
+export const UV_READABLE = C.UV_READABLE, UV_WRITABLE = C.UV_WRITABLE;
 
 /** How often (ms) a user fd that something waits on is checked for having been closed. */
 const CLOSE_CHECK_INTERVAL = 50;

@@ -422,11 +422,11 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
     const h = this._open('connect');
     const r = H.connect(h, family, bytes, port, scopeId);
     if (r !== 0) {
-      if (r !== -C.EINPROGRESS! && r !== -C.EAGAIN!) throw failure(r, 'connect');
+      if (r !== -C.EINPROGRESS && r !== -C.EAGAIN) throw failure(r, 'connect');
       // On loopback the handshake is usually over when connect(2) returns: a zero-timeout
       // poll(2) saves registering with epoll and waiting for its answer. SO_ERROR says how it
       // ended either way.
-      if (!(native.pollFd(H.fd(h), C.POLLOUT!) & (C.POLLOUT! | C.POLLERR! | C.POLLHUP!))) {
+      if (!(native.pollFd(H.fd(h), C.POLLOUT) & (C.POLLOUT | C.POLLERR | C.POLLHUP))) {
         await this._waitWritable('connect', remaining(deadline) ?? options.timeout, options.signal);
       } else if (this._kind.type !== 'datagram') {
         await this._ioTurn();
@@ -461,7 +461,7 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
     validateObject(options, 'options');
     const read = options.read === true;
     const write = options.write === true;
-    const how = read && write ? C.SHUT_RDWR! : read ? C.SHUT_RD! : write ? C.SHUT_WR! : C.SHUT_RDWR!;
+    const how = read && write ? C.SHUT_RDWR : read ? C.SHUT_RD : write ? C.SHUT_WR : C.SHUT_RDWR;
     check(H.shutdown(this._open('shutdown'), how), 'shutdown');
     return this;
   }
@@ -480,7 +480,7 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
         ? H.sendto(h, buffer, start, end, flags, target.family, target.bytes, target.port, target.scopeId)
         : H.sendto(h, buffer, start, end, flags);
       if (r >= 0) return r;
-      if (r !== -C.EAGAIN! || options.dontWait) throw target ? atAddress(failure(r, 'send'), target) : failure(r, 'send');
+      if (r !== -C.EAGAIN || options.dontWait) throw target ? atAddress(failure(r, 'send'), target) : failure(r, 'send');
       await this._waitWritable('send', options.timeout, options.signal);
     }
   }
@@ -539,7 +539,7 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
         continue;
       }
       if (typeof r !== 'number') {
-        const [n, family, addr, port, scopeId, msgFlags] = r;
+        const [n, msgFlags, family, addr, port, scopeId] = r;
         const bytes = got + n;
         const result: ReceiveFromResult = { buffer: buffer as Buffer, bytes };
         if (family === 4 || family === 6) {
@@ -550,11 +550,11 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
           result.filename = name.filename;
           if (name.abstract) result.abstract = true;
         }
-        if (msgFlags & C.MSG_TRUNC!) result.truncated = true;
+        if (msgFlags & C.MSG_TRUNC) result.truncated = true;
         await spendTurn(this);
         return result;
       }
-      if (r !== -C.EAGAIN!) throw failure(r, 'recvfrom');
+      if (r !== -C.EAGAIN) throw failure(r, 'recvfrom');
       if (options.dontWait) return null;
       waitedTurn(this);
       try {
@@ -607,8 +607,8 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
   override _final(callback: (error?: Error | null) => void): void {
     const h = this._fdHandle;
     if (this._endShutsDown() && h !== null && !this._closeWithoutShutdown) {
-      const r = H.shutdown(h, C.SHUT_WR!);
-      if (r < 0 && r !== -C.ENOTCONN!) {
+      const r = H.shutdown(h, C.SHUT_WR);
+      if (r < 0 && r !== -C.ENOTCONN) {
         callback(failure(r, 'shutdown'));
         return;
       }

@@ -390,7 +390,7 @@ export function SocketCore<TBase extends Ctor<NodeJS.EventEmitter>>(Base: TBase)
 
     /** @internal Reads SO_ERROR after a non-blocking connect. */
     _pendingError(syscall: string): Error | null {
-      const buf = checkData<Buffer>(H.getsockopt(this._open(syscall), C.SOL_SOCKET!, C.SO_ERROR!, 4), 'getsockopt');
+      const buf = checkData<Buffer>(H.getsockopt(this._open(syscall), C.SOL_SOCKET, C.SO_ERROR, 4), 'getsockopt');
       const errno = buf.readInt32LE(0);
       return errno === 0 ? null : socketErrorFor(errnoCode(-errno), syscall);
     }

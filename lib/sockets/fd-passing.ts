@@ -107,7 +107,7 @@ export async function sendMessage(socket: ActiveSocketBase, options: SendMessage
     const h = socket._open('sendmsg');
     const r = target ? H.sendmsg(h, [data], fds, 0, target.family, target.bytes, 0, 0) : H.sendmsg(h, [data], fds, 0);
     if (r >= 0) return r;
-    if (r !== -C.EAGAIN!) throw failure(r, 'sendmsg');
+    if (r !== -C.EAGAIN) throw failure(r, 'sendmsg');
     await socket._waitWritable('sendmsg', options.timeout, options.signal);
   }
 }
@@ -125,13 +125,13 @@ export async function receiveMessage(socket: ActiveSocketBase, options: ReceiveM
   for (;;) {
     const r = H.recvmsg(socket._open('recvmsg'), buf, 0, size, 0);
     if (typeof r !== 'number') {
-      const [bytes, fds, flags, family, addr] = r;
+      const [bytes, flags, family, addr, , , fds] = r;
       const kept = fds.slice(0, maxFds);
       for (const extra of fds.slice(maxFds)) native.closeFd(extra);
       const result: ReceivedMessage = {
         data: Buffer.from(buf.subarray(0, bytes)),
         fds: kept,
-        truncated: (flags & (C.MSG_TRUNC! | C.MSG_CTRUNC!)) !== 0 || fds.length > maxFds,
+        truncated: (flags & (C.MSG_TRUNC | C.MSG_CTRUNC)) !== 0 || fds.length > maxFds,
       };
       if (family === 1 && addr.length > 0) {
         const name = decodeLocalPath(addr);
@@ -141,7 +141,7 @@ export async function receiveMessage(socket: ActiveSocketBase, options: ReceiveM
       await spendTurn(socket);
       return result;
     }
-    if (r !== -C.EAGAIN!) throw failure(r, 'recvmsg');
+    if (r !== -C.EAGAIN) throw failure(r, 'recvmsg');
     if (options.dontWait) return null;
     waitedTurn(socket);
     await socket._waitReadable('recvmsg', options.timeout, options.signal);
@@ -150,7 +150,7 @@ export async function receiveMessage(socket: ActiveSocketBase, options: ReceiveM
 
 /** The peer's pid, uid and gid (SO_PEERCRED). */
 export function peerCredentials(socket: ActiveSocketBase): Credentials {
-  if (C.SO_PEERCRED === undefined) throw failure(-(C.ENOTSUP ?? 95), 'getsockopt');
-  const buf = checkData<Buffer>(H.getsockopt(socket._open('getsockopt'), C.SOL_SOCKET!, C.SO_PEERCRED, 12), 'getsockopt');
+  if (C.SO_PEERCRED === undefined) throw failure(-C.ENOTSUP, 'getsockopt');
+  const buf = checkData<Buffer>(H.getsockopt(socket._open('getsockopt'), C.SOL_SOCKET, C.SO_PEERCRED, 12), 'getsockopt');
   return { pid: buf.readInt32LE(0), uid: buf.readUInt32LE(4), gid: buf.readUInt32LE(8) };
 }

@@ -35,15 +35,23 @@ export interface Message {
 /** What may be written: a Buffer for the connected peer, or a message with its destination. */
 export type MessageChunk = Uint8Array | { data: Uint8Array | string; host?: HostDesignator; port?: PortDesignator; filename?: string; abstract?: boolean };
 
-const READ_MESSAGES = 2;
-const READ_RECORDS = 3;
-const STATUS_END = 1;
+const READ_MESSAGES = C.READ_MESSAGES;
+const READ_RECORDS = C.READ_RECORDS;
+const STATUS_END = C.READ_STATUS_END;
 const BATCH = 64;
 const MAX_BACKOFF_MS = 64;
 /** Datagrams per UDP_SEGMENT send: UDP_MAX_SEGMENTS of the Linux versions that have it. */
 const GSO_SEGMENTS = 64;
-const RECORD_WORDS = C.addrRecordSize! / 4;
-const MSG_TRUNC = C.MSG_TRUNC!;
+// The sender record's layout (native/iolib.h, kAddrRecord*): byte offsets, and word indexes
+// of the 32-bit fields (the record and those fields are word-aligned).
+const RECORD_WORDS = C.ADDR_RECORD_SIZE / 4;
+const FAMILY_AT = C.ADDR_RECORD_FAMILY_OFFSET;
+const LENGTH_AT = C.ADDR_RECORD_LENGTH_OFFSET;
+const PORT_AT = C.ADDR_RECORD_PORT_OFFSET;
+const ADDRESS_AT = C.ADDR_RECORD_ADDRESS_OFFSET;
+const SCOPE_WORD = C.ADDR_RECORD_SCOPE_OFFSET / 4;
+const ADDRESS_WORD = ADDRESS_AT / 4;
+const MSG_TRUNC = C.MSG_TRUNC;
 
 type WriteCallback = (error?: Error | null) => void;
 type Target = RawSockaddr | [number, Uint8Array, number, number] | undefined;
@@ -98,7 +106,7 @@ export class MessageActiveBase extends ActiveSocketBase {
     const h = this._open('connect');
     const r = H.connect(h, 0, new Uint8Array(0), 0, 0);
     // Linux answers AF_UNSPEC on an unconnected socket with success; some kernels EAFNOSUPPORT.
-    if (r < 0 && r !== -(C.EAFNOSUPPORT ?? 97)) throw failure(r, 'connect');
+    if (r < 0 && r !== -C.EAFNOSUPPORT) throw failure(r, 'connect');
     this._peerName = null;
     this._rawPeer = null;
     this._segments = null;
@@ -138,7 +146,7 @@ export class MessageActiveBase extends ActiveSocketBase {
     } else if (status < 0) {
       // A connected datagram socket hears ICMP errors for earlier sends here; the next send
       // reports them, so reading goes on.
-      if (this._kind.type === 'datagram' && status === -C.ECONNREFUSED!) return;
+      if (this._kind.type === 'datagram' && status === -C.ECONNREFUSED) return;
       this._stopReading();
       this.destroy(failure(status, 'recvmsg'));
     }
@@ -147,10 +155,10 @@ export class MessageActiveBase extends ActiveSocketBase {
   /** @internal A message with its sender, from the packed record at word `w` of `info`. */
   _messageFrom(data: Buffer, info: Buffer, words: Uint32Array, w: number): Message {
     const at = 4 * w;
-    const family = info[at]!;
-    if (family === 4 || family === 6) return { data, host: this._senderHost(info, words, w), port: (info[at + 2]! << 8) | info[at + 3]! };
+    const family = info[at + FAMILY_AT]!;
+    if (family === 4 || family === 6) return { data, host: this._senderHost(info, words, w), port: (info[at + PORT_AT]! << 8) | info[at + PORT_AT + 1]! };
     if (family === 1) {
-      const name = decodeLocalPath(info.subarray(at + 8, at + 8 + info[at + 1]!));
+      const name = decodeLocalPath(info.subarray(at + ADDRESS_AT, at + ADDRESS_AT + info[at + LENGTH_AT]!));
       return name.abstract ? { data, filename: name.filename, abstract: true } : { data, filename: name.filename };
     }
     return this._peerMessage(data);
@@ -159,17 +167,20 @@ export class MessageActiveBase extends ActiveSocketBase {
   /** @internal The sender's address: a burst from one peer shares one InetAddress. */
   _senderHost(info: Buffer, words: Uint32Array, w: number): InetAddress {
     const at = 4 * w;
-    const n = info[at + 1]!;
-    const head = info[at]! | (n << 8);
+    const n = info[at + LENGTH_AT]!;
+    const head = info[at + FAMILY_AT]! | (n << 8);
+    const scope = words[w + SCOPE_WORD]!;
+    const a = w + ADDRESS_WORD;
     const key = this._lastHostKey;
-    if (key !== null && key[0] === head && key[1] === words[w + 1] && key[2] === words[w + 2] && (n === 4 || (key[3] === words[w + 3] && key[4] === words[w + 4] && key[5] === words[w + 5]))) {
+    if (key !== null && key[0] === head && key[1] === scope && key[2] === words[a] && (n === 4 || (key[3] === words[a + 1] && key[4] === words[a + 2] && key[5] === words[a + 3]))) {
       return this._lastHost!;
     }
     const fresh = new Uint32Array(6);
     fresh[0] = head;
-    for (let i = 1; i < 2 + n / 4; i++) fresh[i] = words[w + i]!;
+    fresh[1] = scope;
+    for (let i = 0; i < n / 4; i++) fresh[2 + i] = words[a + i]!;
     this._lastHostKey = fresh;
-    return (this._lastHost = inetAddressFromBytes(info.subarray(at + 8, at + 8 + n), words[w + 1]!));
+    return (this._lastHost = inetAddressFromBytes(info.subarray(at + ADDRESS_AT, at + ADDRESS_AT + n), scope));
   }
 
   /** @internal A message from the connected peer. */
@@ -231,7 +242,7 @@ export class MessageActiveBase extends ActiveSocketBase {
     while (from < bufs.length) {
       const h = this._fdHandle;
       if (h === null) {
-        callback(failure(-C.EBADF!, 'sendmsg'));
+        callback(failure(-C.EBADF, 'sendmsg'));
         return;
       }
       const rest = from === 0 ? bufs : bufs.slice(from);
@@ -240,15 +251,15 @@ export class MessageActiveBase extends ActiveSocketBase {
       const r = H.sendBatch(h, rest, restTargets as (RawSockaddr | undefined)[] | undefined, segments);
       // A route or device that cannot take segmented sends (no checksum offload, a datagram
       // over the path MTU) refuses the whole send: this socket then sends one by one.
-      if (segments > 0 && (r === -C.EIO! || r === -C.EINVAL! || r === -C.EMSGSIZE!)) {
+      if (segments > 0 && (r === -C.EIO || r === -C.EINVAL || r === -C.EMSGSIZE)) {
         this._segments = 0;
         continue;
       }
-      if (r === -C.EAGAIN!) {
+      if (r === -C.EAGAIN) {
         const retry = () => this._sendFrom(bufs, targets, from, callback);
         // An unconnected local datagram sender whose peer's queue is full stays writable
         // itself, so a wait would answer at once: back off on a timer rather than spin.
-        if (native.pollFd(H.fd(h), C.POLLOUT!) & C.POLLOUT!) {
+        if (native.pollFd(H.fd(h), C.POLLOUT) & C.POLLOUT) {
           this._sendBackoff = Math.min(this._sendBackoff * 2 || 1, MAX_BACKOFF_MS);
           setTimeout(retry, this._sendBackoff);
           return;
@@ -260,7 +271,7 @@ export class MessageActiveBase extends ActiveSocketBase {
       // ECONNREFUSED here is the ICMP answer to an earlier datagram of a connected socket, which
       // the kernel reports once (and has now cleared): it is not this write's failure, and it
       // must not destroy the stream, as it does not when a read hears it first.
-      if (r === -C.ECONNREFUSED! && this._kind.type === 'datagram' && !refusedBefore) {
+      if (r === -C.ECONNREFUSED && this._kind.type === 'datagram' && !refusedBefore) {
         refusedBefore = true;
         continue;
       }
@@ -283,8 +294,8 @@ export class MessageActiveBase extends ActiveSocketBase {
     const peer = this._peerName;
     let n = 0;
     if (C.UDP_SEGMENT !== undefined && this._kind.type === 'datagram' && peer !== null && 'host' in peer && !peer.host.isMulticast()) {
-      const broadcast = H.getsockopt(h, C.SOL_SOCKET!, C.SO_BROADCAST!, 4);
-      const known = H.getsockopt(h, C.IPPROTO_UDP!, C.UDP_SEGMENT, 4);
+      const broadcast = H.getsockopt(h, C.SOL_SOCKET, C.SO_BROADCAST, 4);
+      const known = H.getsockopt(h, C.IPPROTO_UDP, C.UDP_SEGMENT, 4);
       if (typeof broadcast !== 'number' && broadcast.readInt32LE(0) === 0 && typeof known !== 'number') n = GSO_SEGMENTS;
     }
     return (this._segments = n);

@@ -56,7 +56,7 @@ export function setMembership(socket: ActiveSocketBase, group: unknown, options:
     if (ifAddress instanceof Ipv4Address) mreqn.set(ifAddress.name, 4);
     else if (ifAddress) throw invalidArgValue('options.interface', show(iface), 'must be an IPv4 address for an IPv4 group');
     else if (iface !== undefined) mreqn.writeInt32LE(interfaceIndex(iface as string | number), 8);
-    check(H.setsockopt(h, C.IPPROTO_IP!, join ? C.IP_ADD_MEMBERSHIP! : C.IP_DROP_MEMBERSHIP!, mreqn), 'setsockopt');
+    check(H.setsockopt(h, C.IPPROTO_IP, join ? C.IP_ADD_MEMBERSHIP : C.IP_DROP_MEMBERSHIP, mreqn), 'setsockopt');
     return;
   }
   if (!(address instanceof Ipv6Address) || !socket.ipv6) {
@@ -66,5 +66,5 @@ export function setMembership(socket: ActiveSocketBase, group: unknown, options:
   const mreq = Buffer.alloc(20);
   mreq.set(inetSockaddr(address, 0).bytes, 0);
   mreq.writeUInt32LE(iface === undefined ? address.scopeId : interfaceIndex(iface), 16);
-  check(H.setsockopt(h, C.IPPROTO_IPV6!, join ? C.IPV6_JOIN_GROUP! : C.IPV6_LEAVE_GROUP!, mreq), 'setsockopt');
+  check(H.setsockopt(h, C.IPPROTO_IPV6, join ? C.IPV6_JOIN_GROUP : C.IPV6_LEAVE_GROUP, mreq), 'setsockopt');
 }

@@ -252,7 +252,7 @@ function ensureApplies(info: SocketOptionInfo, t: OptionTarget, syscall: string)
 }
 
 const TYPE_NAMES = new Map<number, SocketTypeName>([
-  [C.SOCK_STREAM!, 'stream'], [C.SOCK_DGRAM!, 'datagram'], [C.SOCK_SEQPACKET!, 'seqpacket'], [C.SOCK_RAW!, 'raw'],
+  [C.SOCK_STREAM, 'stream'], [C.SOCK_DGRAM, 'datagram'], [C.SOCK_SEQPACKET, 'seqpacket'], [C.SOCK_RAW, 'raw'],
 ]);
 
 /** Bytes getsockopt is given for each value type. */
@@ -263,7 +263,7 @@ const SIZES: Record<SocketOptionValueType, number> = {
   timeout: 16,
   socketType: 4,
   error: 4,
-  string: (C.IF_NAMESIZE ?? 16) + 1,
+  string: C.IF_NAMESIZE + 1,
   credentials: 12,
   ipv4Interface: 4,
   ipv6Interface: 4,
@@ -350,7 +350,7 @@ function encode(info: SocketOptionInfo, value: unknown): Buffer {
       if (name === null) name = '';
       if (typeof name !== 'string') throw invalidArgType('value', `an interface name or null for option ${info.name}`, value);
       const bytes = Buffer.from(name, 'utf8');
-      if (bytes.length >= (C.IF_NAMESIZE ?? 16) || bytes.includes(0)) throw invalidArgValue('value', value, `is not a valid interface name for option ${info.name}`);
+      if (bytes.length >= C.IF_NAMESIZE || bytes.includes(0)) throw invalidArgValue('value', value, `is not a valid interface name for option ${info.name}`);
       return bytes;
     }
     case 'ipv4Interface': {
@@ -455,7 +455,7 @@ function validateRaw(spec: RawSocketOption, withSize: boolean): void {
 export function getRawSocketOption(handle: FdHandle, spec: RawSocketOption): number | Buffer {
   validateRaw(spec, true);
   const result = H.getsockopt(handle, spec.level, spec.option, spec.size ?? 4);
-  if (typeof result === 'number') throw failure(result < 0 ? result : -C.EINVAL!, 'getsockopt');
+  if (typeof result === 'number') throw failure(result < 0 ? result : -C.EINVAL, 'getsockopt');
   if (spec.size !== undefined) return result;
   if (result.length !== 4) throw invalidArgValue('name', spec, `answers ${result.length} bytes, not a C int: give a size`);
   return result.readInt32LE(0);

@@ -43,7 +43,7 @@ function readSomaxconn(): number {
   } catch {
     // Not Linux: the compile-time constant.
   }
-  return C.SOMAXCONN ?? 128;
+  return C.SOMAXCONN;
 }
 
 /** Validates a backlog; one above {@link maxBacklogSize} is capped to it, as the kernel would. */
@@ -172,7 +172,7 @@ export abstract class PassiveSocketBase<Conn> extends SocketCore(EventEmitter) {
           allowHalfOpen: options.allowHalfOpen ?? d.allowHalfOpen,
         });
       }
-      if (r !== -C.EAGAIN!) {
+      if (r !== -C.EAGAIN) {
         const err = failure(r, 'accept');
         if (TRANSIENT.has(err.code)) continue;
         if (!(err instanceof SocketDescriptorLimitError) || options.wait === false) throw err;

@@ -17,14 +17,14 @@ import { StreamWriter, sendNow, taken, type WriteCallback } from './stream-write
 import { netAddressOf, type NetAddress } from './sockaddr.js';
 import { codedError, invalidArgType } from '../internal/validate.js';
 
-const READ_BYTES = 1;
+const READ_BYTES = C.READ_BYTES!;
 /**
  * Writes of at least this many bytes go through the handle's send ring: copied there, and sent
  * from libuv's thread pool, so the kernel's share of the work (on loopback, the receiving
  * end's protocol path too) runs beside the JS thread. Smaller writes are sent at once.
  */
 const RING_BYTES = 65536;
-const STATUS_END = 1;
+const STATUS_END = C.READ_STATUS_END!;
 
 /** The flags of Node's writable state that the direct write path reads. */
 interface WritableStateFlags {
