@@ -251,7 +251,7 @@ function validateKind(options: MakeSocketOptions): KindKey {
 }
 
 const SOCK_TYPES: Record<SocketTypeName, number> = {
-  stream: C.SOCK_STREAM!, datagram: C.SOCK_DGRAM!, seqpacket: C.SOCK_SEQPACKET!, raw: C.SOCK_RAW!,
+  stream: C.SOCK_STREAM, datagram: C.SOCK_DGRAM, seqpacket: C.SOCK_SEQPACKET, raw: C.SOCK_RAW,
 };
 
 /** socket(2) for a kind; returns the fd. */
@@ -389,7 +389,7 @@ async function makeInternetPassive(options: MakeSocketOptions): Promise<SocketSt
   const ipv6 = ipv6For(local, options.ipv6);
   const host = local ?? (ipv6 ? IPV6_UNSPECIFIED : undefined);
   const port = resolvePort(options.localPort, 'localPort', 'tcp');
-  const fd = openFd(ipv6 ? C.AF_INET6! : C.AF_INET!, 'stream');
+  const fd = openFd(ipv6 ? C.AF_INET6 : C.AF_INET, 'stream');
   const socket = socketOf('internet stream passive', fd, ipv6, {});
   socket._acceptDefaults = acceptDefaults(options);
   return guarded(socket, (s) => {
@@ -407,7 +407,7 @@ async function makeInternetActive(key: 'internet stream active' | 'internet data
   const local = options.localHost === undefined ? undefined : await localHostOf(options);
   const localPort = resolvePort(options.localPort, 'localPort', protocol);
   const binding = local !== undefined || options.localPort !== undefined;
-  const make = (ipv6: boolean) => socketOf(key, openFd(ipv6 ? C.AF_INET6! : C.AF_INET!, type), ipv6, options);
+  const make = (ipv6: boolean) => socketOf(key, openFd(ipv6 ? C.AF_INET6 : C.AF_INET, type), ipv6, options);
   // SO_REUSEADDR lets UDP sockets share a port, and a port-0 bind made with it may be handed a
   // port another such socket holds, whose unicast datagrams it then takes. A datagram socket
   // on a kernel-chosen port therefore gets it only once bound (others may still join it there).
@@ -452,7 +452,7 @@ async function makeRawSocket(options: MakeSocketOptions): Promise<SocketRawInter
   const row = KIND_TABLE['internet raw active'];
   const proto = options.protocol ?? (ipv6 ? row.protocol6! : row.protocol);
   const { number, name } = lookupProtocolNumber(proto, 'protocol');
-  const fd = openFd(ipv6 ? C.AF_INET6! : C.AF_INET!, 'raw', number);
+  const fd = openFd(ipv6 ? C.AF_INET6 : C.AF_INET, 'raw', number);
   const socket = socketOf('internet raw active', fd, ipv6, options, name);
   return guarded(socket, async (s) => {
     applyOptions(s, options, false);
@@ -470,7 +470,7 @@ type LocalActive = SocketClassTable[LocalActiveKey];
 
 async function makeLocalSocket(key: LocalActiveKey | LocalPassiveKey, options: MakeSocketOptions): Promise<AnySocket> {
   const abstract = options.abstract === true;
-  const fd = openFd(C.AF_UNIX!, partsOf(key)[1]);
+  const fd = openFd(C.AF_UNIX, partsOf(key)[1]);
   if (key === 'local stream passive' || key === 'local seqpacket passive') {
     if (options.localFilename === undefined) {
       native.closeFd(fd);
@@ -511,13 +511,13 @@ async function removeStaleSocketFile(path: string): Promise<void> {
     return;
   }
   if (!isSocket) return;
-  const fd = check(native.socket(C.AF_UNIX!, C.SOCK_STREAM!, 0), 'socket');
+  const fd = check(native.socket(C.AF_UNIX, C.SOCK_STREAM, 0), 'socket');
   const probe = H.open(fd, null);
   try {
     const sa = localSockaddr(path, false);
     const r = H.connect(probe, sa.family, sa.bytes, 0, 0);
-    if (r === -C.ECONNREFUSED!) unlinkSync(path);
-    else if (r === 0 || r === -C.EAGAIN! || r === -C.EINPROGRESS!) throw new SocketAddressInUseError('EADDRINUSE', 'bind', `bind EADDRINUSE ${path} (a listener is there)`);
+    if (r === -C.ECONNREFUSED) unlinkSync(path);
+    else if (r === 0 || r === -C.EAGAIN || r === -C.EINPROGRESS) throw new SocketAddressInUseError('EADDRINUSE', 'bind', `bind EADDRINUSE ${path} (a listener is there)`);
   } finally {
     H.close(probe);
   }
@@ -547,7 +547,7 @@ export function makeSocketPair(options: SocketPairOptions = {}): [LocalActive, L
   validateOneOf(type, 'type', ['stream', 'datagram', 'seqpacket']);
   if (options.protocol !== undefined) validateInteger(options.protocol, 'protocol', 0);
   streamSizes(options);
-  const fds = checkData<[number, number]>(native.socketpair(C.AF_UNIX!, SOCK_TYPES[type], options.protocol ?? 0), 'socketpair');
+  const fds = checkData<[number, number]>(native.socketpair(C.AF_UNIX, SOCK_TYPES[type], options.protocol ?? 0), 'socketpair');
   const key: LocalActiveKey = `local ${type} active`;
   let first: LocalActive;
   try {
@@ -584,10 +584,10 @@ export function makeSocketFromFd(fd: number, options: FromFdOptions = {}): AnySo
   let domain: number, typeNumber: number, listening: boolean, protocolNumber: number;
   try {
     const int = (level: number, name: number) => checkData<Buffer>(H.getsockopt(probe, level, name, 4), 'getsockopt').readInt32LE(0);
-    typeNumber = int(C.SOL_SOCKET!, C.SO_TYPE!);
-    domain = C.SO_DOMAIN !== undefined ? int(C.SOL_SOCKET!, C.SO_DOMAIN) : domainFromName(probe);
-    listening = int(C.SOL_SOCKET!, C.SO_ACCEPTCONN!) !== 0;
-    protocolNumber = C.SO_PROTOCOL !== undefined ? int(C.SOL_SOCKET!, C.SO_PROTOCOL) : 0;
+    typeNumber = int(C.SOL_SOCKET, C.SO_TYPE);
+    domain = C.SO_DOMAIN !== undefined ? int(C.SOL_SOCKET, C.SO_DOMAIN) : domainFromName(probe);
+    listening = int(C.SOL_SOCKET, C.SO_ACCEPTCONN) !== 0;
+    protocolNumber = C.SO_PROTOCOL !== undefined ? int(C.SOL_SOCKET, C.SO_PROTOCOL) : 0;
   } finally {
     H.close(probe);
   }
@@ -608,7 +608,7 @@ export function makeSocketFromFd(fd: number, options: FromFdOptions = {}): AnySo
 
 function domainFromName(probe: FdHandle): number {
   const name = checkData<RawSockaddr>(H.getsockname(probe), 'getsockname');
-  return name[0] === 4 ? C.AF_INET! : name[0] === 6 ? C.AF_INET6! : C.AF_UNIX!;
+  return name[0] === 4 ? C.AF_INET : name[0] === 6 ? C.AF_INET6 : C.AF_UNIX;
 }
 
 /**

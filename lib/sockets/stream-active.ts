@@ -17,14 +17,14 @@ import { StreamWriter, sendNow, taken, type WriteCallback } from './stream-write
 import { netAddressOf, type NetAddress } from './sockaddr.js';
 import { codedError, invalidArgType } from '../internal/validate.js';
 
-const READ_BYTES = C.READ_BYTES!;
+const READ_BYTES = C.READ_BYTES;
 /**
  * Writes of at least this many bytes go through the handle's send ring: copied there, and sent
  * from libuv's thread pool, so the kernel's share of the work (on loopback, the receiving
  * end's protocol path too) runs beside the JS thread. Smaller writes are sent at once.
  */
 const RING_BYTES = 65536;
-const STATUS_END = C.READ_STATUS_END!;
+const STATUS_END = C.READ_STATUS_END;
 
 /** The flags of Node's writable state that the direct write path reads. */
 interface WritableStateFlags {
@@ -196,7 +196,7 @@ export class StreamActiveBase extends ActiveSocketBase {
       // A socket that was never connected (a reader attached before connect(), as node:net
       // allows) answers ENOTCONN (TCP) or EINVAL (Unix); a connection that existed answers
       // its error or the end instead. Wait for the connect rather than failing.
-      if (status === -C.ENOTCONN! || (status === -osConstants.errno.EINVAL && this._kind.addressFamily === 'local')) {
+      if (status === -C.ENOTCONN || (status === -osConstants.errno.EINVAL && this._kind.addressFamily === 'local')) {
         this._readDeferred = true;
         return;
       }
@@ -236,7 +236,7 @@ export class StreamActiveBase extends ActiveSocketBase {
     }
     // The common case stays free of allocations: the kernel takes the whole chunk at once.
     const h = this._fdHandle;
-    const n = h === null ? -C.EBADF! : H.write(h, chunk);
+    const n = h === null ? -C.EBADF : H.write(h, chunk);
     if (n === chunk.length) {
       this._wrote(n);
       callback();
@@ -279,7 +279,7 @@ export class StreamActiveBase extends ActiveSocketBase {
   override _sendTurn(event: string, timeout: number | undefined, signal: AbortSignal | undefined, dontWait: boolean): Promise<void> | void {
     const w = this._writer;
     if (w === null || !w.ringInUse) return;
-    if (dontWait) return Promise.reject(failure(-C.EAGAIN!, event));
+    if (dontWait) return Promise.reject(failure(-C.EAGAIN, event));
     return w.whenDrained(event, timeout, signal);
   }
 
@@ -325,7 +325,7 @@ export class StreamActiveBase extends ActiveSocketBase {
   override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {
     const pending = this._writer?.abandon();
     super._destroy(err, callback);
-    pending?.(err ?? failure(-C.EBADF!, 'write'));
+    pending?.(err ?? failure(-C.EBADF, 'write'));
   }
 }
 extraAccessors(StreamActiveBase.prototype, { _writer: 'writer', _readDeferred: 'readDeferred' });

@@ -101,7 +101,7 @@ export class StreamWriter {
    */
   ringSend(chunks: Buffer[], callback: WriteCallback): void {
     const h = this.host._fdHandle;
-    const n = h === null ? -C.EBADF! : H.ringWrite(h, chunks);
+    const n = h === null ? -C.EBADF : H.ringWrite(h, chunks);
     if (n < 0) {
       if (this.current === 'idle') this.detach();
       callback(failure(n, 'write'));
@@ -157,7 +157,7 @@ export class StreamWriter {
     const callback = this.restCallback;
     this.chunks = null;
     this.restCallback = null;
-    if (result < 0 && result !== -C.EAGAIN!) {
+    if (result < 0 && result !== -C.EAGAIN) {
       const err = failure(result, 'write');
       const final = this.onDrained;
       const waits = this.drainWaits;
@@ -169,7 +169,7 @@ export class StreamWriter {
       else this.host.destroy(err);
       return;
     }
-    if (result === -C.EAGAIN!) {
+    if (result === -C.EAGAIN) {
       this.current = 'ring-blocked';
       this.host._updateNotify();
     }
@@ -185,8 +185,8 @@ export class StreamWriter {
     this.current = 'idle';
     if (this.shutdownOnDrain) {
       this.shutdownOnDrain = false;
-      const r = H.shutdown(host._fdHandle!, C.SHUT_WR!);
-      if (r < 0 && r !== -C.ENOTCONN!) host.destroy(failure(r, 'shutdown'));
+      const r = H.shutdown(host._fdHandle!, C.SHUT_WR);
+      if (r < 0 && r !== -C.ENOTCONN) host.destroy(failure(r, 'shutdown'));
     }
     this.drainWaits?.wakeAll();
     this.detach();
@@ -239,7 +239,7 @@ export class StreamWriter {
 
 /** write/writev of `chunks`: bytes the kernel took, or -errno (-EBADF for a closed handle). */
 export function sendNow(h: FdHandle | null, chunks: Buffer[]): number {
-  return h === null ? -C.EBADF! : chunks.length === 1 ? H.write(h, chunks[0]!) : H.writev(h, chunks);
+  return h === null ? -C.EBADF : chunks.length === 1 ? H.write(h, chunks[0]!) : H.writev(h, chunks);
 }
 
 /**
@@ -247,7 +247,7 @@ export function sendNow(h: FdHandle | null, chunks: Buffer[]): number {
  * or the write's error.
  */
 export function taken(host: WriterHost, chunks: Buffer[], n: number): Buffer[] | Error {
-  if (n < 0 && n !== -C.EAGAIN!) return failure(n, 'write');
+  if (n < 0 && n !== -C.EAGAIN) return failure(n, 'write');
   if (n > 0) host._wrote(n);
   return advance(chunks, n < 0 ? 0 : n);
 }
