@@ -347,7 +347,6 @@ export async function hangingPort(cleanup: Cleanup, host = '127.0.0.1'): Promise
 
 /** `value` as an instance of `Cls`, failing the test otherwise (a checked narrowing, not a cast). */
 export function asInstance<T>(value: unknown, Cls: abstract new (...args: never[]) => T): T {
-  expect(value).to.be.instanceOf(Cls);
-  if (!(value instanceof Cls)) throw new Error('unreachable');
+  expectInstance(value, Cls);
   return value;
 }
