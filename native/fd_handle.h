@@ -34,6 +34,9 @@ struct FdHandle {
   bool strong = false;      // owner held strongly while the watcher works for it
   bool lingering = false;   // started, but nobody wants events: stops at the next one
   bool unrefd = false;      // unref(): the watcher never keeps the event loop alive
+  bool queued = false;      // in this loop turn's batch (EnvData::ready)
+  int readyStatus = 0;      // what the watcher reported, kept for the batch
+  int readyEvents = 0;
   int notify = 0;           // events JS asked to be told about
   int active = 0;           // events the watcher was started with
   int readMode = 0;         // kNone, kBytes, kMessages, kRecords
@@ -63,6 +66,7 @@ struct FdHandle {
   void Release();
   void StopWatcher();
   static void OnPoll(uv_poll_t* poll, int status, int events);
+  void Serve(int status, int events);
   void CallJs(Napi::FunctionReference& fn, std::initializer_list<napi_value> args);
   Napi::Value GetFd(const Args& info);
   Napi::Value SetNotify(const Args& info);
@@ -105,5 +109,6 @@ struct FdHandle {
 
 // The handle a JS id names in this environment, or null (closed, or never was).
 FdHandle* LookupHandle(EnvData* d, Napi::Value id);
+FdHandle* HandleById(EnvData* d, double id);
 
 }  // namespace iolib

@@ -2,7 +2,8 @@
 // returns a JS number; a negative number is -errno. Calls that return data return the data
 // or such a negative number. Most calls are one system call, or one batch of them; the few
 // policies kept here for speed are named, each in its own file with its rules at the top:
-// the per-wakeup read budget and lingering watchers (fd_handle.cc), read pools and their slab
+// the per-wakeup read budget, lingering watchers and batched dispatch (fd_handle.cc: the ready
+// sockets of a loop turn served in one callback scope), read pools and their slab
 // cache (slab_cache.cc), send rings (send_ring.cc) and queued closes (close_queue.cc).
 #pragma once
 
@@ -79,6 +80,15 @@ struct EnvData {
   std::vector<FdHandle*> slots;
   std::vector<uint32_t> generations;
   std::vector<uint32_t> freeSlots;
+  // Batched dispatch (fd_handle.cc): the ids of handles whose watchers fired this loop turn,
+  // served from one check-phase callback inside one callback scope.
+  napi_env env = nullptr;
+  uv_check_t* dispatcher = nullptr;      // malloc'd: freed by libuv's close callback (libc's free)
+  std::vector<double> ready;
+  std::vector<double> serving;           // the batch being served (ready's storage, swapped)
+  napi_ref dispatchResource = nullptr;
+  napi_async_context dispatchContext = nullptr;
+  bool dispatching = false;              // inside the batch's callback scope
   // Room for `size` more bytes in the pool (a new pool when the current one is short); false
   // with a JS exception pending when out of memory.
   bool PoolRoom(Napi::Env env, size_t size);
@@ -112,6 +122,8 @@ inline napi_async_work QueuePoolJob(napi_env env, const char* name, napi_async_e
 // Calls `fn` as a callback from the loop (microtasks run after it); an exception it throws
 // becomes the process's uncaught exception. fd_handle.cc.
 void CallIntoJs(napi_env env, napi_value recv, napi_value fn, size_t argc, const napi_value* argv);
+// A pending JS exception, if any, becomes the process's uncaught exception.
+void ReportException(napi_env env);
 
 // js_values.cc: values for JS that never throw (see there why); nullptr when JS cannot run.
 void SetAt(napi_env env, napi_value array, uint32_t i, napi_value v);
