@@ -110,6 +110,8 @@ export interface Native {
   readPoolStats(): [idle: number, held: number];
   /** How long cached slabs may sit idle before they are freed (default 10 s). */
   setReadPoolTrimInterval(ms: number): void;
+  /** The index of the interface called `name` (if_nametoindex), or -errno (ENODEV/ENXIO: none). */
+  ifNameToIndex(name: string): number;
   errnoName(errno: number): string | undefined;
   errnoMessage(errno: number): string;
   constants: Record<string, number>;
@@ -155,7 +157,7 @@ const REQUIRED_CONSTANTS = [
   'SO_ACCEPTCONN', 'SO_BROADCAST', 'SO_ERROR', 'SO_TYPE',
   'IP_ADD_MEMBERSHIP', 'IP_DROP_MEMBERSHIP', 'IPV6_JOIN_GROUP', 'IPV6_LEAVE_GROUP',
   'POLLIN', 'POLLOUT', 'POLLERR', 'POLLHUP', 'POLLNVAL', 'UV_READABLE', 'UV_WRITABLE',
-  'EAGAIN', 'EAFNOSUPPORT', 'EBADF', 'ECONNREFUSED', 'EINPROGRESS', 'EINVAL', 'EIO', 'EMSGSIZE', 'ENOTCONN', 'ENOTSUP',
+  'EAGAIN', 'EAFNOSUPPORT', 'EBADF', 'ECONNREFUSED', 'EINPROGRESS', 'EINVAL', 'EIO', 'EMSGSIZE', 'ENODEV', 'ENOTCONN', 'ENOTSUP', 'ENXIO',
   'AI_CANONNAME', 'IF_NAMESIZE',
   'READ_BYTES', 'READ_MESSAGES', 'READ_RECORDS', 'READ_STATUS_END',
   'ADDR_RECORD_SIZE', 'ADDR_RECORD_FAMILY_OFFSET', 'ADDR_RECORD_LENGTH_OFFSET', 'ADDR_RECORD_PORT_OFFSET', 'ADDR_RECORD_SCOPE_OFFSET', 'ADDR_RECORD_ADDRESS_OFFSET',

@@ -49,7 +49,6 @@ export interface DnsNative {
   getnameinfo(family: number, bytes: Uint8Array, port: number, scopeId: number, flags: number): Promise<ResolverResult<[host: string, service: string]>>;
   gaiStrerror(eai: number): string;
   resolverConstants: Record<string, number>;
-  ifNameToIndex(name: string): number;
   ifIndexToName(index: number): string | number;
   ifNameIndex(): [index: number, name: string][] | number;
   getifaddrs(): RawIfaddr[] | number;

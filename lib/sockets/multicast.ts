@@ -5,8 +5,7 @@
  */
 import { H, C } from '../native.js';
 import { Ipv4Address, Ipv6Address, InetAddress, ensureAddress, isMulticast } from '../address/index.js';
-import { lookupInterface } from '../dns/interfaces.js';
-import { UnknownInterfaceError } from '../dns/errors.js';
+import { interfaceIndexOf } from '../internal/interface-index.js';
 import { AddressParseError } from '../errors.js';
 import { invalidArgType, invalidArgValue, validateObject, show } from '../internal/validate.js';
 import { check } from './syscall.js';
@@ -31,13 +30,9 @@ function interfaceIndex(iface: string | number): number {
     if (!Number.isInteger(iface) || iface < 0) throw invalidArgValue('options.interface', iface, 'is not an interface index');
     return iface;
   }
-  // The socket boundary resolves names with the name databases' resolver (if_nametoindex).
-  try {
-    return lookupInterface(iface).index;
-  } catch (err) {
-    if (err instanceof UnknownInterfaceError) throw invalidArgValue('options.interface', iface, 'is not a network interface');
-    throw err;
-  }
+  const index = interfaceIndexOf(iface);
+  if (index === 0) throw invalidArgValue('options.interface', iface, 'is not a network interface');
+  return check(index, 'if_nametoindex');
 }
 
 /** Joins (`join` true) or leaves a multicast group. */
