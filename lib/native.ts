@@ -114,6 +114,8 @@ export interface Native {
   ifNameToIndex(name: string): number;
   errnoName(errno: number): string | undefined;
   errnoMessage(errno: number): string;
+  /** Every errno name the platform's <errno.h> defines (aliases too), to its number. */
+  errnoNumbers: Readonly<Record<string, number>>;
   constants: Record<string, number>;
   [more: string]: unknown;
 }
