@@ -13,7 +13,7 @@ import { check, checkData } from './syscall.js';
 import { localSockaddr } from './sockaddr.js';
 import { literalHost, resolveHost, resolvePort, type HostDesignator, type PortDesignator } from './resolve.js';
 import { connectToEach, streamSizes, type ActiveStreamOptions } from './active.js';
-import { validateBacklog } from './passive.js';
+import { validateBacklog, type ConnectionClass, type PassiveSocketBase } from './passive.js';
 import type { SocketKind } from './core.js';
 import type { SocketTypeName } from './options.js';
 import { lookupProtocolNumber } from './protocols.js';
@@ -130,10 +130,13 @@ export type SocketFor<O extends MakeSocketOptions> = SocketClassTable[
 /** A kind's key in IOLib's table: `family type connect`. */
 type KindKey = keyof SocketClassTable;
 
+/** What a row's class takes after the fd and kind: its connections' class (passive) or its stream options (active). */
+type ClassArg<S> = S extends PassiveSocketBase<infer Conn> ? ConnectionClass<Conn> : ActiveStreamOptions;
+
 /** One row of IOLib's table: what a (family, type, connect) kind is made of. */
 interface KindRow<S> {
-  /** The concrete class (passive classes take no stream options). */
-  readonly Class: new (fd: number, kind: SocketKind, options: ActiveStreamOptions) => S;
+  /** The concrete class. */
+  readonly Class: new (fd: number, kind: SocketKind, arg: ClassArg<S>) => S;
   /** The makeSocket options the kind takes. */
   readonly options: readonly (keyof MakeSocketOptions)[];
   /** The protocol's name when none is given (IPv4 and local sockets). */
@@ -196,16 +199,20 @@ function keyOf(family: 'internet' | 'local', type: SocketTypeName, connect: 'act
   return Object.hasOwn(KIND_TABLE, key) ? key as KindKey : undefined;
 }
 
-/** The family and type a key names. */
-function partsOf(key: KindKey): ['internet' | 'local', SocketTypeName] {
-  return key.split(' ') as ['internet' | 'local', SocketTypeName];
+/** The family, type and connect a key names. */
+function partsOf(key: KindKey): ['internet' | 'local', SocketTypeName, 'active' | 'passive'] {
+  return key.split(' ') as ['internet' | 'local', SocketTypeName, 'active' | 'passive'];
 }
 
-/** The socket of row `key` on `fd`, of the row's protocol unless `protocol` names another. */
+/**
+ * The socket of row `key` on `fd`, of the row's protocol unless `protocol` names another. A
+ * passive socket's connections are of the active row of its family and type.
+ */
 function socketOf<K extends KindKey>(key: K, fd: number, ipv6: boolean, options: ActiveStreamOptions, protocol?: string): SocketClassTable[K] {
   const row: KindRow<SocketClassTable[K]> = KIND_TABLE[key];
-  const [family, type] = partsOf(key);
-  return new row.Class(fd, kindOf(family, ipv6, type, protocol ?? (ipv6 && row.protocol6 !== undefined ? row.protocol6 : row.protocol)), options);
+  const [family, type, connect] = partsOf(key);
+  const arg = connect === 'passive' ? KIND_TABLE[`${family} ${type} active` as KindKey].Class : options;
+  return new row.Class(fd, kindOf(family, ipv6, type, protocol ?? (ipv6 && row.protocol6 !== undefined ? row.protocol6 : row.protocol)), arg as ClassArg<SocketClassTable[K]>);
 }
 
 function optionError(option: string, kind: string): TypeError & { code: string } {

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { H, C, native } from '../native.js';
 import { PollTimeoutError, SocketClosedError, SocketDescriptorLimitError } from '../errors.js';
 import { invalidArgType, outOfRange, validateBoolean, validateObject, validateSignal, validateTimeout } from '../internal/validate.js';
-import { SocketCore } from './core.js';
+import { SocketCore, type SocketKind } from './core.js';
 import { check, failure } from './syscall.js';
 import { streamSizes, type ActiveStreamOptions } from './active.js';
 import { holdLoop, releaseLoop } from './loop-hold.js';
@@ -57,8 +57,16 @@ export function validateBacklog(backlog: unknown): number {
 // Errors a listener sees for a connection that died before accept: try the next one.
 const TRANSIENT = new Set(['ECONNABORTED', 'EPROTO', 'EINTR']);
 
+/** @internal The class of a passive socket's connections, as the kinds table gives it. */
+export type ConnectionClass<Conn> = new (fd: number, kind: SocketKind, options: ActiveStreamOptions) => Conn;
+
 /** The base of passive sockets. */
 export abstract class PassiveSocketBase<Conn> extends SocketCore(EventEmitter) {
+  /**
+   * @internal The class accepted connections get: the kinds table's active row of this
+   * socket's family and type, given when the socket is made.
+   */
+  readonly _Connection: ConnectionClass<Conn>;
   /** @internal */ _listening = false;
   /**
    * @internal Stream options accepted connections get when acceptConnection gives none
@@ -69,6 +77,11 @@ export abstract class PassiveSocketBase<Conn> extends SocketCore(EventEmitter) {
   _unrefd = false;
   /** @internal The next pause (ms) when out of fds; 0 while accepting works. */
   _acceptPause = 0;
+
+  constructor(Connection: ConnectionClass<Conn>) {
+    super();
+    this._Connection = Connection;
+  }
 
   /** True once listening. */
   isListening(): boolean {
@@ -165,7 +178,7 @@ export abstract class PassiveSocketBase<Conn> extends SocketCore(EventEmitter) {
           }
         }
         const d = this._acceptDefaults;
-        return this._adopt(r, {
+        return new this._Connection(r, this._kind, {
           inputBufferSize: options.inputBufferSize ?? d.inputBufferSize,
           outputBufferSize: options.outputBufferSize ?? d.outputBufferSize,
           encoding: options.encoding ?? d.encoding,
@@ -193,9 +206,6 @@ export abstract class PassiveSocketBase<Conn> extends SocketCore(EventEmitter) {
       }
     }
   }
-
-  /** @internal Wraps an accepted fd in the matching active socket class. */
-  abstract _adopt(fd: number, options: ActiveStreamOptions): Conn;
 
   /** Connections as they arrive, until the socket closes. */
   async *[Symbol.asyncIterator](): AsyncGenerator<Conn, void, undefined> {
