@@ -17,7 +17,7 @@ import { DEFAULT_BUFFER_SIZE, NO_PROFILE, SocketCore, extraAccessors, profileFor
 import { atAddress, check, failure } from './syscall.js';
 import { inetAddressFromBytes, decodeLocalPath, localSockaddr, type SockaddrArgs } from './sockaddr.js';
 import { spendTurn, waitedTurn } from './turns.js';
-import { resolveHost, resolvePort, type HostDesignator, type PortDesignator } from './resolve.js';
+import { resolveEndpoint, type HostDesignator, type PortDesignator } from './resolve.js';
 
 /** Options of `connect`. */
 export interface ConnectOptions {
@@ -385,8 +385,7 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
       await this._connectRaw(sa.family, sa.bytes, 0, 0, deadline, options);
       return this;
     }
-    const port = resolvePort(options.port, 'options.port', this._kind.type === 'datagram' ? 'udp' : 'tcp');
-    const hosts = await resolveHost(address, this._kind.ipv6 ? undefined : false, 'address');
+    const { hosts, port } = await resolveEndpoint(address, options.port, this._kind.ipv6 ? undefined : false, this._kind.type === 'datagram' ? 'udp' : 'tcp', ['address', 'options.port']);
     // Each address is tried on this same socket. A TCP socket whose connect(2) failed is left
     // half-way (Linux answers its next connect ECONNABORTED): connect(AF_UNSPEC) resets it first.
     let tried = false;
@@ -503,8 +502,7 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
       return null;
     }
     if (this._kind.addressFamily !== 'internet') throw invalidArgType('options.remoteHost', 'absent on a local socket', options.remoteHost);
-    const port = resolvePort(options.remotePort, 'options.remotePort', this._kind.type === 'datagram' ? 'udp' : 'tcp');
-    const [host] = await resolveHost(options.remoteHost, this._kind.ipv6 ? undefined : false, 'options.remoteHost');
+    const { hosts: [host], port } = await resolveEndpoint(options.remoteHost, options.remotePort, this._kind.ipv6 ? undefined : false, this._kind.type === 'datagram' ? 'udp' : 'tcp', ['options.remoteHost', 'options.remotePort']);
     return this._inetArgs(host!, port, 'send');
   }
 

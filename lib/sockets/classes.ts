@@ -9,7 +9,7 @@ import type { InetAddress } from '../address/index.js';
 import type { ActiveStreamOptions } from './active.js';
 import { StreamActiveBase } from './stream-active.js';
 import { MessageActiveBase } from './message-active.js';
-import { PassiveSocketBase, type ConnectionClass } from './passive.js';
+import { PassiveSocketBase, type Connections } from './passive.js';
 import { handleFor, type SocketKind } from './core.js';
 import type { ActiveSocketBase } from './active.js';
 import {
@@ -146,9 +146,9 @@ export class SocketRawInternetActive extends MessageActiveBase {
 
 /** A listening TCP socket (IOLib's socket-stream-internet-passive). */
 export class SocketStreamInternetPassive extends PassiveSocketBase<SocketStreamInternetActive> {
-  /** @internal Use makeSocket; `Connection` is the class of its connections. */
-  constructor(fd: number, kind: SocketKind, Connection: ConnectionClass<SocketStreamInternetActive>) {
-    super(Connection);
+  /** @internal Use makeSocket; `connections` are its connections' class and stream options. */
+  constructor(fd: number, kind: SocketKind, connections: Connections<SocketStreamInternetActive>) {
+    super(connections);
     this._attach(handleFor(fd, this), kind);
   }
 }
@@ -157,9 +157,9 @@ export class SocketStreamInternetPassive extends PassiveSocketBase<SocketStreamI
 export class SocketStreamLocalPassive extends PassiveSocketBase<SocketStreamLocalActive> {
   /** @internal The file this socket created, removed on close. */
   _ownFile: string | null = null;
-  /** @internal Use makeSocket; `Connection` is the class of its connections. */
-  constructor(fd: number, kind: SocketKind, Connection: ConnectionClass<SocketStreamLocalActive>) {
-    super(Connection);
+  /** @internal Use makeSocket; `connections` are its connections' class and stream options. */
+  constructor(fd: number, kind: SocketKind, connections: Connections<SocketStreamLocalActive>) {
+    super(connections);
     this._attach(handleFor(fd, this), kind);
   }
   override _beforeClose(): void {
@@ -171,9 +171,9 @@ export class SocketStreamLocalPassive extends PassiveSocketBase<SocketStreamLoca
 export class SocketSeqpacketLocalPassive extends PassiveSocketBase<SocketSeqpacketLocalActive> {
   /** @internal The file this socket created, removed on close. */
   _ownFile: string | null = null;
-  /** @internal Use makeSocket; `Connection` is the class of its connections. */
-  constructor(fd: number, kind: SocketKind, Connection: ConnectionClass<SocketSeqpacketLocalActive>) {
-    super(Connection);
+  /** @internal Use makeSocket; `connections` are its connections' class and stream options. */
+  constructor(fd: number, kind: SocketKind, connections: Connections<SocketSeqpacketLocalActive>) {
+    super(connections);
     this._attach(handleFor(fd, this), kind);
   }
   override _beforeClose(): void {

@@ -11,9 +11,9 @@ import { deadlineAfter, remaining } from '../internal/wait.js';
 import { IPV4_UNSPECIFIED, IPV6_UNSPECIFIED, Ipv6Address, type InetAddress } from '../address/index.js';
 import { check, checkData } from './syscall.js';
 import { localSockaddr } from './sockaddr.js';
-import { literalHost, resolveHost, resolvePort, type HostDesignator, type PortDesignator } from './resolve.js';
+import { resolveEndpoint, resolveHost, resolvePort, type HostDesignator, type PortDesignator } from './resolve.js';
 import { connectToEach, streamSizes, type ActiveStreamOptions } from './active.js';
-import { validateBacklog, type ConnectionClass, type PassiveSocketBase } from './passive.js';
+import { validateBacklog, type Connections, type PassiveSocketBase } from './passive.js';
 import type { SocketKind } from './core.js';
 import type { SocketTypeName } from './options.js';
 import { lookupProtocolNumber } from './protocols.js';
@@ -80,7 +80,7 @@ export type AnySocket =
   | SocketRawInternetActive;
 
 /** What a passive socket's connections get unless acceptConnection says otherwise. */
-function acceptDefaults(options: MakeSocketOptions): ActiveStreamOptions {
+function acceptDefaults(options: ActiveStreamOptions): ActiveStreamOptions {
   const { inputBufferSize, outputBufferSize, encoding, allowHalfOpen } = options;
   return { inputBufferSize, outputBufferSize, encoding, allowHalfOpen };
 }
@@ -130,8 +130,8 @@ export type SocketFor<O extends MakeSocketOptions> = SocketClassTable[
 /** A kind's key in IOLib's table: `family type connect`. */
 type KindKey = keyof SocketClassTable;
 
-/** What a row's class takes after the fd and kind: its connections' class (passive) or its stream options (active). */
-type ClassArg<S> = S extends PassiveSocketBase<infer Conn> ? ConnectionClass<Conn> : ActiveStreamOptions;
+/** What a row's class takes after the fd and kind: its connections' class and options (passive) or its stream options (active). */
+type ClassArg<S> = S extends PassiveSocketBase<infer Conn> ? Connections<Conn> : ActiveStreamOptions;
 
 /** One row of IOLib's table: what a (family, type, connect) kind is made of. */
 interface KindRow<S> {
@@ -205,13 +205,15 @@ function partsOf(key: KindKey): ['internet' | 'local', SocketTypeName, 'active' 
 }
 
 /**
- * The socket of row `key` on `fd`, of the row's protocol unless `protocol` names another. A
- * passive socket's connections are of the active row of its family and type.
+ * The socket of row `key` on `fd`, of the row's protocol unless `protocol` names another, with
+ * the stream options `options` gives (validated). A passive socket's connections are of the
+ * active row of its family and type, and get those options unless acceptConnection says
+ * otherwise.
  */
 function socketOf<K extends KindKey>(key: K, fd: number, ipv6: boolean, options: ActiveStreamOptions, protocol?: string): SocketClassTable[K] {
   const row: KindRow<SocketClassTable[K]> = KIND_TABLE[key];
   const [family, type, connect] = partsOf(key);
-  const arg = connect === 'passive' ? KIND_TABLE[`${family} ${type} active` as KindKey].Class : options;
+  const arg = connect === 'passive' ? { Class: KIND_TABLE[`${family} ${type} active` as KindKey].Class, defaults: acceptDefaults(options) } : options;
   return new row.Class(fd, kindOf(family, ipv6, type, protocol ?? (ipv6 && row.protocol6 !== undefined ? row.protocol6 : row.protocol)), arg as ClassArg<SocketClassTable[K]>);
 }
 
@@ -227,8 +229,14 @@ const TYPE_LIMITS: Record<SocketTypeName, string> = {
   raw: 'raw sockets are internet active only',
 };
 
-/** Validates the options against IOLib's table; returns the kind's key. */
-function validateKind(options: MakeSocketOptions): KindKey {
+/** makeSocket's options checked against IOLib's table: the kind's key, and the backlog validated (undefined: the default). */
+interface Checked {
+  readonly key: KindKey;
+  readonly backlog: number | undefined;
+}
+
+/** Validates the options against IOLib's table, in one place before any fd exists. */
+function validateKind(options: MakeSocketOptions): Checked {
   validateObject(options, 'options');
   const familyName = options.addressFamily ?? 'internet';
   validateOneOf(familyName, 'addressFamily', ['internet', 'local', 'file']);
@@ -253,8 +261,7 @@ function validateKind(options: MakeSocketOptions): KindKey {
   validateTimeout(options.timeout, 'timeout');
   validateSignal(options.signal, 'signal');
   streamSizes(options);
-  if (options.backlog !== undefined) validateBacklog(options.backlog);
-  return key;
+  return { key, backlog: options.backlog === undefined ? undefined : validateBacklog(options.backlog) };
 }
 
 const SOCK_TYPES: Record<SocketTypeName, number> = {
@@ -372,48 +379,49 @@ function kindOf(family: 'internet' | 'local', ipv6: boolean, type: SocketTypeNam
  */
 export function makeSocket<const O extends MakeSocketOptions = {}>(options?: O): Promise<SocketFor<O>>;
 export async function makeSocket(options: MakeSocketOptions = {}): Promise<AnySocket> {
-  const key = validateKind(options);
+  const checked = validateKind(options);
   if (options.signal?.aborted) throw new AbortError(undefined, { cause: options.signal.reason });
+  const { key } = checked;
   switch (key) {
     case 'internet stream active':
     case 'internet datagram active':
       return makeInternetActive(key, options);
-    case 'internet stream passive': return makeInternetPassive(options);
+    case 'internet stream passive': return makeInternetPassive(options, checked.backlog);
     case 'internet raw active': return makeRawSocket(options);
-    default: return makeLocalSocket(key, options);
+    default: return makeLocalSocket(key, options, checked.backlog);
   }
 }
 
-async function localHostOf(options: MakeSocketOptions): Promise<InetAddress | undefined> {
-  if (options.localHost === undefined) return undefined;
-  const [host] = await resolveHost(options.localHost, options.ipv6 === false ? false : undefined, 'localHost');
+/** The local address (the first a name has, of the family `ipv6` allows) and port to bind. */
+async function localEndpoint(options: MakeSocketOptions, protocol: 'tcp' | 'udp' | 'any'): Promise<{ host: InetAddress | undefined; port: number }> {
+  if (options.localHost === undefined) return { host: undefined, port: resolvePort(options.localPort, 'localPort', protocol) };
+  const { hosts: [host], port } = await resolveEndpoint(options.localHost, options.localPort, options.ipv6 === false ? false : undefined, protocol, ['localHost', 'localPort']);
   checkFamily(host!, options.ipv6, 'localHost');
-  return host;
+  return { host, port };
 }
 
-async function makeInternetPassive(options: MakeSocketOptions): Promise<SocketStreamInternetPassive> {
-  const local = options.localHost === undefined ? undefined : await localHostOf(options);
+async function makeInternetPassive(options: MakeSocketOptions, backlog: number | undefined): Promise<SocketStreamInternetPassive> {
+  const { host: local, port } = await localEndpoint(options, 'tcp');
   const ipv6 = ipv6For(local, options.ipv6);
-  const host = local ?? (ipv6 ? IPV6_UNSPECIFIED : undefined);
-  const port = resolvePort(options.localPort, 'localPort', 'tcp');
   const fd = openFd(ipv6 ? C.AF_INET6 : C.AF_INET, 'stream');
-  const socket = socketOf('internet stream passive', fd, ipv6, {});
-  socket._acceptDefaults = acceptDefaults(options);
+  const socket = socketOf('internet stream passive', fd, ipv6, options);
   return guarded(socket, (s) => {
     applyOptions(s, options, true);
-    s.bindAddress(host ?? '0.0.0.0', { port });
-    s.listenOn({ backlog: options.backlog });
+    s._bindInet(local ?? (ipv6 ? IPV6_UNSPECIFIED : IPV4_UNSPECIFIED), port);
+    s._listen(backlog);
   });
 }
 
 type InetActive = SocketStreamInternetActive | SocketDatagramInternetActive;
 
+/** An active socket's local end when it binds none. */
+const NO_LOCAL_END = { host: undefined, port: 0 } as const;
+
 async function makeInternetActive(key: 'internet stream active' | 'internet datagram active', options: MakeSocketOptions): Promise<InetActive> {
   const type = partsOf(key)[1];
   const protocol = KIND_TABLE[key].protocol as 'tcp' | 'udp';
-  const local = options.localHost === undefined ? undefined : await localHostOf(options);
-  const localPort = resolvePort(options.localPort, 'localPort', protocol);
-  const binding = local !== undefined || options.localPort !== undefined;
+  const binding = options.localHost !== undefined || options.localPort !== undefined;
+  const { host: local, port: localPort } = binding ? await localEndpoint(options, protocol) : NO_LOCAL_END;
   const make = (ipv6: boolean) => socketOf(key, openFd(ipv6 ? C.AF_INET6 : C.AF_INET, type), ipv6, options);
   // SO_REUSEADDR lets UDP sockets share a port, and a port-0 bind made with it may be handed a
   // port another such socket holds, whose unicast datagrams it then takes. A datagram socket
@@ -430,11 +438,10 @@ async function makeInternetActive(key: 'internet stream active' | 'internet data
     if (options.remotePort !== undefined) throw invalidArgValue('remotePort', options.remotePort, 'needs remoteHost');
     return guarded(make(ipv6For(local, options.ipv6)), setup);
   }
-  const remotePort = resolvePort(options.remotePort, 'remotePort', protocol);
   const preference = options.ipv6 === false ? false : options.ipv6 === true ? undefined : local ? (local instanceof Ipv6Address ? 'only' : false) : undefined;
   // A literal address needs no look-up (and no trip through the microtask queue).
-  const literal = literalHost(options.remoteHost, 'remoteHost');
-  const hosts = literal ? [literal] : await resolveHost(options.remoteHost, preference, 'remoteHost');
+  const remote = resolveEndpoint(options.remoteHost, options.remotePort, preference, protocol, ['remoteHost', 'remotePort']);
+  const { hosts, port: remotePort } = remote instanceof Promise ? await remote : remote;
   const deadline = deadlineAfter(options.timeout);
   // A socket per address: each may be of another family.
   return connectToEach(hosts, (host) => {
@@ -449,7 +456,7 @@ async function makeInternetActive(key: 'internet stream active' | 'internet data
 }
 
 async function makeRawSocket(options: MakeSocketOptions): Promise<SocketRawInternetActive> {
-  const local = options.localHost === undefined ? undefined : await localHostOf(options);
+  const local = options.localHost === undefined ? undefined : (await localEndpoint(options, 'any')).host;
   let remote: InetAddress | undefined;
   if (options.remoteHost !== undefined) {
     [remote] = await resolveHost(options.remoteHost, options.ipv6 === false ? false : undefined, 'remoteHost');
@@ -475,7 +482,7 @@ type LocalActiveKey = 'local stream active' | 'local datagram active' | 'local s
 type LocalPassiveKey = 'local stream passive' | 'local seqpacket passive';
 type LocalActive = SocketClassTable[LocalActiveKey];
 
-async function makeLocalSocket(key: LocalActiveKey | LocalPassiveKey, options: MakeSocketOptions): Promise<AnySocket> {
+async function makeLocalSocket(key: LocalActiveKey | LocalPassiveKey, options: MakeSocketOptions, backlog: number | undefined): Promise<AnySocket> {
   const abstract = options.abstract === true;
   const fd = openFd(C.AF_UNIX, partsOf(key)[1]);
   if (key === 'local stream passive' || key === 'local seqpacket passive') {
@@ -483,13 +490,12 @@ async function makeLocalSocket(key: LocalActiveKey | LocalPassiveKey, options: M
       native.closeFd(fd);
       throw invalidArgValue('localFilename', undefined, 'is required for a passive local socket');
     }
-    const socket = socketOf(key, fd, false, {});
-    socket._acceptDefaults = acceptDefaults(options);
+    const socket = socketOf(key, fd, false, options);
     return guarded(socket, async (s) => {
       if (!abstract) await removeStaleSocketFile(options.localFilename!);
       s.bindAddress(options.localFilename!, { abstract });
       if (!abstract) s._ownFile = options.localFilename!;
-      s.listenOn({ backlog: options.backlog });
+      s._listen(backlog);
     });
   }
   const socket = socketOf(key, fd, false, options);

@@ -60,6 +60,17 @@ const TRANSIENT = new Set(['ECONNABORTED', 'EPROTO', 'EINTR']);
 /** @internal The class of a passive socket's connections, as the kinds table gives it. */
 export type ConnectionClass<Conn> = new (fd: number, kind: SocketKind, options: ActiveStreamOptions) => Conn;
 
+/** @internal What a passive socket is told when made: its connections' class and their stream options. */
+export interface Connections<Conn> {
+  /** The kinds table's active row of the socket's family and type. */
+  readonly Class: ConnectionClass<Conn>;
+  /**
+   * The stream options connections get when acceptConnection gives none (IOLib's
+   * accept-connection defaults the external format to the server's), validated.
+   */
+  readonly defaults: ActiveStreamOptions;
+}
+
 /** The base of passive sockets. */
 export abstract class PassiveSocketBase<Conn> extends SocketCore(EventEmitter) {
   /**
@@ -67,20 +78,18 @@ export abstract class PassiveSocketBase<Conn> extends SocketCore(EventEmitter) {
    * socket's family and type, given when the socket is made.
    */
   readonly _Connection: ConnectionClass<Conn>;
+  /** @internal Stream options accepted connections get when acceptConnection gives none. */
+  readonly _acceptDefaults: ActiveStreamOptions;
   /** @internal */ _listening = false;
-  /**
-   * @internal Stream options accepted connections get when acceptConnection gives none
-   * (IOLib's accept-connection defaults the external format to the server's): makeSocket's.
-   */
-  _acceptDefaults: ActiveStreamOptions = {};
   /** @internal unref() was called: listening does not keep the event loop alive. */
   _unrefd = false;
   /** @internal The next pause (ms) when out of fds; 0 while accepting works. */
   _acceptPause = 0;
 
-  constructor(Connection: ConnectionClass<Conn>) {
+  constructor(connections: Connections<Conn>) {
     super();
-    this._Connection = Connection;
+    this._Connection = connections.Class;
+    this._acceptDefaults = connections.defaults;
   }
 
   /** True once listening. */
@@ -115,10 +124,14 @@ export abstract class PassiveSocketBase<Conn> extends SocketCore(EventEmitter) {
   /** Starts listening (IOLib's listen-on). Returns the socket. */
   listenOn(options: { backlog?: number } = {}): this {
     validateObject(options, 'options');
-    const backlog = validateBacklog(options.backlog);
+    this._listen(validateBacklog(options.backlog));
+    return this;
+  }
+
+  /** @internal listen(2) with a backlog {@link validateBacklog} gave; the default when undefined. */
+  _listen(backlog = defaultBacklogSize): void {
     check(H.listen(this._open('listen'), backlog), 'listen');
     this._markListening();
-    return this;
   }
 
   /** @internal The fd listens (listen(2) here, or an adopted fd that already did). */
