@@ -4,7 +4,8 @@
  * @module
  */
 import { lstatSync, unlinkSync } from 'node:fs';
-import { H, C, native, type FdHandle, type RawSockaddr } from '../native.js';
+import { H, C, native, type FdHandle } from '../native.js';
+import type { Sockaddr } from '../internal/sockaddr.js';
 import { SocketAddressInUseError, AbortError } from '../errors.js';
 import { codedError, invalidArgType, invalidArgValue, validateBoolean, validateObject, validateOneOf, validateSignal, validateTimeout, validateInteger } from '../internal/validate.js';
 import { deadlineAfter, remaining } from '../internal/wait.js';
@@ -449,8 +450,7 @@ async function makeInternetActive(key: 'internet stream active' | 'internet data
     const ipv6 = options.ipv6 ?? (local ? local instanceof Ipv6Address : host instanceof Ipv6Address);
     return guarded(make(ipv6), async (s) => {
       setup(s);
-      const sa = s._inetArgs(host, remotePort, 'connect');
-      await s._connectRaw(sa.family, sa.bytes, sa.port, sa.scopeId, deadline, { timeout: remaining(deadline), signal: options.signal });
+      await s._connectRaw(s._inetArgs(host, remotePort, 'connect'), deadline, { timeout: remaining(deadline), signal: options.signal });
     });
   });
 }
@@ -472,8 +472,7 @@ async function makeRawSocket(options: MakeSocketOptions): Promise<SocketRawInter
     applyOptions(s, options, false);
     if (local) s._bindInet(local, 0);
     if (remote) {
-      const sa = s._inetArgs(remote, 0, 'connect');
-      await s._connectRaw(sa.family, sa.bytes, 0, sa.scopeId, undefined, {});
+      await s._connectRaw(s._inetArgs(remote, 0, 'connect'), undefined, {});
     }
   });
 }
@@ -506,8 +505,7 @@ async function makeLocalSocket(key: LocalActiveKey | LocalPassiveKey, options: M
     }
     if (options.remoteFilename !== undefined) {
       const sa = localSockaddr(options.remoteFilename, abstract, 'remoteFilename');
-      const deadline = deadlineAfter(options.timeout);
-      await s._connectRaw(sa.family, sa.bytes, 0, 0, deadline, { timeout: options.timeout, signal: options.signal });
+      await s._connectRaw(sa, deadlineAfter(options.timeout), { timeout: options.timeout, signal: options.signal });
     }
   });
 }
@@ -527,8 +525,7 @@ async function removeStaleSocketFile(path: string): Promise<void> {
   const fd = check(native.socket(C.AF_UNIX, C.SOCK_STREAM, 0), 'socket');
   const probe = H.open(fd, null);
   try {
-    const sa = localSockaddr(path, false);
-    const r = H.connect(probe, sa.family, sa.bytes, 0, 0);
+    const r = H.connect(probe, ...localSockaddr(path, false));
     if (r === -C.ECONNREFUSED) unlinkSync(path);
     else if (r === 0 || r === -C.EAGAIN || r === -C.EINPROGRESS) throw new SocketAddressInUseError('EADDRINUSE', 'bind', `bind EADDRINUSE ${path} (a listener is there)`);
   } finally {
@@ -620,7 +617,7 @@ export function makeSocketFromFd(fd: number, options: FromFdOptions = {}): AnySo
 }
 
 function domainFromName(probe: FdHandle): number {
-  const name = checkData<RawSockaddr>(H.getsockname(probe), 'getsockname');
+  const name = checkData<Sockaddr>(H.getsockname(probe), 'getsockname');
   return name[0] === 4 ? C.AF_INET : name[0] === 6 ? C.AF_INET6 : C.AF_UNIX;
 }
 

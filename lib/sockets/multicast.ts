@@ -59,7 +59,7 @@ export function setMembership(socket: ActiveSocketBase, group: unknown, options:
   }
   if (iface instanceof InetAddress) throw invalidArgValue('options.interface', iface.toString(), 'must be a name or index for an IPv6 group');
   const mreq = Buffer.alloc(20);
-  mreq.set(inetSockaddr(address, 0).bytes, 0);
+  mreq.set(inetSockaddr(address, 0)[1], 0);
   mreq.writeUInt32LE(iface === undefined ? address.scopeId : interfaceIndex(iface), 16);
   check(H.setsockopt(h, C.IPPROTO_IPV6, join ? C.IPV6_JOIN_GROUP : C.IPV6_LEAVE_GROUP, mreq), 'setsockopt');
 }
