@@ -380,16 +380,15 @@ function kindOf(family: 'internet' | 'local', ipv6: boolean, type: SocketTypeNam
  */
 export function makeSocket<const O extends MakeSocketOptions = {}>(options?: O): Promise<SocketFor<O>>;
 export async function makeSocket(options: MakeSocketOptions = {}): Promise<AnySocket> {
-  const checked = validateKind(options);
+  const { key, backlog } = validateKind(options);
   if (options.signal?.aborted) throw new AbortError(undefined, { cause: options.signal.reason });
-  const { key } = checked;
   switch (key) {
     case 'internet stream active':
     case 'internet datagram active':
       return makeInternetActive(key, options);
-    case 'internet stream passive': return makeInternetPassive(options, checked.backlog);
+    case 'internet stream passive': return makeInternetPassive(options, backlog);
     case 'internet raw active': return makeRawSocket(options);
-    default: return makeLocalSocket(key, options, checked.backlog);
+    default: return makeLocalSocket(key, options, backlog);
   }
 }
 

@@ -40,7 +40,9 @@ async function lookUp(name: string, ipv6: boolean | 'only' | undefined): Promise
 
 /** A host and a port designator resolved: every address the host names, in the resolver's order, and the port. */
 export interface ResolvedEndpoint {
+  /** The host's addresses: the literal one, or every one its name has. */
   readonly hosts: InetAddress[];
+  /** The port number. */
   readonly port: number;
 }
 
