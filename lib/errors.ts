@@ -1,11 +1,11 @@
 /**
  * The iolib condition hierarchy (IOLib's `iolib-error` tree): {@link IolibError} >
  * {@link SyscallError} > {@link SocketError} with one subclass per errno IOLib names, plus
- * {@link PollTimeoutError}, {@link AddressParseError} and the resolver errors.
- * Pure TypeScript: no native code is loaded here.
+ * {@link PollTimeoutError}, {@link AddressParseError} and the resolver errors. The only use of
+ * the addon here is its errno table, the numbers of errors made by name.
  * @module
  */
-import { constants as osConstants } from 'node:os';
+import { native } from './native.js';
 import { show } from './internal/validate.js';
 
 /** Base class of every error iolib raises itself. */
@@ -16,18 +16,9 @@ export class IolibError extends Error {
   }
 }
 
-// Errno names IOLib's conditions use that node:os leaves out (it lists libuv's subset).
-const EXTRA_ERRNO: Record<string, Record<string, number>> = {
-  linux: { ESOCKTNOSUPPORT: 94, ESHUTDOWN: 108, EHOSTDOWN: 112 },
-  darwin: { ESOCKTNOSUPPORT: 44, ESHUTDOWN: 58, EHOSTDOWN: 64 },
-  freebsd: { ESOCKTNOSUPPORT: 44, ESHUTDOWN: 58, EHOSTDOWN: 64 },
-  openbsd: { ESOCKTNOSUPPORT: 44, ESHUTDOWN: 58, EHOSTDOWN: 64 },
-  netbsd: { ESOCKTNOSUPPORT: 44, ESHUTDOWN: 58, EHOSTDOWN: 64 },
-};
-
-/** Looks an errno name ('ECONNREFUSED') up to its number, or 0 when unknown here. */
+/** Looks an errno name ('ECONNREFUSED') up to its number in the platform's <errno.h>, or 0 when it has none. */
 function errnoNumber(code: string): number {
-  return (osConstants.errno as Record<string, number>)[code] ?? EXTRA_ERRNO[process.platform]?.[code] ?? 0;
+  return Object.hasOwn(native.errnoNumbers, code) ? native.errnoNumbers[code]! : 0;
 }
 
 /** A failed system call: `code` is the errno name, `errno` its number, `syscall` the call. */

@@ -10,12 +10,10 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { viewOf } from './internal/buffers.js';
-
-/** A sockaddr as plain data: family 4 | 6 | 1 (local) | 0 (none), bytes, port, scope id. */
-export type RawSockaddr = [family: number, bytes: Buffer, port: number, scopeId: number];
+import type { Sockaddr } from './internal/sockaddr.js';
 
 /** A receive's result, recvfrom's and recvmsg's alike: the byte count, the msg_flags, the sender. */
-export type Received = [bytes: number, msgFlags: number, ...sender: RawSockaddr];
+export type Received = [bytes: number, msgFlags: number, ...sender: Sockaddr];
 
 /**
  * A handle: one owned (or borrowed) fd and its single libuv poll watcher, known to JS by this
@@ -61,8 +59,8 @@ export interface HandleCalls {
   listen(h: FdHandle, backlog: number): number;
   accept(h: FdHandle): number;
   shutdown(h: FdHandle, how: number): number;
-  getsockname(h: FdHandle): RawSockaddr | number;
-  getpeername(h: FdHandle): RawSockaddr | number;
+  getsockname(h: FdHandle): Sockaddr | number;
+  getpeername(h: FdHandle): Sockaddr | number;
   getsockopt(h: FdHandle, level: number, name: number, size: number): Buffer | number;
   setsockopt(h: FdHandle, level: number, name: number, value: Uint8Array): number;
   sendto(h: FdHandle, buf: Uint8Array, start: number, end: number, flags: number, family?: number, bytes?: Uint8Array, port?: number, scopeId?: number): number;
@@ -71,7 +69,7 @@ export interface HandleCalls {
   /** recvfrom's fields, then the fds passed (close-on-exec). */
   recvmsg(h: FdHandle, buf: Uint8Array, start: number, end: number, flags: number): [...Received, fds: number[]] | number;
   /** With segments > 1, runs of addressless same-length messages leave as UDP_SEGMENT sends of up to that many. */
-  sendBatch(h: FdHandle, bufs: Uint8Array[], addresses?: (RawSockaddr | undefined)[], segments?: number): number;
+  sendBatch(h: FdHandle, bufs: Uint8Array[], addresses?: (Sockaddr | undefined)[], segments?: number): number;
 }
 
 /** The shared callbacks native code calls with `this` = the handle's owner. */
@@ -110,8 +108,12 @@ export interface Native {
   readPoolStats(): [idle: number, held: number];
   /** How long cached slabs may sit idle before they are freed (default 10 s). */
   setReadPoolTrimInterval(ms: number): void;
+  /** The index of the interface called `name` (if_nametoindex), or -errno (ENODEV/ENXIO: none). */
+  ifNameToIndex(name: string): number;
   errnoName(errno: number): string | undefined;
   errnoMessage(errno: number): string;
+  /** Every errno name the platform's <errno.h> defines (aliases too), to its number. */
+  errnoNumbers: Readonly<Record<string, number>>;
   constants: Record<string, number>;
   [more: string]: unknown;
 }
@@ -155,7 +157,7 @@ const REQUIRED_CONSTANTS = [
   'SO_ACCEPTCONN', 'SO_BROADCAST', 'SO_ERROR', 'SO_TYPE',
   'IP_ADD_MEMBERSHIP', 'IP_DROP_MEMBERSHIP', 'IPV6_JOIN_GROUP', 'IPV6_LEAVE_GROUP',
   'POLLIN', 'POLLOUT', 'POLLERR', 'POLLHUP', 'POLLNVAL', 'UV_READABLE', 'UV_WRITABLE',
-  'EAGAIN', 'EAFNOSUPPORT', 'EBADF', 'ECONNREFUSED', 'EINPROGRESS', 'EINVAL', 'EIO', 'EMSGSIZE', 'ENOTCONN', 'ENOTSUP',
+  'EAGAIN', 'EAFNOSUPPORT', 'EBADF', 'ECONNREFUSED', 'EINPROGRESS', 'EINVAL', 'EIO', 'EMSGSIZE', 'ENODEV', 'ENOTCONN', 'ENOTSUP', 'ENXIO',
   'AI_CANONNAME', 'IF_NAMESIZE',
   'READ_BYTES', 'READ_MESSAGES', 'READ_RECORDS', 'READ_STATUS_END',
   'ADDR_RECORD_SIZE', 'ADDR_RECORD_FAMILY_OFFSET', 'ADDR_RECORD_LENGTH_OFFSET', 'ADDR_RECORD_PORT_OFFSET', 'ADDR_RECORD_SCOPE_OFFSET', 'ADDR_RECORD_ADDRESS_OFFSET',

@@ -1,5 +1,6 @@
-// errno numbers to names, so JS can build { errno, code, syscall } for any errno the kernel
-// returns (util.getSystemErrorName only knows libuv's subset).
+// errno numbers to names and names to numbers, so JS can build { errno, code, syscall } for
+// any errno the kernel returns (util.getSystemErrorName and os.constants.errno only know
+// libuv's subset).
 #include "iolib.h"
 #include <cerrno>
 #include <cstring>
@@ -31,6 +32,14 @@ static Napi::Value ErrnoMessage(const Napi::CallbackInfo& info) {
 void InitErrno(Napi::Env env, Napi::Object exports) {
   exports.Set("errnoName", Napi::Function::New(env, ErrnoName, "errnoName"));
   exports.Set("errnoMessage", Napi::Function::New(env, ErrnoMessage, "errnoMessage"));
+  // Every errno name <errno.h> defines, aliases too, to its number: errors made by name
+  // (new SocketEndpointShutdownError('ESHUTDOWN', ...)) take their number from here.
+  Napi::Object numbers = Napi::Object::New(env);
+#define X(name) numbers.Set(#name, Napi::Number::New(env, name));
+  IOLIB_ERRNO_NAMES
+  IOLIB_ERRNO_ALIASES
+#undef X
+  exports.Set("errnoNumbers", numbers);
 }
 
 }  // namespace iolib

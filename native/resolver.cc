@@ -32,15 +32,44 @@ void Settle(napi_env env, napi_deferred deferred, napi_value value) {
   if (value != nullptr) napi_resolve_deferred(env, deferred, value);
 }
 
+// What both look-ups share: one call on the thread pool keeping its EAI code and errno, then
+// on the main thread a failure settled as { eai, errno } or the answer as { eai: 0, value }.
+class LookupWork : public Napi::AsyncWorker {
+ protected:
+  LookupWork(Napi::Env env, const char* name, napi_deferred deferred) : Napi::AsyncWorker(env, name), deferred_(deferred) {}
+  // The look-up itself (thread pool): answers its EAI code.
+  virtual int Lookup() = 0;
+  // The answer's value, once the look-up succeeded (main thread).
+  virtual Napi::Value Answer(Napi::Env env) = 0;
+
+ private:
+  void Execute() final {
+    errno = 0;
+    eai_ = Lookup();
+    err_ = errno;
+  }
+
+  void OnOK() final {
+    Napi::Env env = Env();
+    Napi::HandleScope scope(env);
+    Settle(env, deferred_, eai_ != 0 ? Failure(env, eai_, eai_ == EAI_SYSTEM ? err_ : 0) : Success(env, Answer(env)));
+  }
+
+  void OnError(const Napi::Error& e) final { napi_reject_deferred(Env(), deferred_, e.Value()); }
+
+  napi_deferred deferred_;
+  int eai_ = 0;
+  int err_ = 0;
+};
+
 // getaddrinfo(node|null, service|null, family, socktype, protocol, flags)
 //   -> Promise<{ eai: 0, value: [family, socktype, protocol, [f, bytes, port, scope], canonname|null][] }
 //              | { eai, errno }>
-class GetAddrInfoWork : public Napi::AsyncWorker {
+class GetAddrInfoWork : public LookupWork {
  public:
   GetAddrInfoWork(Napi::Env env, napi_deferred deferred, bool hasNode, std::string node, bool hasService,
                   std::string service, const addrinfo& hints)
-      : Napi::AsyncWorker(env, "iolib.getaddrinfo"),
-        deferred_(deferred),
+      : LookupWork(env, "iolib.getaddrinfo", deferred),
         hasNode_(hasNode),
         node_(std::move(node)),
         hasService_(hasService),
@@ -51,19 +80,12 @@ class GetAddrInfoWork : public Napi::AsyncWorker {
     if (result_) freeaddrinfo(result_);
   }
 
-  void Execute() override {
-    errno = 0;
-    eai_ = getaddrinfo(hasNode_ ? node_.c_str() : nullptr, hasService_ ? service_.c_str() : nullptr, &hints_, &result_);
-    err_ = errno;
+ private:
+  int Lookup() override {
+    return getaddrinfo(hasNode_ ? node_.c_str() : nullptr, hasService_ ? service_.c_str() : nullptr, &hints_, &result_);
   }
 
-  void OnOK() override {
-    Napi::Env env = Env();
-    Napi::HandleScope scope(env);
-    if (eai_ != 0) {
-      Settle(env, deferred_, Failure(env, eai_, eai_ == EAI_SYSTEM ? err_ : 0));
-      return;
-    }
+  Napi::Value Answer(Napi::Env env) override {
     Napi::Array list = Napi::Array::New(env);
     uint32_t n = 0;
     for (addrinfo* ai = result_; ai; ai = ai->ai_next) {
@@ -80,62 +102,43 @@ class GetAddrInfoWork : public Napi::AsyncWorker {
       SetAt(env, entry, 4u, ai->ai_canonname ? Napi::Value(Napi::String::New(env, ai->ai_canonname)) : env.Null());
       SetAt(env, list, n++, entry);
     }
-    Settle(env, deferred_, Success(env, list));
+    return list;
   }
 
-  void OnError(const Napi::Error& e) override { napi_reject_deferred(Env(), deferred_, e.Value()); }
-
- private:
-  napi_deferred deferred_;
   bool hasNode_;
   std::string node_;
   bool hasService_;
   std::string service_;
   addrinfo hints_;
   addrinfo* result_ = nullptr;
-  int eai_ = 0;
-  int err_ = 0;
 };
 
 // getnameinfo(family 4|6, bytes, port, scopeId, flags)
 //   -> Promise<{ eai: 0, value: [host, service] } | { eai, errno }>
-class GetNameInfoWork : public Napi::AsyncWorker {
+class GetNameInfoWork : public LookupWork {
  public:
   GetNameInfoWork(Napi::Env env, napi_deferred deferred, const sockaddr_storage& ss, socklen_t len, int flags)
-      : Napi::AsyncWorker(env, "iolib.getnameinfo"), deferred_(deferred), ss_(ss), len_(len), flags_(flags) {}
+      : LookupWork(env, "iolib.getnameinfo", deferred), ss_(ss), len_(len), flags_(flags) {}
 
-  void Execute() override {
+ private:
+  int Lookup() override {
     host_[0] = 0;
     serv_[0] = 0;
-    errno = 0;
-    eai_ = getnameinfo(reinterpret_cast<const sockaddr*>(&ss_), len_, host_, sizeof(host_), serv_, sizeof(serv_), flags_);
-    err_ = errno;
+    return getnameinfo(reinterpret_cast<const sockaddr*>(&ss_), len_, host_, sizeof(host_), serv_, sizeof(serv_), flags_);
   }
 
-  void OnOK() override {
-    Napi::Env env = Env();
-    Napi::HandleScope scope(env);
-    if (eai_ != 0) {
-      Settle(env, deferred_, Failure(env, eai_, eai_ == EAI_SYSTEM ? err_ : 0));
-      return;
-    }
+  Napi::Value Answer(Napi::Env env) override {
     Napi::Array pair = Napi::Array::New(env, 2);
     SetAt(env, pair, 0u, Napi::String::New(env, host_));
     SetAt(env, pair, 1u, Napi::String::New(env, serv_));
-    Settle(env, deferred_, Success(env, pair));
+    return pair;
   }
 
-  void OnError(const Napi::Error& e) override { napi_reject_deferred(Env(), deferred_, e.Value()); }
-
- private:
-  napi_deferred deferred_;
   sockaddr_storage ss_;
   socklen_t len_;
   int flags_;
   char host_[NI_MAXHOST];
   char serv_[NI_MAXSERV];
-  int eai_ = 0;
-  int err_ = 0;
 };
 
 // A bad argument from the TypeScript layer (which validates first): resolve as EAI_SYSTEM/EINVAL.

@@ -191,7 +191,7 @@ export class Ipv6Address extends InetAddress {
 
   /**
    * Parses IPv6 text as `inet_pton` does, plus an optional `%zone`: all digits are the scope id,
-   * anything else must name an existing interface (looked up in /sys/class/net).
+   * anything else must name an existing interface (if_nametoindex, when the text is parsed).
    * @example Ipv6Address.fromString('fe80::1%lo').scopeId // 1 on Linux
    * @throws AddressParseError when the text is not an IPv6 address or the zone names no
    *   interface; TypeError when not a string.

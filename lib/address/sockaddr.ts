@@ -5,19 +5,11 @@
  * @module
  */
 import { Ipv4Address, Ipv6Address, type InetAddress } from './address.js';
-
-/** The plain form native calls take: family (4, 6, 1), bytes, port, scope id. */
-export interface SockaddrArgs {
-  family: 4 | 6 | 1;
-  bytes: Uint8Array;
-  /** The port. */
-  port: number;
-  scopeId: number;
-}
+import type { Sockaddr } from '../internal/sockaddr.js';
 
 /** An internet address and port as native arguments. */
-export function inetSockaddr(host: InetAddress, port: number): SockaddrArgs {
-  if (host instanceof Ipv4Address) return { family: 4, bytes: host.name, port, scopeId: 0 };
+export function inetSockaddr(host: InetAddress, port: number): Sockaddr {
+  if (host instanceof Ipv4Address) return [4, host.name, port, 0];
   const v6 = host as Ipv6Address;
   const words = v6.name;
   const bytes = new Uint8Array(16);
@@ -25,7 +17,7 @@ export function inetSockaddr(host: InetAddress, port: number): SockaddrArgs {
     bytes[2 * i] = words[i]! >> 8;
     bytes[2 * i + 1] = words[i]! & 0xff;
   }
-  return { family: 6, bytes, port, scopeId: v6.scopeId };
+  return [6, bytes, port, v6.scopeId];
 }
 
 /** Builds the address object for raw address bytes (4 or 16 of them). */

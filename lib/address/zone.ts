@@ -1,45 +1,15 @@
 /**
- * IPv6 zones (`fe80::1%eth0`) when text is parsed: a name's interface index, read from Linux's
- * `/sys/class/net/<name>/ifindex` (synchronous, nothing cached, so a renamed or new interface
- * is seen at once); where there is none (not Linux), no name resolves. The zone's text is kept
- * for printing: nothing here runs when an address is printed.
+ * IPv6 zones (`fe80::1%eth0`) when text is parsed: a name's interface index comes from the one
+ * interface-name resolver (if_nametoindex, asked each time, so a renamed or new interface is
+ * seen at once). The zone's text is kept for printing: nothing here runs when an address is
+ * printed.
  * @internal
  * @module
  */
-import { readFileSync } from 'node:fs';
+import { interfaceIndexOf } from '../internal/interface-index.js';
 import { parseIpv6 } from './ipv6.js';
 
-const SYS_CLASS_NET = '/sys/class/net';
-/** Linux's IFNAMSIZ (16) less the terminating NUL. */
-const MAX_IFNAME = 15;
 const MAX_SCOPE_ID = 0xffffffff;
-
-/** True when `name` could be a Linux interface name (the kernel's dev_valid_name). */
-function isValidInterfaceName(name: string): boolean {
-  if (name.length === 0 || name.length > MAX_IFNAME || name === '.' || name === '..') return false;
-  for (let i = 0; i < name.length; i++) {
-    const c = name.charCodeAt(i);
-    // '/', ':', NUL, whitespace and anything outside printable ASCII are refused.
-    if (c <= 0x20 || c >= 0x7f || c === 0x2f || c === 0x3a) return false;
-  }
-  return true;
-}
-
-function readIndex(name: string): number | null {
-  try {
-    const text = readFileSync(`${SYS_CLASS_NET}/${name}/ifindex`, 'latin1').trim();
-    if (!/^[0-9]{1,10}$/.test(text)) return null;
-    const n = Number(text);
-    return n > 0 && n <= MAX_SCOPE_ID ? n : null;
-  } catch {
-    return null;
-  }
-}
-
-/** The index of the interface called `name`, or null when there is none. */
-function interfaceIndexForName(name: string): number | null {
-  return isValidInterfaceName(name) ? readIndex(name) : null;
-}
 
 /**
  * A zone's scope id: all digits are the index itself (at most 2^32 - 1), anything else is an
@@ -52,7 +22,8 @@ export function parseZone(zone: string): number | null {
     const n = Number(zone);
     return n <= MAX_SCOPE_ID ? n : null;
   }
-  return interfaceIndexForName(zone);
+  const index = interfaceIndexOf(zone);
+  return index > 0 ? index : null;
 }
 
 /**

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { InetAddress } from '../address/index.js';
-import type { RawSockaddr } from '../native.js';
+import type { Sockaddr } from '../internal/sockaddr.js';
 import { inetAddressFromBytes } from '../address/sockaddr.js';
 import { dnsNative } from './binding.js';
 import { syscallError } from '../internal/errno.js';
@@ -130,13 +130,13 @@ function decodeFlags(bits: number): AdapterFlags {
   return out;
 }
 
-function toAddress(raw: RawSockaddr | null): InetAddress | null {
+function toAddress(raw: Sockaddr | null): InetAddress | null {
   if (!raw) return null;
   const [family, bytes, , scopeId] = raw;
   return family === 4 || family === 6 ? inetAddressFromBytes(bytes, scopeId) : null;
 }
 
-function prefixOf(raw: RawSockaddr | null): number | null {
+function prefixOf(raw: Sockaddr | null): number | null {
   if (!raw) return null;
   let n = 0;
   let ended = false;

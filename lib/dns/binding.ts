@@ -5,7 +5,7 @@
  * @module
  */
 import { native } from '../native.js';
-import type { RawSockaddr } from '../native.js';
+import type { Sockaddr } from '../internal/sockaddr.js';
 
 /** A servent: [name, port, protocol, aliases]. */
 export type RawServent = [name: string, port: number, protocol: string, aliases: string[]];
@@ -13,7 +13,7 @@ export type RawServent = [name: string, port: number, protocol: string, aliases:
 export type RawProtoent = [name: string, number: number, aliases: string[]];
 
 /** One getaddrinfo result: [family, socktype, protocol, address, canonicalName]. */
-export type RawAddrinfo = [family: number, type: number, protocol: number, address: RawSockaddr, canonicalName: string | null];
+export type RawAddrinfo = [family: number, type: number, protocol: number, address: Sockaddr, canonicalName: string | null];
 
 /** A resolver answer: eai 0 and the data, or an EAI code (and errno for EAI_SYSTEM). */
 export interface ResolverResult<T> {
@@ -30,10 +30,10 @@ export interface RawIfaddr {
   index: number;
   /** The entry's AF_* number (0 when it has no address). */
   family: number;
-  address: RawSockaddr | null;
-  netmask: RawSockaddr | null;
+  address: Sockaddr | null;
+  netmask: Sockaddr | null;
   /** Broadcast address (IFF_BROADCAST) or the peer's (IFF_POINTOPOINT). */
-  broadAddr: RawSockaddr | null;
+  broadAddr: Sockaddr | null;
   /** AF_PACKET entries: the hardware address bytes and ARPHRD type. */
   hardware?: Buffer;
   hardwareType?: number;
@@ -49,7 +49,6 @@ export interface DnsNative {
   getnameinfo(family: number, bytes: Uint8Array, port: number, scopeId: number, flags: number): Promise<ResolverResult<[host: string, service: string]>>;
   gaiStrerror(eai: number): string;
   resolverConstants: Record<string, number>;
-  ifNameToIndex(name: string): number;
   ifIndexToName(index: number): string | number;
   ifNameIndex(): [index: number, name: string][] | number;
   getifaddrs(): RawIfaddr[] | number;

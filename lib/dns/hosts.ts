@@ -359,8 +359,7 @@ export async function lookupName(address: InetAddressDesignator, options: Lookup
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw outOfRange('options.port', 'an integer >= 0 and <= 65535', port);
   const bits = flagBits(flags, NI_FLAGS, 'options.flags');
   const host = address instanceof InetAddress ? address : ensureAddress(address);
-  const sa = inetSockaddr(host, port);
-  const answer = await bounded(dnsNative.getnameinfo(sa.family, sa.bytes, sa.port, sa.scopeId, bits), 'getnameinfo', options);
+  const answer = await bounded(dnsNative.getnameinfo(...inetSockaddr(host, port), bits), 'getnameinfo', options);
   if (answer.eai !== 0) throw resolverError(answer.eai, answer.errno ?? 0, host, 'Name look-up');
   const [hostName, service] = answer.value!;
   return { host: hostName, service };

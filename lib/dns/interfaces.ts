@@ -5,6 +5,7 @@
  */
 import { dnsNative } from './binding.js';
 import { syscallError } from '../internal/errno.js';
+import { interfaceIndexOf } from '../internal/interface-index.js';
 import { UnknownInterfaceError } from './errors.js';
 import { invalidArgType, validateInteger, validateString } from '../internal/validate.js';
 
@@ -36,12 +37,9 @@ function isInterface(x: unknown): x is NetworkInterface {
 }
 
 function indexOfName(name: string): number {
-  const r = dnsNative.ifNameToIndex(name);
-  if (r < 0) {
-    const err = syscallError(r, 'if_nametoindex');
-    if (err.code === 'ENODEV' || err.code === 'ENXIO') throw new UnknownInterfaceError(name, 'if_nametoindex');
-    throw err;
-  }
+  const r = interfaceIndexOf(name);
+  if (r === 0) throw new UnknownInterfaceError(name, 'if_nametoindex');
+  if (r < 0) throw syscallError(r, 'if_nametoindex');
   return r;
 }
 
@@ -63,7 +61,6 @@ function nameOfIndex(index: number): string {
 export function lookupInterface(nameOrIndex: string | number | NetworkInterface): NetworkInterface {
   if (isInterface(nameOrIndex)) nameOrIndex = nameOrIndex.name;
   if (typeof nameOrIndex === 'string') {
-    if (nameOrIndex.length === 0 || nameOrIndex.includes('\0')) throw new UnknownInterfaceError(nameOrIndex, 'if_nametoindex');
     return makeInterface(nameOrIndex, indexOfName(nameOrIndex));
   }
   if (typeof nameOrIndex === 'number') {

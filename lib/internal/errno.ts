@@ -19,7 +19,7 @@ export function errnoCode(result: number): string {
   }
 }
 
-/** Gives `err` the kernel's own number for `result` where its name alone did not (names node:os lacks). */
+/** Gives `err` the kernel's own number for `result` where its name alone did not (a number <errno.h> has no name for). */
 export function withErrno<E extends SyscallError>(err: E, result: number): E {
   if (err.errno === 0) (err as { errno: number }).errno = -result;
   return err;

@@ -15,9 +15,10 @@ import { abortError, deadlineAfter, remaining } from '../internal/wait.js';
 import { InetAddress } from '../address/index.js';
 import { DEFAULT_BUFFER_SIZE, NO_PROFILE, SocketCore, extraAccessors, profileFor, whenClosed } from './core.js';
 import { atAddress, check, failure } from './syscall.js';
-import { inetAddressFromBytes, decodeLocalPath, localSockaddr, type SockaddrArgs } from './sockaddr.js';
+import { inetAddressFromBytes, decodeLocalPath, localSockaddr } from './sockaddr.js';
+import type { Sockaddr } from '../internal/sockaddr.js';
 import { spendTurn, waitedTurn } from './turns.js';
-import { resolveHost, resolvePort, type HostDesignator, type PortDesignator } from './resolve.js';
+import { resolveEndpoint, type HostDesignator, type PortDesignator } from './resolve.js';
 
 /** Options of `connect`. */
 export interface ConnectOptions {
@@ -381,20 +382,17 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
     const deadline = deadlineAfter(options.timeout);
     if (this._kind.addressFamily === 'local') {
       if (typeof address !== 'string') throw invalidArgType('address', 'a filename string for a local socket', address);
-      const sa = localSockaddr(address, options.abstract === true, 'address');
-      await this._connectRaw(sa.family, sa.bytes, 0, 0, deadline, options);
+      await this._connectRaw(localSockaddr(address, options.abstract === true, 'address'), deadline, options);
       return this;
     }
-    const port = resolvePort(options.port, 'options.port', this._kind.type === 'datagram' ? 'udp' : 'tcp');
-    const hosts = await resolveHost(address, this._kind.ipv6 ? undefined : false, 'address');
+    const { hosts, port } = await resolveEndpoint(address, options.port, this._kind.ipv6 ? undefined : false, this._kind.type === 'datagram' ? 'udp' : 'tcp', ['address', 'options.port']);
     // Each address is tried on this same socket. A TCP socket whose connect(2) failed is left
     // half-way (Linux answers its next connect ECONNABORTED): connect(AF_UNSPEC) resets it first.
     let tried = false;
     await connectToEach(hosts, async (host) => {
       if (tried && this._kind.type === 'stream') check(H.connect(this._open('connect'), 0, new Uint8Array(0), 0, 0), 'connect');
       tried = true;
-      const sa = this._inetArgs(host, port, 'connect');
-      await this._connectRaw(sa.family, sa.bytes, sa.port, sa.scopeId, deadline, options);
+      await this._connectRaw(this._inetArgs(host, port, 'connect'), deadline, options);
     });
     return this;
   }
@@ -403,12 +401,12 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
    * @internal One connect(2), waiting for completion when it is in progress; `connecting`
    * meanwhile, `'connect'` and `'ready'` after, as node:net. Errors name the address.
    */
-  async _connectRaw(family: number, bytes: Uint8Array, port: number, scopeId: number, deadline: number | undefined, options: ConnectOptions): Promise<void> {
+  async _connectRaw(sa: Sockaddr, deadline: number | undefined, options: ConnectOptions): Promise<void> {
     this.connecting = true;
     try {
-      await this._connectOnce(family, bytes, port, scopeId, deadline, options);
+      await this._connectOnce(sa, deadline, options);
     } catch (err) {
-      throw atAddress(err, { family: family as 4 | 6 | 1, bytes, port, scopeId });
+      throw atAddress(err, sa);
     } finally {
       this.connecting = false;
     }
@@ -418,9 +416,9 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
   }
 
   /** @internal See _connectRaw. */
-  async _connectOnce(family: number, bytes: Uint8Array, port: number, scopeId: number, deadline: number | undefined, options: ConnectOptions): Promise<void> {
+  async _connectOnce(sa: Sockaddr, deadline: number | undefined, options: ConnectOptions): Promise<void> {
     const h = this._open('connect');
-    const r = H.connect(h, family, bytes, port, scopeId);
+    const r = H.connect(h, ...sa);
     if (r !== 0) {
       if (r !== -C.EINPROGRESS && r !== -C.EAGAIN) throw failure(r, 'connect');
       // On loopback the handshake is usually over when connect(2) returns: a zero-timeout
@@ -477,7 +475,7 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
     for (;;) {
       const h = this._open('send');
       const r = target
-        ? H.sendto(h, buffer, start, end, flags, target.family, target.bytes, target.port, target.scopeId)
+        ? H.sendto(h, buffer, start, end, flags, ...target)
         : H.sendto(h, buffer, start, end, flags);
       if (r >= 0) return r;
       if (r !== -C.EAGAIN || options.dontWait) throw target ? atAddress(failure(r, 'send'), target) : failure(r, 'send');
@@ -492,7 +490,7 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
   _sendTurn(_event: string, _timeout: number | undefined, _signal: AbortSignal | undefined, _dontWait: boolean): Promise<void> | void {}
 
   /** @internal The explicit destination of sendTo, if any. */
-  async _sendTarget(options: SendToOptions): Promise<SockaddrArgs | null> {
+  async _sendTarget(options: SendToOptions): Promise<Sockaddr | null> {
     if (options.remoteFilename !== undefined) {
       if (this._kind.addressFamily !== 'local') throw invalidArgType('options.remoteFilename', 'absent on an internet socket', options.remoteFilename);
       if (typeof options.remoteFilename !== 'string') throw invalidArgType('options.remoteFilename', 'of type string', options.remoteFilename);
@@ -503,8 +501,7 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
       return null;
     }
     if (this._kind.addressFamily !== 'internet') throw invalidArgType('options.remoteHost', 'absent on a local socket', options.remoteHost);
-    const port = resolvePort(options.remotePort, 'options.remotePort', this._kind.type === 'datagram' ? 'udp' : 'tcp');
-    const [host] = await resolveHost(options.remoteHost, this._kind.ipv6 ? undefined : false, 'options.remoteHost');
+    const { hosts: [host], port } = await resolveEndpoint(options.remoteHost, options.remotePort, this._kind.ipv6 ? undefined : false, this._kind.type === 'datagram' ? 'udp' : 'tcp', ['options.remoteHost', 'options.remotePort']);
     return this._inetArgs(host!, port, 'send');
   }
 

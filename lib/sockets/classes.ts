@@ -9,7 +9,7 @@ import type { InetAddress } from '../address/index.js';
 import type { ActiveStreamOptions } from './active.js';
 import { StreamActiveBase } from './stream-active.js';
 import { MessageActiveBase } from './message-active.js';
-import { PassiveSocketBase } from './passive.js';
+import { PassiveSocketBase, type Connections } from './passive.js';
 import { handleFor, type SocketKind } from './core.js';
 import type { ActiveSocketBase } from './active.js';
 import {
@@ -146,14 +146,10 @@ export class SocketRawInternetActive extends MessageActiveBase {
 
 /** A listening TCP socket (IOLib's socket-stream-internet-passive). */
 export class SocketStreamInternetPassive extends PassiveSocketBase<SocketStreamInternetActive> {
-  /** @internal Use makeSocket. */
-  constructor(fd: number, kind: SocketKind) {
-    super();
+  /** @internal Use makeSocket; `connections` are its connections' class and stream options. */
+  constructor(fd: number, kind: SocketKind, connections: Connections<SocketStreamInternetActive>) {
+    super(connections);
     this._attach(handleFor(fd, this), kind);
-  }
-  /** @internal */
-  _adopt(fd: number, options: ActiveStreamOptions): SocketStreamInternetActive {
-    return new SocketStreamInternetActive(fd, this._kind, options);
   }
 }
 
@@ -161,14 +157,10 @@ export class SocketStreamInternetPassive extends PassiveSocketBase<SocketStreamI
 export class SocketStreamLocalPassive extends PassiveSocketBase<SocketStreamLocalActive> {
   /** @internal The file this socket created, removed on close. */
   _ownFile: string | null = null;
-  /** @internal Use makeSocket. */
-  constructor(fd: number, kind: SocketKind) {
-    super();
+  /** @internal Use makeSocket; `connections` are its connections' class and stream options. */
+  constructor(fd: number, kind: SocketKind, connections: Connections<SocketStreamLocalActive>) {
+    super(connections);
     this._attach(handleFor(fd, this), kind);
-  }
-  /** @internal */
-  _adopt(fd: number, options: ActiveStreamOptions): SocketStreamLocalActive {
-    return new SocketStreamLocalActive(fd, this._kind, options);
   }
   override _beforeClose(): void {
     removeOwnFile(this);
@@ -179,14 +171,10 @@ export class SocketStreamLocalPassive extends PassiveSocketBase<SocketStreamLoca
 export class SocketSeqpacketLocalPassive extends PassiveSocketBase<SocketSeqpacketLocalActive> {
   /** @internal The file this socket created, removed on close. */
   _ownFile: string | null = null;
-  /** @internal Use makeSocket. */
-  constructor(fd: number, kind: SocketKind) {
-    super();
+  /** @internal Use makeSocket; `connections` are its connections' class and stream options. */
+  constructor(fd: number, kind: SocketKind, connections: Connections<SocketSeqpacketLocalActive>) {
+    super(connections);
     this._attach(handleFor(fd, this), kind);
-  }
-  /** @internal */
-  _adopt(fd: number, options: ActiveStreamOptions): SocketSeqpacketLocalActive {
-    return new SocketSeqpacketLocalActive(fd, this._kind, options);
   }
   override _beforeClose(): void {
     removeOwnFile(this);

@@ -18,7 +18,7 @@ import { errnoCode } from '../internal/errno.js';
 import { decodeSockaddr, inetSockaddr, localSockaddr, type InetName, type LocalName } from './sockaddr.js';
 import { getRawSocketOption, getSocketOption, setRawSocketOption, setSocketOption, type RawSocketOption, type SocketOptionValue, type SocketTypeName } from './options.js';
 import { literalHost, resolvePort, type HostDesignator, type PortDesignator } from './resolve.js';
-import type { RawSockaddr } from '../native.js';
+import type { Sockaddr } from '../internal/sockaddr.js';
 import type { StreamWriter } from './stream-writer.js';
 
 /** A socket's fixed description. */
@@ -210,13 +210,13 @@ export function SocketCore<TBase extends Ctor<NodeJS.EventEmitter>>(Base: TBase)
 
     /** The socket's own address: `{ host, port }` or `{ filename, abstract }`. */
     localName(): InetName | LocalName {
-      const raw = checkData<RawSockaddr>(H.getsockname(this._open('getsockname')), 'getsockname');
+      const raw = checkData<Sockaddr>(H.getsockname(this._open('getsockname')), 'getsockname');
       return decodeSockaddr(raw) ?? { filename: '', abstract: false };
     }
 
     /** The peer's address; throws SocketNotConnectedError when there is none. */
     remoteName(): InetName | LocalName {
-      const raw = checkData<RawSockaddr>(H.getpeername(this._open('getpeername')), 'getpeername');
+      const raw = checkData<Sockaddr>(H.getpeername(this._open('getpeername')), 'getpeername');
       return decodeSockaddr(raw) ?? { filename: '', abstract: false };
     }
 
@@ -259,7 +259,7 @@ export function SocketCore<TBase extends Ctor<NodeJS.EventEmitter>>(Base: TBase)
       if (this._kind.addressFamily === 'local') {
         if (typeof address !== 'string') throw invalidArgType('address', 'a filename string for a local socket', address);
         const sa = localSockaddr(address, options.abstract === true, 'address');
-        checkAt(H.bind(h, sa.family, sa.bytes, 0, 0), 'bind', sa);
+        checkAt(H.bind(h, ...sa), 'bind', sa);
         return this;
       }
       const host = literalHost(address as HostDesignator, 'address');
@@ -273,20 +273,20 @@ export function SocketCore<TBase extends Ctor<NodeJS.EventEmitter>>(Base: TBase)
     /** @internal Binds to an internet address, mapping IPv4 onto an IPv6 socket. */
     _bindInet(host: InetAddress, port: number): void {
       const sa = this._inetArgs(host, port, 'bind');
-      checkAt(H.bind(this._open('bind'), sa.family, sa.bytes, sa.port, sa.scopeId), 'bind', sa);
+      checkAt(H.bind(this._open('bind'), ...sa), 'bind', sa);
     }
 
     /** @internal Native arguments for an internet address on this socket's family. */
-    _inetArgs(host: InetAddress, port: number, syscall: string) {
+    _inetArgs(host: InetAddress, port: number, syscall: string): Sockaddr {
       const sa = inetSockaddr(host, port);
-      if (sa.family === 4 && this._kind.ipv6) {
+      if (sa[0] === 4 && this._kind.ipv6) {
         const mapped = new Uint8Array(16);
         mapped[10] = 0xff;
         mapped[11] = 0xff;
-        mapped.set(sa.bytes, 12);
-        return { family: 6 as const, bytes: mapped, port, scopeId: 0 };
+        mapped.set(sa[1], 12);
+        return [6, mapped, port, 0];
       }
-      if (sa.family === 6 && !this._kind.ipv6) throw socketErrorFor('EAFNOSUPPORT', syscall, `(an IPv6 address on an IPv4 socket)`);
+      if (sa[0] === 6 && !this._kind.ipv6) throw socketErrorFor('EAFNOSUPPORT', syscall, `(an IPv6 address on an IPv4 socket)`);
       return sa;
     }
 

@@ -9,6 +9,7 @@ import { H, C, native } from '../native.js';
 import { invalidArgType, outOfRange, validateObject, validateSignal, validateTimeout } from '../internal/validate.js';
 import { checkData, failure } from './syscall.js';
 import { decodeLocalPath, localSockaddr } from './sockaddr.js';
+import type { Sockaddr } from '../internal/sockaddr.js';
 import { spendTurn, waitedTurn } from './turns.js';
 import type { ActiveSocketBase } from './active.js';
 
@@ -97,7 +98,7 @@ export async function sendMessage(socket: ActiveSocketBase, options: SendMessage
   let data = typeof options.data === 'string' ? Buffer.from(options.data) : options.data ?? Buffer.alloc(0);
   if (!(data instanceof Uint8Array)) throw invalidArgType('options.data', 'a Buffer or a string', options.data);
   if (data.length === 0 && fds.length > 0 && socket.type !== 'datagram') data = NUL;
-  let target: ReturnType<typeof localSockaddr> | null = null;
+  let target: Sockaddr | null = null;
   if (options.remoteFilename !== undefined) {
     if (typeof options.remoteFilename !== 'string') throw invalidArgType('options.remoteFilename', 'of type string', options.remoteFilename);
     target = localSockaddr(options.remoteFilename, options.abstract === true, 'options.remoteFilename');
@@ -105,7 +106,7 @@ export async function sendMessage(socket: ActiveSocketBase, options: SendMessage
   await socket._sendTurn('sendmsg', options.timeout, options.signal, false);
   for (;;) {
     const h = socket._open('sendmsg');
-    const r = target ? H.sendmsg(h, [data], fds, 0, target.family, target.bytes, 0, 0) : H.sendmsg(h, [data], fds, 0);
+    const r = target ? H.sendmsg(h, [data], fds, 0, ...target) : H.sendmsg(h, [data], fds, 0);
     if (r >= 0) return r;
     if (r !== -C.EAGAIN) throw failure(r, 'sendmsg');
     await socket._waitWritable('sendmsg', options.timeout, options.signal);

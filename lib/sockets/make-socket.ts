@@ -4,16 +4,17 @@
  * @module
  */
 import { lstatSync, unlinkSync } from 'node:fs';
-import { H, C, native, type FdHandle, type RawSockaddr } from '../native.js';
+import { H, C, native, type FdHandle } from '../native.js';
+import type { Sockaddr } from '../internal/sockaddr.js';
 import { SocketAddressInUseError, AbortError } from '../errors.js';
 import { codedError, invalidArgType, invalidArgValue, validateBoolean, validateObject, validateOneOf, validateSignal, validateTimeout, validateInteger } from '../internal/validate.js';
 import { deadlineAfter, remaining } from '../internal/wait.js';
 import { IPV4_UNSPECIFIED, IPV6_UNSPECIFIED, Ipv6Address, type InetAddress } from '../address/index.js';
 import { check, checkData } from './syscall.js';
 import { localSockaddr } from './sockaddr.js';
-import { literalHost, resolveHost, resolvePort, type HostDesignator, type PortDesignator } from './resolve.js';
+import { resolveEndpoint, resolveHost, resolvePort, type HostDesignator, type PortDesignator } from './resolve.js';
 import { connectToEach, streamSizes, type ActiveStreamOptions } from './active.js';
-import { validateBacklog } from './passive.js';
+import { validateBacklog, type Connections, type PassiveSocketBase } from './passive.js';
 import type { SocketKind } from './core.js';
 import type { SocketTypeName } from './options.js';
 import { lookupProtocolNumber } from './protocols.js';
@@ -80,7 +81,7 @@ export type AnySocket =
   | SocketRawInternetActive;
 
 /** What a passive socket's connections get unless acceptConnection says otherwise. */
-function acceptDefaults(options: MakeSocketOptions): ActiveStreamOptions {
+function acceptDefaults(options: ActiveStreamOptions): ActiveStreamOptions {
   const { inputBufferSize, outputBufferSize, encoding, allowHalfOpen } = options;
   return { inputBufferSize, outputBufferSize, encoding, allowHalfOpen };
 }
@@ -130,10 +131,13 @@ export type SocketFor<O extends MakeSocketOptions> = SocketClassTable[
 /** A kind's key in IOLib's table: `family type connect`. */
 type KindKey = keyof SocketClassTable;
 
+/** What a row's class takes after the fd and kind: its connections' class and options (passive) or its stream options (active). */
+type ClassArg<S> = S extends PassiveSocketBase<infer Conn> ? Connections<Conn> : ActiveStreamOptions;
+
 /** One row of IOLib's table: what a (family, type, connect) kind is made of. */
 interface KindRow<S> {
-  /** The concrete class (passive classes take no stream options). */
-  readonly Class: new (fd: number, kind: SocketKind, options: ActiveStreamOptions) => S;
+  /** The concrete class. */
+  readonly Class: new (fd: number, kind: SocketKind, arg: ClassArg<S>) => S;
   /** The makeSocket options the kind takes. */
   readonly options: readonly (keyof MakeSocketOptions)[];
   /** The protocol's name when none is given (IPv4 and local sockets). */
@@ -196,16 +200,22 @@ function keyOf(family: 'internet' | 'local', type: SocketTypeName, connect: 'act
   return Object.hasOwn(KIND_TABLE, key) ? key as KindKey : undefined;
 }
 
-/** The family and type a key names. */
-function partsOf(key: KindKey): ['internet' | 'local', SocketTypeName] {
-  return key.split(' ') as ['internet' | 'local', SocketTypeName];
+/** The family, type and connect a key names. */
+function partsOf(key: KindKey): ['internet' | 'local', SocketTypeName, 'active' | 'passive'] {
+  return key.split(' ') as ['internet' | 'local', SocketTypeName, 'active' | 'passive'];
 }
 
-/** The socket of row `key` on `fd`, of the row's protocol unless `protocol` names another. */
+/**
+ * The socket of row `key` on `fd`, of the row's protocol unless `protocol` names another, with
+ * the stream options `options` gives (validated). A passive socket's connections are of the
+ * active row of its family and type, and get those options unless acceptConnection says
+ * otherwise.
+ */
 function socketOf<K extends KindKey>(key: K, fd: number, ipv6: boolean, options: ActiveStreamOptions, protocol?: string): SocketClassTable[K] {
   const row: KindRow<SocketClassTable[K]> = KIND_TABLE[key];
-  const [family, type] = partsOf(key);
-  return new row.Class(fd, kindOf(family, ipv6, type, protocol ?? (ipv6 && row.protocol6 !== undefined ? row.protocol6 : row.protocol)), options);
+  const [family, type, connect] = partsOf(key);
+  const arg = connect === 'passive' ? { Class: KIND_TABLE[`${family} ${type} active` as KindKey].Class, defaults: acceptDefaults(options) } : options;
+  return new row.Class(fd, kindOf(family, ipv6, type, protocol ?? (ipv6 && row.protocol6 !== undefined ? row.protocol6 : row.protocol)), arg as ClassArg<SocketClassTable[K]>);
 }
 
 function optionError(option: string, kind: string): TypeError & { code: string } {
@@ -220,8 +230,14 @@ const TYPE_LIMITS: Record<SocketTypeName, string> = {
   raw: 'raw sockets are internet active only',
 };
 
-/** Validates the options against IOLib's table; returns the kind's key. */
-function validateKind(options: MakeSocketOptions): KindKey {
+/** makeSocket's options checked against IOLib's table: the kind's key, and the backlog validated (undefined: the default). */
+interface Checked {
+  readonly key: KindKey;
+  readonly backlog: number | undefined;
+}
+
+/** Validates the options against IOLib's table, in one place before any fd exists. */
+function validateKind(options: MakeSocketOptions): Checked {
   validateObject(options, 'options');
   const familyName = options.addressFamily ?? 'internet';
   validateOneOf(familyName, 'addressFamily', ['internet', 'local', 'file']);
@@ -246,8 +262,7 @@ function validateKind(options: MakeSocketOptions): KindKey {
   validateTimeout(options.timeout, 'timeout');
   validateSignal(options.signal, 'signal');
   streamSizes(options);
-  if (options.backlog !== undefined) validateBacklog(options.backlog);
-  return key;
+  return { key, backlog: options.backlog === undefined ? undefined : validateBacklog(options.backlog) };
 }
 
 const SOCK_TYPES: Record<SocketTypeName, number> = {
@@ -365,48 +380,48 @@ function kindOf(family: 'internet' | 'local', ipv6: boolean, type: SocketTypeNam
  */
 export function makeSocket<const O extends MakeSocketOptions = {}>(options?: O): Promise<SocketFor<O>>;
 export async function makeSocket(options: MakeSocketOptions = {}): Promise<AnySocket> {
-  const key = validateKind(options);
+  const { key, backlog } = validateKind(options);
   if (options.signal?.aborted) throw new AbortError(undefined, { cause: options.signal.reason });
   switch (key) {
     case 'internet stream active':
     case 'internet datagram active':
       return makeInternetActive(key, options);
-    case 'internet stream passive': return makeInternetPassive(options);
+    case 'internet stream passive': return makeInternetPassive(options, backlog);
     case 'internet raw active': return makeRawSocket(options);
-    default: return makeLocalSocket(key, options);
+    default: return makeLocalSocket(key, options, backlog);
   }
 }
 
-async function localHostOf(options: MakeSocketOptions): Promise<InetAddress | undefined> {
-  if (options.localHost === undefined) return undefined;
-  const [host] = await resolveHost(options.localHost, options.ipv6 === false ? false : undefined, 'localHost');
+/** The local address (the first a name has, of the family `ipv6` allows) and port to bind. */
+async function localEndpoint(options: MakeSocketOptions, protocol: 'tcp' | 'udp' | 'any'): Promise<{ host: InetAddress | undefined; port: number }> {
+  if (options.localHost === undefined) return { host: undefined, port: resolvePort(options.localPort, 'localPort', protocol) };
+  const { hosts: [host], port } = await resolveEndpoint(options.localHost, options.localPort, options.ipv6 === false ? false : undefined, protocol, ['localHost', 'localPort']);
   checkFamily(host!, options.ipv6, 'localHost');
-  return host;
+  return { host, port };
 }
 
-async function makeInternetPassive(options: MakeSocketOptions): Promise<SocketStreamInternetPassive> {
-  const local = options.localHost === undefined ? undefined : await localHostOf(options);
+async function makeInternetPassive(options: MakeSocketOptions, backlog: number | undefined): Promise<SocketStreamInternetPassive> {
+  const { host: local, port } = await localEndpoint(options, 'tcp');
   const ipv6 = ipv6For(local, options.ipv6);
-  const host = local ?? (ipv6 ? IPV6_UNSPECIFIED : undefined);
-  const port = resolvePort(options.localPort, 'localPort', 'tcp');
   const fd = openFd(ipv6 ? C.AF_INET6 : C.AF_INET, 'stream');
-  const socket = socketOf('internet stream passive', fd, ipv6, {});
-  socket._acceptDefaults = acceptDefaults(options);
+  const socket = socketOf('internet stream passive', fd, ipv6, options);
   return guarded(socket, (s) => {
     applyOptions(s, options, true);
-    s.bindAddress(host ?? '0.0.0.0', { port });
-    s.listenOn({ backlog: options.backlog });
+    s._bindInet(local ?? (ipv6 ? IPV6_UNSPECIFIED : IPV4_UNSPECIFIED), port);
+    s._listen(backlog);
   });
 }
 
 type InetActive = SocketStreamInternetActive | SocketDatagramInternetActive;
 
+/** An active socket's local end when it binds none. */
+const NO_LOCAL_END = { host: undefined, port: 0 } as const;
+
 async function makeInternetActive(key: 'internet stream active' | 'internet datagram active', options: MakeSocketOptions): Promise<InetActive> {
   const type = partsOf(key)[1];
   const protocol = KIND_TABLE[key].protocol as 'tcp' | 'udp';
-  const local = options.localHost === undefined ? undefined : await localHostOf(options);
-  const localPort = resolvePort(options.localPort, 'localPort', protocol);
-  const binding = local !== undefined || options.localPort !== undefined;
+  const binding = options.localHost !== undefined || options.localPort !== undefined;
+  const { host: local, port: localPort } = binding ? await localEndpoint(options, protocol) : NO_LOCAL_END;
   const make = (ipv6: boolean) => socketOf(key, openFd(ipv6 ? C.AF_INET6 : C.AF_INET, type), ipv6, options);
   // SO_REUSEADDR lets UDP sockets share a port, and a port-0 bind made with it may be handed a
   // port another such socket holds, whose unicast datagrams it then takes. A datagram socket
@@ -423,11 +438,10 @@ async function makeInternetActive(key: 'internet stream active' | 'internet data
     if (options.remotePort !== undefined) throw invalidArgValue('remotePort', options.remotePort, 'needs remoteHost');
     return guarded(make(ipv6For(local, options.ipv6)), setup);
   }
-  const remotePort = resolvePort(options.remotePort, 'remotePort', protocol);
   const preference = options.ipv6 === false ? false : options.ipv6 === true ? undefined : local ? (local instanceof Ipv6Address ? 'only' : false) : undefined;
   // A literal address needs no look-up (and no trip through the microtask queue).
-  const literal = literalHost(options.remoteHost, 'remoteHost');
-  const hosts = literal ? [literal] : await resolveHost(options.remoteHost, preference, 'remoteHost');
+  const remote = resolveEndpoint(options.remoteHost, options.remotePort, preference, protocol, ['remoteHost', 'remotePort']);
+  const { hosts, port: remotePort } = remote instanceof Promise ? await remote : remote;
   const deadline = deadlineAfter(options.timeout);
   // A socket per address: each may be of another family.
   return connectToEach(hosts, (host) => {
@@ -435,14 +449,13 @@ async function makeInternetActive(key: 'internet stream active' | 'internet data
     const ipv6 = options.ipv6 ?? (local ? local instanceof Ipv6Address : host instanceof Ipv6Address);
     return guarded(make(ipv6), async (s) => {
       setup(s);
-      const sa = s._inetArgs(host, remotePort, 'connect');
-      await s._connectRaw(sa.family, sa.bytes, sa.port, sa.scopeId, deadline, { timeout: remaining(deadline), signal: options.signal });
+      await s._connectRaw(s._inetArgs(host, remotePort, 'connect'), deadline, { timeout: remaining(deadline), signal: options.signal });
     });
   });
 }
 
 async function makeRawSocket(options: MakeSocketOptions): Promise<SocketRawInternetActive> {
-  const local = options.localHost === undefined ? undefined : await localHostOf(options);
+  const local = options.localHost === undefined ? undefined : (await localEndpoint(options, 'any')).host;
   let remote: InetAddress | undefined;
   if (options.remoteHost !== undefined) {
     [remote] = await resolveHost(options.remoteHost, options.ipv6 === false ? false : undefined, 'remoteHost');
@@ -458,8 +471,7 @@ async function makeRawSocket(options: MakeSocketOptions): Promise<SocketRawInter
     applyOptions(s, options, false);
     if (local) s._bindInet(local, 0);
     if (remote) {
-      const sa = s._inetArgs(remote, 0, 'connect');
-      await s._connectRaw(sa.family, sa.bytes, 0, sa.scopeId, undefined, {});
+      await s._connectRaw(s._inetArgs(remote, 0, 'connect'), undefined, {});
     }
   });
 }
@@ -468,7 +480,7 @@ type LocalActiveKey = 'local stream active' | 'local datagram active' | 'local s
 type LocalPassiveKey = 'local stream passive' | 'local seqpacket passive';
 type LocalActive = SocketClassTable[LocalActiveKey];
 
-async function makeLocalSocket(key: LocalActiveKey | LocalPassiveKey, options: MakeSocketOptions): Promise<AnySocket> {
+async function makeLocalSocket(key: LocalActiveKey | LocalPassiveKey, options: MakeSocketOptions, backlog: number | undefined): Promise<AnySocket> {
   const abstract = options.abstract === true;
   const fd = openFd(C.AF_UNIX, partsOf(key)[1]);
   if (key === 'local stream passive' || key === 'local seqpacket passive') {
@@ -476,13 +488,12 @@ async function makeLocalSocket(key: LocalActiveKey | LocalPassiveKey, options: M
       native.closeFd(fd);
       throw invalidArgValue('localFilename', undefined, 'is required for a passive local socket');
     }
-    const socket = socketOf(key, fd, false, {});
-    socket._acceptDefaults = acceptDefaults(options);
+    const socket = socketOf(key, fd, false, options);
     return guarded(socket, async (s) => {
       if (!abstract) await removeStaleSocketFile(options.localFilename!);
       s.bindAddress(options.localFilename!, { abstract });
       if (!abstract) s._ownFile = options.localFilename!;
-      s.listenOn({ backlog: options.backlog });
+      s._listen(backlog);
     });
   }
   const socket = socketOf(key, fd, false, options);
@@ -493,8 +504,7 @@ async function makeLocalSocket(key: LocalActiveKey | LocalPassiveKey, options: M
     }
     if (options.remoteFilename !== undefined) {
       const sa = localSockaddr(options.remoteFilename, abstract, 'remoteFilename');
-      const deadline = deadlineAfter(options.timeout);
-      await s._connectRaw(sa.family, sa.bytes, 0, 0, deadline, { timeout: options.timeout, signal: options.signal });
+      await s._connectRaw(sa, deadlineAfter(options.timeout), { timeout: options.timeout, signal: options.signal });
     }
   });
 }
@@ -514,8 +524,7 @@ async function removeStaleSocketFile(path: string): Promise<void> {
   const fd = check(native.socket(C.AF_UNIX, C.SOCK_STREAM, 0), 'socket');
   const probe = H.open(fd, null);
   try {
-    const sa = localSockaddr(path, false);
-    const r = H.connect(probe, sa.family, sa.bytes, 0, 0);
+    const r = H.connect(probe, ...localSockaddr(path, false));
     if (r === -C.ECONNREFUSED) unlinkSync(path);
     else if (r === 0 || r === -C.EAGAIN || r === -C.EINPROGRESS) throw new SocketAddressInUseError('EADDRINUSE', 'bind', `bind EADDRINUSE ${path} (a listener is there)`);
   } finally {
@@ -607,7 +616,7 @@ export function makeSocketFromFd(fd: number, options: FromFdOptions = {}): AnySo
 }
 
 function domainFromName(probe: FdHandle): number {
-  const name = checkData<RawSockaddr>(H.getsockname(probe), 'getsockname');
+  const name = checkData<Sockaddr>(H.getsockname(probe), 'getsockname');
   return name[0] === 4 ? C.AF_INET : name[0] === 6 ? C.AF_INET6 : C.AF_UNIX;
 }
 

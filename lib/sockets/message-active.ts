@@ -7,7 +7,8 @@
  */
 import { Buffer } from 'node:buffer';
 import { nextTick } from 'node:process';
-import { H, C, native, type FdHandle, type RawSockaddr } from '../native.js';
+import { H, C, native, type FdHandle } from '../native.js';
+import type { Sockaddr } from '../internal/sockaddr.js';
 import { viewOf } from '../internal/buffers.js';
 import { InetAddress } from '../address/index.js';
 import { invalidArgType } from '../internal/validate.js';
@@ -54,7 +55,7 @@ const ADDRESS_WORD = ADDRESS_AT / 4;
 const MSG_TRUNC = C.MSG_TRUNC;
 
 type WriteCallback = (error?: Error | null) => void;
-type Target = RawSockaddr | [number, Uint8Array, number, number] | undefined;
+type Target = Sockaddr | undefined;
 
 /** Message-mode active sockets. */
 export class MessageActiveBase extends ActiveSocketBase {
@@ -76,11 +77,12 @@ export class MessageActiveBase extends ActiveSocketBase {
     super(true, options);
   }
 
-  override async _connectRaw(family: number, bytes: Uint8Array, port: number, scopeId: number, deadline: number | undefined, options: ConnectOptions): Promise<void> {
+  override async _connectRaw(sa: Sockaddr, deadline: number | undefined, options: ConnectOptions): Promise<void> {
     // Known before the connect completes: _onConnected reads it through _peer().
+    const [family, bytes, port, scopeId] = sa;
     if (this._kind.type === 'raw' && (family === 4 || family === 6)) this._rawPeer = { host: inetAddressFromBytes(bytes, scopeId), port };
     try {
-      await super._connectRaw(family, bytes, port, scopeId, deadline, options);
+      await super._connectRaw(sa, deadline, options);
     } catch (err) {
       this._rawPeer = null;
       throw err;
@@ -248,7 +250,7 @@ export class MessageActiveBase extends ActiveSocketBase {
       const rest = from === 0 ? bufs : bufs.slice(from);
       const restTargets = targets && (from === 0 ? targets : targets.slice(from));
       const segments = rest.length > 1 && restTargets === undefined ? (this._segments ?? this._segmentsFor(h)) : 0;
-      const r = H.sendBatch(h, rest, restTargets as (RawSockaddr | undefined)[] | undefined, segments);
+      const r = H.sendBatch(h, rest, restTargets, segments);
       // A route or device that cannot take segmented sends (no checksum offload, a datagram
       // over the path MTU) refuses the whole send: this socket then sends one by one.
       if (segments > 0 && (r === -C.EIO || r === -C.EINVAL || r === -C.EMSGSIZE)) {
@@ -328,8 +330,7 @@ export class MessageActiveBase extends ActiveSocketBase {
       if (c.port !== undefined) throw invalidArgType('chunk.port', 'absent on a local socket (use filename)', c.port);
       if (c.filename === undefined) return undefined;
       if (typeof c.filename !== 'string') throw invalidArgType('chunk.filename', 'of type string', c.filename);
-      const sa = localSockaddr(c.filename, c.abstract === true, 'chunk.filename');
-      return [sa.family, sa.bytes, 0, 0];
+      return localSockaddr(c.filename, c.abstract === true, 'chunk.filename');
     }
     if (c.filename !== undefined) throw invalidArgType('chunk.filename', 'absent on an internet socket', c.filename);
     if (c.host === undefined) return undefined;
@@ -337,8 +338,7 @@ export class MessageActiveBase extends ActiveSocketBase {
     const port = resolvePort(c.port, 'chunk.port', 'udp');
     const host = literalHost(c.host, 'chunk.host');
     if (!host) throw new NeedsResolve();
-    const sa = this._inetArgs(host, port, 'sendmsg');
-    return [sa.family, sa.bytes, sa.port, sa.scopeId];
+    return this._inetArgs(host, port, 'sendmsg');
   }
 
   /** @internal Resolves host names in `chunks`, then writes them. */

@@ -5,8 +5,7 @@
  */
 import { H, C } from '../native.js';
 import { Ipv4Address, Ipv6Address, InetAddress, ensureAddress, isMulticast } from '../address/index.js';
-import { lookupInterface } from '../dns/interfaces.js';
-import { UnknownInterfaceError } from '../dns/errors.js';
+import { interfaceIndexOf } from '../internal/interface-index.js';
 import { AddressParseError } from '../errors.js';
 import { invalidArgType, invalidArgValue, validateObject, show } from '../internal/validate.js';
 import { check } from './syscall.js';
@@ -31,13 +30,9 @@ function interfaceIndex(iface: string | number): number {
     if (!Number.isInteger(iface) || iface < 0) throw invalidArgValue('options.interface', iface, 'is not an interface index');
     return iface;
   }
-  // The socket boundary resolves names with the name databases' resolver (if_nametoindex).
-  try {
-    return lookupInterface(iface).index;
-  } catch (err) {
-    if (err instanceof UnknownInterfaceError) throw invalidArgValue('options.interface', iface, 'is not a network interface');
-    throw err;
-  }
+  const index = interfaceIndexOf(iface);
+  if (index === 0) throw invalidArgValue('options.interface', iface, 'is not a network interface');
+  return check(index, 'if_nametoindex');
 }
 
 /** Joins (`join` true) or leaves a multicast group. */
@@ -64,7 +59,7 @@ export function setMembership(socket: ActiveSocketBase, group: unknown, options:
   }
   if (iface instanceof InetAddress) throw invalidArgValue('options.interface', iface.toString(), 'must be a name or index for an IPv6 group');
   const mreq = Buffer.alloc(20);
-  mreq.set(inetSockaddr(address, 0).bytes, 0);
+  mreq.set(inetSockaddr(address, 0)[1], 0);
   mreq.writeUInt32LE(iface === undefined ? address.scopeId : interfaceIndex(iface), 16);
   check(H.setsockopt(h, C.IPPROTO_IPV6, join ? C.IPV6_JOIN_GROUP : C.IPV6_LEAVE_GROUP, mreq), 'setsockopt');
 }

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { H, C, native } from '../native.js';
 import { PollTimeoutError, SocketClosedError, SocketDescriptorLimitError } from '../errors.js';
 import { invalidArgType, outOfRange, validateBoolean, validateObject, validateSignal, validateTimeout } from '../internal/validate.js';
-import { SocketCore } from './core.js';
+import { SocketCore, type SocketKind } from './core.js';
 import { check, failure } from './syscall.js';
 import { streamSizes, type ActiveStreamOptions } from './active.js';
 import { holdLoop, releaseLoop } from './loop-hold.js';
@@ -57,18 +57,40 @@ export function validateBacklog(backlog: unknown): number {
 // Errors a listener sees for a connection that died before accept: try the next one.
 const TRANSIENT = new Set(['ECONNABORTED', 'EPROTO', 'EINTR']);
 
+/** @internal The class of a passive socket's connections, as the kinds table gives it. */
+export type ConnectionClass<Conn> = new (fd: number, kind: SocketKind, options: ActiveStreamOptions) => Conn;
+
+/** @internal What a passive socket is told when made: its connections' class and their stream options. */
+export interface Connections<Conn> {
+  /** The kinds table's active row of the socket's family and type. */
+  readonly Class: ConnectionClass<Conn>;
+  /**
+   * The stream options connections get when acceptConnection gives none (IOLib's
+   * accept-connection defaults the external format to the server's), validated.
+   */
+  readonly defaults: ActiveStreamOptions;
+}
+
 /** The base of passive sockets. */
 export abstract class PassiveSocketBase<Conn> extends SocketCore(EventEmitter) {
-  /** @internal */ _listening = false;
   /**
-   * @internal Stream options accepted connections get when acceptConnection gives none
-   * (IOLib's accept-connection defaults the external format to the server's): makeSocket's.
+   * @internal The class accepted connections get: the kinds table's active row of this
+   * socket's family and type, given when the socket is made.
    */
-  _acceptDefaults: ActiveStreamOptions = {};
+  readonly _Connection: ConnectionClass<Conn>;
+  /** @internal Stream options accepted connections get when acceptConnection gives none. */
+  readonly _acceptDefaults: ActiveStreamOptions;
+  /** @internal */ _listening = false;
   /** @internal unref() was called: listening does not keep the event loop alive. */
   _unrefd = false;
   /** @internal The next pause (ms) when out of fds; 0 while accepting works. */
   _acceptPause = 0;
+
+  constructor(connections: Connections<Conn>) {
+    super();
+    this._Connection = connections.Class;
+    this._acceptDefaults = connections.defaults;
+  }
 
   /** True once listening. */
   isListening(): boolean {
@@ -102,10 +124,14 @@ export abstract class PassiveSocketBase<Conn> extends SocketCore(EventEmitter) {
   /** Starts listening (IOLib's listen-on). Returns the socket. */
   listenOn(options: { backlog?: number } = {}): this {
     validateObject(options, 'options');
-    const backlog = validateBacklog(options.backlog);
+    this._listen(validateBacklog(options.backlog));
+    return this;
+  }
+
+  /** @internal listen(2) with a backlog {@link validateBacklog} gave; the default when undefined. */
+  _listen(backlog = defaultBacklogSize): void {
     check(H.listen(this._open('listen'), backlog), 'listen');
     this._markListening();
-    return this;
   }
 
   /** @internal The fd listens (listen(2) here, or an adopted fd that already did). */
@@ -165,7 +191,7 @@ export abstract class PassiveSocketBase<Conn> extends SocketCore(EventEmitter) {
           }
         }
         const d = this._acceptDefaults;
-        return this._adopt(r, {
+        return new this._Connection(r, this._kind, {
           inputBufferSize: options.inputBufferSize ?? d.inputBufferSize,
           outputBufferSize: options.outputBufferSize ?? d.outputBufferSize,
           encoding: options.encoding ?? d.encoding,
@@ -193,9 +219,6 @@ export abstract class PassiveSocketBase<Conn> extends SocketCore(EventEmitter) {
       }
     }
   }
-
-  /** @internal Wraps an accepted fd in the matching active socket class. */
-  abstract _adopt(fd: number, options: ActiveStreamOptions): Conn;
 
   /** Connections as they arrive, until the socket closes. */
   async *[Symbol.asyncIterator](): AsyncGenerator<Conn, void, undefined> {

@@ -29,9 +29,39 @@ export function literalHost(host: HostDesignator, argName: string): InetAddress 
 /** Resolves a host designator to every address it names, in the resolver's order. */
 export async function resolveHost(host: HostDesignator, ipv6: boolean | 'only' | undefined, argName: string): Promise<InetAddress[]> {
   const literal = literalHost(host, argName);
-  if (literal) return [literal];
-  const entry = await lookupHostname(host as string, { ipv6: ipv6 ?? true });
+  return literal ? [literal] : lookUp(host as string, ipv6);
+}
+
+/** Every address a host name has, in the resolver's order. */
+async function lookUp(name: string, ipv6: boolean | 'only' | undefined): Promise<InetAddress[]> {
+  const entry = await lookupHostname(name, { ipv6: ipv6 ?? true });
   return [entry.address, ...entry.addresses];
+}
+
+/** A host and a port designator resolved: every address the host names, in the resolver's order, and the port. */
+export interface ResolvedEndpoint {
+  /** The host's addresses: the literal one, or every one its name has. */
+  readonly hosts: InetAddress[];
+  /** The port number. */
+  readonly port: number;
+}
+
+/**
+ * Resolves a host and a port designator together, the one place makeSocket and connect do:
+ * the port first, then the host, at once for a literal address (no trip through the microtask
+ * queue), after the look-up for a name. `argNames` name the two in errors.
+ */
+export function resolveEndpoint(
+  host: HostDesignator,
+  port: PortDesignator | undefined,
+  ipv6: boolean | 'only' | undefined,
+  protocol: 'tcp' | 'udp' | 'any',
+  argNames: readonly [host: string, port: string],
+): ResolvedEndpoint | Promise<ResolvedEndpoint> {
+  const portNumber = resolvePort(port, argNames[1], protocol);
+  const literal = literalHost(host, argNames[0]);
+  if (literal) return { hosts: [literal], port: portNumber };
+  return lookUp(host as string, ipv6).then((hosts) => ({ hosts, port: portNumber }));
 }
 
 /** Resolves a port designator: an integer 0-65535 or a service name for `protocol`. */

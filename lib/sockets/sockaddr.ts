@@ -4,20 +4,20 @@
  * @module
  */
 import { LocalAddress, type InetAddress } from '../address/index.js';
-import { inetAddressFromBytes, type SockaddrArgs } from '../address/sockaddr.js';
-export { inetAddressFromBytes, inetSockaddr, type SockaddrArgs } from '../address/sockaddr.js';
-import type { RawSockaddr } from '../native.js';
+import { inetAddressFromBytes } from '../address/sockaddr.js';
+export { inetAddressFromBytes, inetSockaddr } from '../address/sockaddr.js';
+import type { Sockaddr } from '../internal/sockaddr.js';
 import { invalidArgValue } from '../internal/validate.js';
 
 /**
  * A local (Unix) socket name as native arguments: the abstract namespace has a leading NUL.
  * A filesystem name holding a NUL is refused: the kernel would use the part before it.
  */
-export function localSockaddr(filename: string, abstract: boolean, name = 'filename'): SockaddrArgs {
+export function localSockaddr(filename: string, abstract: boolean, name = 'filename'): Sockaddr {
   if (!abstract && filename.includes('\0')) throw invalidArgValue(name, filename, 'must not contain NUL bytes (only abstract names may)');
   const path = Buffer.from(filename);
   const bytes = abstract ? Buffer.concat([Buffer.alloc(1), path]) : path;
-  return { family: 1, bytes, port: 0, scopeId: 0 };
+  return [1, bytes, 0, 0];
 }
 
 /** An internet socket's name: host and port. */
@@ -52,8 +52,7 @@ export function netAddressOf(name: InetName): NetAddress {
 }
 
 /** Decodes a native sockaddr into an internet or local name; null when unnamed. */
-export function decodeSockaddr(raw: RawSockaddr): InetName | LocalName | null {
-  const [family, bytes, port, scopeId] = raw;
+export function decodeSockaddr([family, bytes, port, scopeId]: Sockaddr): InetName | LocalName | null {
   if (family === 4 || family === 6) return { host: inetAddressFromBytes(bytes, scopeId), port };
   if (family === 1) return decodeLocalPath(bytes);
   return null;
@@ -63,13 +62,13 @@ export function decodeSockaddr(raw: RawSockaddr): InetName | LocalName | null {
 export type Endpoint = { address: string; port: number } | { address: string; path: string };
 
 /** The endpoint native sockaddr arguments name (abstract names print with a leading '@'). */
-export function endpointOf(sa: SockaddrArgs): Endpoint {
-  if (sa.family === 1) {
-    const name = decodeLocalPath(sa.bytes);
+export function endpointOf([family, bytes, port, scopeId]: Sockaddr): Endpoint {
+  if (family === 1) {
+    const name = decodeLocalPath(bytes);
     const text = name.abstract ? `@${name.filename}` : name.filename;
     return { address: text, path: text };
   }
-  return { address: inetAddressFromBytes(sa.bytes, sa.scopeId).toString(), port: sa.port };
+  return { address: inetAddressFromBytes(bytes, scopeId).toString(), port };
 }
 
 /** Decodes sun_path bytes: a leading NUL marks the abstract namespace. */

@@ -6,7 +6,8 @@
  */
 import { errnoCode, withErrno } from '../internal/errno.js';
 import { SocketClosedError, SocketError, socketErrorFor } from '../errors.js';
-import { endpointOf, type SockaddrArgs } from './sockaddr.js';
+import { endpointOf } from './sockaddr.js';
+import type { Sockaddr } from '../internal/sockaddr.js';
 
 /** The typed error for a negative native result. EBADF on one of our handles means closed. */
 export function failure(result: number, syscall: string): SocketError {
@@ -32,7 +33,7 @@ export function checkData<T>(result: T | number, syscall: string): T {
  * (`connect ECONNREFUSED 127.0.0.1:1`, with `address` and `port`, or `path`). Other errors
  * (closed sockets, timeouts, aborts) pass through unchanged.
  */
-export function atAddress(err: unknown, sa: SockaddrArgs): unknown {
+export function atAddress(err: unknown, sa: Sockaddr): unknown {
   if (!(err instanceof SocketError) || err instanceof SocketClosedError || err.address !== undefined) return err;
   const at = endpointOf(sa);
   Object.assign(err, at);
@@ -41,7 +42,7 @@ export function atAddress(err: unknown, sa: SockaddrArgs): unknown {
 }
 
 /** As {@link check} for a call on an address: the error names it. */
-export function checkAt(result: number, syscall: string, sa: SockaddrArgs): number {
+export function checkAt(result: number, syscall: string, sa: Sockaddr): number {
   if (result < 0) throw atAddress(failure(result, syscall), sa);
   return result;
 }

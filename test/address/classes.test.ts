@@ -20,6 +20,7 @@ import {
   LocalAddress,
   ensureAddress,
 } from '../../lib/address/index.js';
+import { listNetworkInterfaces, lookupInterface } from '../../lib/dns/index.js';
 
 const HAVE_SYS = existsSync('/sys/class/net/lo/ifindex');
 const LO_INDEX = HAVE_SYS ? Number(readFileSync('/sys/class/net/lo/ifindex', 'latin1').trim()) : 0;
@@ -181,13 +182,21 @@ describe('iolib/address: classes', () => {
       expect(Ipv6Address.fromString(`fe80::1%${LO_INDEX}`).toString()).to.equal(`fe80::1%${LO_INDEX}`);
       expect(String(ensureAddress('::1%lo'))).to.equal('::1%lo');
     });
+    it('a zone name resolves as the name databases resolve it (if_nametoindex), for every interface listed', () => {
+      const all = listNetworkInterfaces();
+      expect(all.length).to.be.greaterThan(0);
+      for (const { name, index } of all) {
+        expect(Ipv6Address.fromString(`fe80::1%${name}`).scopeId, name).to.equal(index);
+        expect(lookupInterface(name).index, name).to.equal(index);
+      }
+    });
     it('printing reads nothing from the system: an address of a zone no interface has prints its number', () => {
       expect(new Ipv6Address([0xfe80, 0, 0, 0, 0, 0, 0, 1], 4000000000).toString()).to.equal('fe80::1%4000000000');
       expect(new Ipv6Address([0xfe80, 0, 0, 0, 0, 0, 0, 1], 7, 'eth9').toString()).to.equal('fe80::1%eth9');
       expect(() => new Ipv6Address([0xfe80, 0, 0, 0, 0, 0, 0, 1], 7, 'a%b')).to.throw(TypeError).with.property('code', 'ERR_INVALID_ARG_VALUE');
     });
     it('unknown or malformed zone names are invalid', () => {
-      for (const z of ['nosuchif9', '..', '.', 'a/b', '../lo', 'lo/', 'x'.repeat(16), ' lo', 'lo ', '-1', '+1', '1a', 'lo%lo']) {
+      for (const z of ['nosuchif9', '..', '.', 'a/b', '../lo', 'lo/', 'x'.repeat(16), ' lo', 'lo ', '-1', '+1', '1a', 'lo%lo', 'lo\0x', '']) {
         expect(() => Ipv6Address.fromString(`fe80::1%${z}`), z).to.throw(AddressParseError);
       }
     });

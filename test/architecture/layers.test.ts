@@ -2,8 +2,9 @@
  * The layer order of lib/, read from the sources' imports: the bottom layer (lib/internal,
  * lib/errors.ts, lib/native.ts), then address, dns, sockets, multiplex, and on top the cli and
  * the entry points (lib/index.ts, lib/error-classes.ts). A module may import its own layer or a lower one, never a higher one; the
- * cli uses only the packages' entry points; and lib/address loads no native code, even
- * indirectly.
+ * cli uses only the packages' entry points; and lib/address reaches native code only through the
+ * one interface-name resolver (`fe80::1%lo` is resolved when the text is parsed) and the errno
+ * table errors.ts reads.
  */
 import { expect } from 'chai';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -37,6 +38,40 @@ function importsOf(file: string): string[] {
   for (const m of text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^;'"]*?['"](\.{1,2}\/[^'"]+)['"]/g)) {
     found.push(resolve(dirname(file), m[1]!).replace(/\.js$/, '.ts'));
   }
+  return found;
+}
+
+/** The interface-name resolver: lib/address resolves IPv6 zones (`fe80::1%lo`) when parsed. */
+const RESOLVER = join(LIB, 'internal', 'interface-index.ts');
+
+/**
+ * The modules through which lib/address may reach native code, and what for: the resolver, and
+ * errors.ts, whose only use of the addon is its errno table (the numbers of errors made by name).
+ */
+const ADDRESS_GATEWAYS = new Set([RESOLVER, join(LIB, 'errors.ts')]);
+
+/** Modules that load native code: the addon itself and the errno conversion. */
+const NATIVE = new Set([join(LIB, 'native.ts'), join(LIB, 'internal', 'errno.ts')]);
+
+/**
+ * The ways lib/address reaches native code other than through {@link ADDRESS_GATEWAYS}: each import
+ * path from a module of lib/address to a native module that does not pass the resolver, as
+ * `first -> ... -> native`.
+ */
+function addressPathsToNative(graph: Map<string, string[]>): string[] {
+  const found: string[] = [];
+  const seen = new Set<string>();
+  const walk = (file: string, path: string[]): void => {
+    if (ADDRESS_GATEWAYS.has(file) || seen.has(file)) return;
+    seen.add(file);
+    const here = [...path, relative(LIB, file)];
+    if (NATIVE.has(file)) {
+      found.push(here.join(' -> '));
+      return;
+    }
+    for (const t of graph.get(file) ?? []) walk(t, here);
+  };
+  for (const f of graph.keys()) if (layerOf(f) === 'address') walk(f, []);
   return found;
 }
 
@@ -78,16 +113,14 @@ describe('architecture: the layers of lib/', function () {
     expect(inner).to.deep.equal([]);
   });
 
-  it('lib/address reaches no native code, directly or not', function () {
-    const seen = new Set<string>();
-    const stack = files.filter((f) => layerOf(f) === 'address');
-    while (stack.length) {
-      const f = stack.pop()!;
-      if (seen.has(f)) continue;
-      seen.add(f);
-      stack.push(...graph.get(f)!);
-    }
-    expect([...seen].map((f) => relative(LIB, f)).filter((f) => f === 'native.ts' || f === 'internal/errno.ts')).to.deep.equal([]);
+  it('lib/address reaches native code only through the interface-name resolver (and the errno table of errors.ts)', function () {
+    expect(addressPathsToNative(graph)).to.deep.equal([]);
+  });
+
+  it('one interface-name resolver: only it calls if_nametoindex, and nothing reads sysfs for an index', function () {
+    const callers = files.filter((f) => /\.ifNameToIndex\(/.test(readFileSync(f, 'utf8'))).map((f) => relative(LIB, f));
+    expect(callers).to.deep.equal([relative(LIB, RESOLVER)]);
+    expect(files.filter((f) => /\/ifindex\b/.test(readFileSync(f, 'utf8'))).map((f) => relative(LIB, f))).to.deep.equal([]);
   });
 
   it('would see an upward import: the check itself is not blind', function () {
@@ -98,5 +131,14 @@ describe('architecture: the layers of lib/', function () {
       'dns/hosts.ts (dns) -> sockets/core.ts (sockets)',
       'internal/wait.ts (bottom) -> dns/hosts.ts (dns)',
     ]);
+  });
+
+  it('would see lib/address reach native code past the resolver: that check is not blind either', function () {
+    const zone = join(LIB, 'address', 'zone.ts');
+    const ipv6 = join(LIB, 'address', 'ipv6.ts');
+    const errno = join(LIB, 'internal', 'errno.ts');
+    const native = join(LIB, 'native.ts');
+    const synthetic = new Map([[zone, [RESOLVER, ipv6]], [RESOLVER, [native]], [ipv6, [errno]], [errno, [native]], [native, []]]);
+    expect(addressPathsToNative(synthetic)).to.deep.equal(['address/zone.ts -> address/ipv6.ts -> internal/errno.ts']);
   });
 });

@@ -134,6 +134,17 @@ describe('sockets: makeSocket', function () {
       expect(s).to.be.instanceOf(SocketStreamInternetActive);
     });
 
+    it('every option is checked before any look-up: a bad port beside an unknown host name is the RangeError', async function () {
+      for (const options of [
+        { connect: 'passive', localHost: 'no-such-host.invalid', localPort: 70000 },
+        { remoteHost: 'no-such-host.invalid', remotePort: -1 },
+        { localHost: 'no-such-host.invalid', localPort: 1.5, remoteHost: '127.0.0.1', remotePort: 1 },
+      ] as const) {
+        const err = await badOption(options, RangeError, 'ERR_OUT_OF_RANGE');
+        expect(err.message).to.match(/localPort|remotePort/);
+      }
+    });
+
     it('an unknown service name is a typed iolib error', async function () {
       const err = await rejectsNotThrows(() => makeSocket({ remoteHost: '127.0.0.1', remotePort: 'no-such-service-xyz' }), IolibError);
       expect((err as IolibError & { datum?: unknown }).datum).to.equal('no-such-service-xyz');

@@ -59,6 +59,16 @@ describe('sockets: fixes from checking the IOLib manual', function () {
     expect(adopted.isListening()).to.equal(true);
   });
 
+  it("an adopted listening fd's connections get makeSocketFromFd's stream options (a made listener's get makeSocket's)", async function () {
+    const server = cleanup.add(asInstance(await makeSocket({ connect: 'passive', localHost: '127.0.0.1', localPort: 0 }), SocketStreamInternetPassive));
+    const adopted = cleanup.add(asInstance(makeSocketFromFd(native.dupFd(server.fd), { encoding: 'latin1', inputBufferSize: 4096 }), SocketStreamInternetPassive));
+    const client = makeSocket({ remoteHost: '127.0.0.1', remotePort: server.localPort }).then((c) => cleanup.add(c));
+    const conn = cleanup.add(await adopted.acceptConnection());
+    expect(conn.encoding).to.equal('latin1');
+    expect(conn.inputBufferSize).to.equal(4096);
+    await client;
+  });
+
   it('maxBacklogSize is the kernel somaxconn; a larger backlog is capped to it; the default is 511 at most', async function () {
     expect(maxBacklogSize).to.equal(Number(readFileSync('/proc/sys/net/core/somaxconn', 'latin1').trim()));
     expect(defaultBacklogSize).to.equal(Math.min(511, maxBacklogSize));

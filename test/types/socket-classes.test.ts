@@ -9,12 +9,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  makeSocket, makeSocketPair, withOpenSocket, type AnySocket, type MakeSocketOptions, type SocketFor,
+  makeSocket, makeSocketFromFd, makeSocketPair, withOpenSocket, type AnySocket, type MakeSocketOptions, type SocketFor,
   SocketDatagramInternetActive, SocketDatagramLocalActive, SocketRawInternetActive, SocketSeqpacketLocalActive,
   SocketSeqpacketLocalPassive, SocketStreamInternetActive, SocketStreamInternetPassive, SocketStreamLocalActive,
   SocketStreamLocalPassive, SocketError,
 } from '../../lib/index.js';
 import { Cleanup } from '../helpers/sockets.js';
+import { native } from '../../lib/native.js';
+
+function checkedFd(fd: number): number {
+  expect(fd).to.be.at.least(0);
+  return fd;
+}
 
 /** true when A and B are the same type (not merely assignable). */
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -98,6 +104,25 @@ describe('types: the options select the class', function () {
       break;
     }
     await Promise.all(clients);
+  });
+
+  it("a passive socket's connections are of the kinds table's active row of its family and type, made or adopted", async function () {
+    for (const [options, Active] of [
+      [{ connect: 'passive', localHost: '127.0.0.1', localPort: 0 }, SocketStreamInternetActive],
+      [{ addressFamily: 'local', connect: 'passive', localFilename: join(dir, 'stream') }, SocketStreamLocalActive],
+      [{ addressFamily: 'local', type: 'seqpacket', connect: 'passive', localFilename: join(dir, 'seqpacket') }, SocketSeqpacketLocalActive],
+    ] as const) {
+      const made = cleanup.add(await makeSocket(options));
+      const adopted = cleanup.add(makeSocketFromFd(checkedFd(native.dupFd(made.fd))));
+      for (const server of [made, adopted]) {
+        expect((server as { _Connection?: unknown })._Connection, Active.name).to.equal(Active);
+        const remote = 'localFilename' in options ? { addressFamily: 'local', type: options.type, remoteFilename: options.localFilename } as const : { remoteHost: '127.0.0.1', remotePort: made.localPort } as const;
+        const client = makeSocket(remote).then((c) => cleanup.add(c));
+        const conn = cleanup.add(await (server as { acceptConnection(): Promise<AnySocket> }).acceptConnection());
+        expect(conn.constructor, Active.name).to.equal(Active);
+        await client;
+      }
+    }
   });
 
   it('withOpenSocket passes the class its options select; makeSocketPair gives two of the class its type selects', async function () {
