@@ -137,6 +137,12 @@ const { UV_READABLE, UV_WRITABLE, UV_DISCONNECT } = C as Record<string, number>;
 /** Adds the socket core to `Base`. */
 export function SocketCore<TBase extends Ctor<NodeJS.EventEmitter>>(Base: TBase) {
   class SocketCoreImpl extends Base {
+    /**
+     * @internal EventEmitter's listener count, which Duplex leaves on the prototype: the first
+     * listener would add it as the socket's one property beyond its in-object slots, in a
+     * property array of its own (40 bytes where a slot is 8).
+     */
+    _eventsCount = 0;
     /** @internal The native handle; null once closed (only _closeHandle closes it). */
     _fdHandle: FdHandle | null = null;
     /**
