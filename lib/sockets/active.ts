@@ -218,6 +218,10 @@ function WRITE_CALLBACK_LATER(): never {
 /** The pipes of every socket that never piped: shared, so frozen (pipe() gives a socket its own). */
 const NO_PIPES: unknown[] = Object.freeze([]) as unknown as unknown[];
 
+/** Bits of ActiveSocketBase's `_flags`. */
+const READING = 1;
+const CONNECTING = 2;
+
 /** The base of every active socket: a Duplex over one fd. */
 export class ActiveSocketBase extends SocketCore(Duplex) {
   /**
@@ -263,11 +267,24 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
     return super.pipe(destination, options);
   }
 
+  /** @internal READING and CONNECTING: one field where two booleans took 8 bytes each. */
+  _flags = 0;
+
   /** @internal The native watcher reads for the stream. */
-  _reading = false;
+  get _reading(): boolean {
+    return (this._flags & READING) !== 0;
+  }
+  set _reading(on: boolean) {
+    this._flags = on ? this._flags | READING : this._flags & ~READING;
+  }
 
   /** True while {@link connect} waits for the connection to complete (node:net's `connecting`). */
-  connecting = false;
+  get connecting(): boolean {
+    return (this._flags & CONNECTING) !== 0;
+  }
+  set connecting(on: boolean) {
+    this._flags = on ? this._flags | CONNECTING : this._flags & ~CONNECTING;
+  }
 
   /** @internal setTimeout's timer (kept in `_extra`). */
   declare _idleTimer: NodeJS.Timeout | null;
