@@ -261,6 +261,7 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
     return (ws.onwrite = new (Writable as unknown as WritableStateMaker).WritableState(undefined, this, true).onwrite);
   }
 
+  /** Pipes the readable side into `destination`, as stream.Readable's `pipe`. */
   override pipe<T extends NodeJS.WritableStream>(destination: T, options?: { end?: boolean }): T {
     const rs = (this as unknown as StreamStates)._readableState;
     if (rs.pipes === NO_PIPES) rs.pipes = [];
@@ -282,6 +283,7 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
   get connecting(): boolean {
     return (this._flags & CONNECTING) !== 0;
   }
+  /** Set by connect() for its duration, as node:net sets it. */
   set connecting(on: boolean) {
     this._flags = on ? this._flags | CONNECTING : this._flags & ~CONNECTING;
   }
