@@ -30,11 +30,11 @@ describe('sockets: what an idle socket carries', function () {
   const cleanup = new Cleanup();
   afterEach(() => cleanup.run());
 
-  it('an idle connected TCP socket has six fields of its own beyond a Duplex, and none of the state made on first use', async () => {
+  it('an idle connected TCP socket has five fields of its own beyond a Duplex, and none of the state made on first use', async () => {
     const { client, conn } = await iolibPair(cleanup);
     for (const s of [client, conn]) s.on('data', () => {});
     for (const s of [client, conn]) {
-      expect(ownFieldsBeyondDuplex(s)).to.have.members(['_fdHandle', '_profile', '_extra', '_flags', '_bytesRead', '_bytesWritten']);
+      expect(ownFieldsBeyondDuplex(s)).to.have.members(['_fdHandle', '_profileOrExtra', '_flags', '_bytesRead', '_bytesWritten']);
       expect(s._extra).to.equal(null);
     }
     // Node's Duplex makes each stream a bound write callback and an empty pipes array: the
@@ -44,6 +44,21 @@ describe('sockets: what an idle socket carries', function () {
     const p = [client, conn].map((s) => states(s)._readableState.pipes);
     expect(p[0]).to.equal(p[1]);
     expect(p[0]).to.be.frozen.and.to.have.length(0);
+  });
+
+  it('the extra state holds the profile while it exists: sizes and kind read the same before, during and after', async () => {
+    const { client } = await iolibPair(cleanup, '127.0.0.1', { inputBufferSize: 4096, outputBufferSize: 8192 });
+    const profile = () => [client.inputBufferSize, client.outputBufferSize, client.type, client.addressFamily, client.ipv6];
+    const before = profile();
+    expect(before).to.deep.equal([4096, 8192, 'stream', 'internet', false]);
+    expect(client._extra).to.equal(null);
+    // A receive that waits makes the extra state (its wait queue); its timeout lets it go.
+    const waiting = client.receiveFrom({ timeout: 20 }).then(() => null, (e: Error) => e);
+    expect(client._extra).to.not.equal(null);
+    expect(profile()).to.deep.equal(before);
+    expect(await waiting).to.be.instanceOf(Error);
+    expect(client._extra).to.equal(null);
+    expect(profile()).to.deep.equal(before);
   });
 
   it('every kind of active socket starts without a write callback or pipes of its own', () => {
