@@ -10,7 +10,7 @@ import type { ActiveStreamOptions } from './active.js';
 import { StreamActiveBase } from './stream-active.js';
 import { MessageActiveBase } from './message-active.js';
 import { PassiveSocketBase } from './passive.js';
-import { handleFor, type SocketKind } from './core.js';
+import { extraAccessors, handleFor, type SocketKind } from './core.js';
 import type { ActiveSocketBase } from './active.js';
 import {
   peerCredentials, receiveMessage, sendMessage, fdOf,
@@ -26,9 +26,12 @@ type Ctor<T = object> = new (...args: any[]) => T;
 
 /** Local active sockets' extras: fd passing and peer credentials. */
 function LocalMessaging<TBase extends Ctor<ActiveSocketBase>>(Base: TBase) {
-  return class LocalMessagingImpl extends Base {
-    /** @internal The file makeSocket's localFilename created, removed on close (as a listener's is). */
-    _ownFile: string | null = null;
+  class LocalMessagingImpl extends Base {
+    /**
+     * @internal The file makeSocket's localFilename created, removed on close (as a listener's
+     * is). Kept in `_extra`: accepted and paired sockets have none.
+     */
+    declare _ownFile: string | null;
 
     override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {
       removeOwnFile(this);
@@ -72,7 +75,9 @@ function LocalMessaging<TBase extends Ctor<ActiveSocketBase>>(Base: TBase) {
     peerCredentials(): Credentials {
       return peerCredentials(this);
     }
-  };
+  }
+  extraAccessors(LocalMessagingImpl.prototype, { _ownFile: 'ownFile' });
+  return LocalMessagingImpl;
 }
 import {
   ActiveSocket, DatagramSocket, InternetSocket, LocalSocket, PassiveSocket, Socket, StreamSocket, declareTraits,

@@ -17,6 +17,9 @@ interface States {
 
 const states = (s: unknown) => s as States;
 
+/** A byte stream's own fields beyond a Duplex's. */
+const FIELDS = ['_fdHandle', '_profileOrExtra', '_flags', '_bytesRead', '_bytesWritten'];
+
 /** The own property keys of `s` that a plain Duplex with a 'data' listener does not have. */
 function ownFieldsBeyondDuplex(s: object): (string | symbol)[] {
   const plain = new Duplex({ read() {}, write(_c, _e, cb) { cb(); } });
@@ -34,7 +37,7 @@ describe('sockets: what an idle socket carries', function () {
     const { client, conn } = await iolibPair(cleanup);
     for (const s of [client, conn]) s.on('data', () => {});
     for (const s of [client, conn]) {
-      expect(ownFieldsBeyondDuplex(s)).to.have.members(['_fdHandle', '_profileOrExtra', '_flags', '_bytesRead', '_bytesWritten']);
+      expect(ownFieldsBeyondDuplex(s)).to.have.members(FIELDS);
       expect(s._extra).to.equal(null);
     }
     // Node's Duplex makes each stream a bound write callback and an empty pipes array: the
@@ -66,6 +69,9 @@ describe('sockets: what an idle socket carries', function () {
       const [a, b] = makeSocketPair({ type });
       cleanup.add(a);
       cleanup.add(b);
+      // A local socket's own file (makeSocket's localFilename) is extra state: a pair has none.
+      expect(ownFieldsBeyondDuplex(a), type).to.not.include('_ownFile');
+      if (type === 'stream') expect(ownFieldsBeyondDuplex(a)).to.have.members(FIELDS);
       expect(states(a)._writableState.onwrite, type).to.equal(states(b)._writableState.onwrite);
       expect(states(a)._readableState.pipes, type).to.equal(states(b)._readableState.pipes);
     }
