@@ -10,7 +10,7 @@ import type { ActiveStreamOptions } from './active.js';
 import { StreamActiveBase } from './stream-active.js';
 import { MessageActiveBase } from './message-active.js';
 import { PassiveSocketBase } from './passive.js';
-import { extraAccessors, handleFor, type SocketKind } from './core.js';
+import { handleFor, type SocketKind } from './core.js';
 import type { ActiveSocketBase } from './active.js';
 import {
   peerCredentials, receiveMessage, sendMessage, fdOf,
@@ -24,14 +24,26 @@ const SKIP_SIZE = 65536;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Ctor<T = object> = new (...args: any[]) => T;
 
+/**
+ * The files makeSocket's localFilename created for local active sockets: few sockets have one,
+ * so none carries a field for it (nor does the extra state every kind of socket shares).
+ */
+const ownFiles = new WeakMap<object, string>();
+
 /** Local active sockets' extras: fd passing and peer credentials. */
 function LocalMessaging<TBase extends Ctor<ActiveSocketBase>>(Base: TBase) {
   class LocalMessagingImpl extends Base {
     /**
      * @internal The file makeSocket's localFilename created, removed on close (as a listener's
-     * is). Kept in `_extra`: accepted and paired sockets have none.
+     * is). Kept in `ownFiles`: accepted and paired sockets have none.
      */
-    declare _ownFile: string | null;
+    get _ownFile(): string | null {
+      return ownFiles.get(this) ?? null;
+    }
+    set _ownFile(path: string | null) {
+      if (path === null) ownFiles.delete(this);
+      else ownFiles.set(this, path);
+    }
 
     override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {
       removeOwnFile(this);
@@ -76,7 +88,6 @@ function LocalMessaging<TBase extends Ctor<ActiveSocketBase>>(Base: TBase) {
       return peerCredentials(this);
     }
   }
-  extraAccessors(LocalMessagingImpl.prototype, { _ownFile: 'ownFile' });
   return LocalMessagingImpl;
 }
 import {

@@ -84,8 +84,6 @@ export interface SocketExtra {
   /** Active sockets: setTimeout's idle timer, and its ms. */
   idleTimer: NodeJS.Timeout | null;
   idleMs: number;
-  /** Local active sockets: the file makeSocket's localFilename created. */
-  ownFile: string | null;
 }
 
 /** Whether the socket's profile field holds its extra state. */
@@ -105,7 +103,6 @@ const NO_EXTRA: Readonly<SocketExtra> = Object.freeze({
   readDeferred: false,
   idleTimer: null,
   idleMs: 0,
-  ownFile: null,
 });
 const EXTRA_FIELDS = (Object.keys(NO_EXTRA) as (keyof SocketExtra)[]).filter((k) => k !== 'profile');
 

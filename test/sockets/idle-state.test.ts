@@ -69,7 +69,7 @@ describe('sockets: what an idle socket carries', function () {
       const [a, b] = makeSocketPair({ type });
       cleanup.add(a);
       cleanup.add(b);
-      // A local socket's own file (makeSocket's localFilename) is extra state: a pair has none.
+      // A local socket's own file (makeSocket's localFilename) is kept beside it, not in a field.
       expect(ownFieldsBeyondDuplex(a), type).to.not.include('_ownFile');
       if (type === 'stream') expect(ownFieldsBeyondDuplex(a)).to.have.members(FIELDS);
       expect(states(a)._writableState.onwrite, type).to.equal(states(b)._writableState.onwrite);
