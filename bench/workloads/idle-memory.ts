@@ -20,7 +20,8 @@
  * for either library. Set BENCH_IDLE_SEMI_MB to change it (0: V8's default sizing).
  */
 import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { writeHeapSnapshot } from 'node:v8';
 import { fileURLToPath } from 'node:url';
 import net from 'node:net';
 import type { SocketStreamInternetActive, SocketStreamInternetPassive } from '../../lib/sockets/index.js';
@@ -43,15 +44,29 @@ interface PerSocket {
   sockets: number;
 }
 
+/**
+ * Heap snapshots of the measured run (before opening, and with every pair open) go to
+ * `$BENCH_IDLE_SNAPSHOT/LIB-before.heapsnapshot` and `LIB-after.heapsnapshot` when set; the
+ * warm-up run writes none. bench/heap-breakdown.ts reads them.
+ */
+let snapshotAs: string | undefined;
+
+function snapshot(stage: 'before' | 'after'): void {
+  const dir = process.env.BENCH_IDLE_SNAPSHOT;
+  if (dir && snapshotAs) writeHeapSnapshot(join(dir, `${snapshotAs}-${stage}.heapsnapshot`));
+}
+
 /** Baseline, open (via `open`, which keeps what it opened), measure, close (via `close`). Same for both libraries. */
 async function measure(pairs: number, open: (pairs: number) => Promise<void>, close: () => Promise<void>): Promise<PerSocket> {
   await fullGc(4);
   const before = process.memoryUsage();
+  snapshot('before');
   let after: NodeJS.MemoryUsage;
   try {
     await open(pairs);
     await fullGc(4);
     after = process.memoryUsage();
+    snapshot('after');
   } finally {
     await close();
   }
@@ -153,6 +168,7 @@ async function childMain(library: string): Promise<void> {
   const run = library === 'iolib' ? measureIolib : library === 'node' ? measureNode : undefined;
   if (!run) throw new Error(`idle-memory child: unknown library ${library}`);
   await run(64);
+  snapshotAs = library;
   const r = await run(idlePairs());
   process.stdout.write(`${JSON.stringify(r)}\n`);
 }

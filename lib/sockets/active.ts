@@ -6,7 +6,7 @@
  */
 import type { EventEmitter } from 'node:events';
 import { Buffer } from 'node:buffer';
-import { Duplex } from 'node:stream';
+import { Duplex, Writable } from 'node:stream';
 import { setImmediate } from 'node:timers';
 import { H, C, native } from '../native.js';
 import { PollTimeoutError, SocketAlreadyConnectedError, SocketClosedError, SocketConnectionResetError, SocketError } from '../errors.js';
@@ -194,6 +194,35 @@ export async function connectToEach<T>(hosts: readonly InetAddress[], attempt: (
   throw last;
 }
 
+type WriteCallback = (error?: Error | null) => void;
+
+/** What the constructor replaces in Node's stream states. */
+interface StreamStates {
+  _writableState: { onwrite: WriteCallback };
+  _readableState: { pipes: unknown[] };
+}
+
+/** Node's WritableState: made to obtain a stream's own write callback (its `onwrite`). */
+interface WritableStateMaker {
+  WritableState: new (options: undefined, stream: Duplex, isDuplex: boolean) => { onwrite: WriteCallback };
+}
+
+/**
+ * Marks a stream's write callback as not made yet. Node hands `onwrite` to nothing but
+ * _write and _writev (its one direct call follows one of theirs in the same loop over
+ * buffered writes), and they trade the mark for the callback (_writeCallback).
+ */
+function WRITE_CALLBACK_LATER(): never {
+  throw new Error('iolib: a stream write callback was called before it was made');
+}
+
+/** The pipes of every socket that never piped: shared, so frozen (pipe() gives a socket its own). */
+const NO_PIPES: unknown[] = Object.freeze([]) as unknown as unknown[];
+
+/** Bits of ActiveSocketBase's `_flags`. */
+const READING = 1;
+const CONNECTING = 2;
+
 /** The base of every active socket: a Duplex over one fd. */
 export class ActiveSocketBase extends SocketCore(Duplex) {
   /**
@@ -215,13 +244,50 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
     });
     this._profile = profileFor(NO_PROFILE.kind, sizes.input, sizes.output);
     if (options.encoding !== undefined) this.setEncoding(options.encoding);
+    // Node gives every stream a bound write callback and an empty pipes array (72 and 32
+    // bytes of each socket's heap); a socket that never queues a write or pipes needs neither.
+    // They are made again on first use: _writeCallback, pipe.
+    const { _writableState: ws, _readableState: rs } = this as unknown as StreamStates;
+    if (typeof ws.onwrite === 'function') ws.onwrite = WRITE_CALLBACK_LATER;
+    if (Array.isArray(rs.pipes) && rs.pipes.length === 0) rs.pipes = NO_PIPES;
   }
 
+  /**
+   * @internal What _write and _writev call back: `callback`, or when it is the mark the
+   * constructor left for the stream's own write callback, that callback, made now.
+   */
+  _writeCallback(callback: WriteCallback): WriteCallback {
+    if (callback !== WRITE_CALLBACK_LATER) return callback;
+    const ws = (this as unknown as StreamStates)._writableState;
+    return (ws.onwrite = new (Writable as unknown as WritableStateMaker).WritableState(undefined, this, true).onwrite);
+  }
+
+  /** Pipes the readable side into `destination`, as stream.Readable's `pipe`. */
+  override pipe<T extends NodeJS.WritableStream>(destination: T, options?: { end?: boolean }): T {
+    const rs = (this as unknown as StreamStates)._readableState;
+    if (rs.pipes === NO_PIPES) rs.pipes = [];
+    return super.pipe(destination, options);
+  }
+
+  /** @internal READING and CONNECTING: one field where two booleans took 8 bytes each. */
+  _flags = 0;
+
   /** @internal The native watcher reads for the stream. */
-  _reading = false;
+  get _reading(): boolean {
+    return (this._flags & READING) !== 0;
+  }
+  set _reading(on: boolean) {
+    this._flags = on ? this._flags | READING : this._flags & ~READING;
+  }
 
   /** True while {@link connect} waits for the connection to complete (node:net's `connecting`). */
-  connecting = false;
+  get connecting(): boolean {
+    return (this._flags & CONNECTING) !== 0;
+  }
+  /** Set by connect() for its duration, as node:net sets it. */
+  set connecting(on: boolean) {
+    this._flags = on ? this._flags | CONNECTING : this._flags & ~CONNECTING;
+  }
 
   /** @internal setTimeout's timer (kept in `_extra`). */
   declare _idleTimer: NodeJS.Timeout | null;

@@ -24,11 +24,26 @@ const SKIP_SIZE = 65536;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Ctor<T = object> = new (...args: any[]) => T;
 
+/**
+ * The files makeSocket's localFilename created for local active sockets: few sockets have one,
+ * so none carries a field for it (nor does the extra state every kind of socket shares).
+ */
+const ownFiles = new WeakMap<object, string>();
+
 /** Local active sockets' extras: fd passing and peer credentials. */
 function LocalMessaging<TBase extends Ctor<ActiveSocketBase>>(Base: TBase) {
-  return class LocalMessagingImpl extends Base {
-    /** @internal The file makeSocket's localFilename created, removed on close (as a listener's is). */
-    _ownFile: string | null = null;
+  class LocalMessagingImpl extends Base {
+    /**
+     * @internal The file makeSocket's localFilename created, removed on close (as a listener's
+     * is). Kept in `ownFiles`: accepted and paired sockets have none.
+     */
+    get _ownFile(): string | null {
+      return ownFiles.get(this) ?? null;
+    }
+    set _ownFile(path: string | null) {
+      if (path === null) ownFiles.delete(this);
+      else ownFiles.set(this, path);
+    }
 
     override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {
       removeOwnFile(this);
@@ -72,7 +87,8 @@ function LocalMessaging<TBase extends Ctor<ActiveSocketBase>>(Base: TBase) {
     peerCredentials(): Credentials {
       return peerCredentials(this);
     }
-  };
+  }
+  return LocalMessagingImpl;
 }
 import {
   ActiveSocket, DatagramSocket, InternetSocket, LocalSocket, PassiveSocket, Socket, StreamSocket, declareTraits,

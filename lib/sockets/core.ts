@@ -69,6 +69,8 @@ export const NO_PROFILE = profileFor(NO_KIND, DEFAULT_BUFFER_SIZE, DEFAULT_BUFFE
 
 /** A socket's rarely used state (see `_extra`); one shape for every kind. */
 export interface SocketExtra {
+  /** The socket's profile, which its own field holds while it has no extra state. */
+  profile: SocketProfile;
   readWaits: WaitQueue | null;
   writeWaits: WaitQueue | null;
   observer: ReadinessObserver | null;
@@ -84,8 +86,14 @@ export interface SocketExtra {
   idleMs: number;
 }
 
+/** Whether the socket's profile field holds its extra state. */
+function isExtra(p: SocketProfile | SocketExtra): p is SocketExtra {
+  return (p as Partial<SocketExtra>).profile !== undefined;
+}
+
 /** The extra state of a socket that needs none: what `_more()` starts from, and what lets it go. */
 const NO_EXTRA: Readonly<SocketExtra> = Object.freeze({
+  profile: NO_PROFILE,
   readWaits: null,
   writeWaits: null,
   observer: null,
@@ -96,9 +104,9 @@ const NO_EXTRA: Readonly<SocketExtra> = Object.freeze({
   idleTimer: null,
   idleMs: 0,
 });
-const EXTRA_FIELDS = Object.keys(NO_EXTRA) as (keyof SocketExtra)[];
+const EXTRA_FIELDS = (Object.keys(NO_EXTRA) as (keyof SocketExtra)[]).filter((k) => k !== 'profile');
 
-/** Whether `x` holds nothing beyond NO_EXTRA (the socket can let it go). */
+/** Whether `x` holds nothing beyond NO_EXTRA and the profile (the socket can let it go). */
 function holdsNothing(x: SocketExtra): boolean {
   for (const k of EXTRA_FIELDS) if (x[k] !== NO_EXTRA[k]) return false;
   return true;
@@ -137,22 +145,45 @@ const { UV_READABLE, UV_WRITABLE, UV_DISCONNECT } = C as Record<string, number>;
 /** Adds the socket core to `Base`. */
 export function SocketCore<TBase extends Ctor<NodeJS.EventEmitter>>(Base: TBase) {
   class SocketCoreImpl extends Base {
+    /**
+     * @internal EventEmitter's listener count, which Duplex leaves on the prototype: the first
+     * listener would add it as the socket's one property beyond its in-object slots, in a
+     * property array of its own (40 bytes where a slot is 8).
+     */
+    _eventsCount = 0;
     /** @internal The native handle; null once closed (only _closeHandle closes it). */
     _fdHandle: FdHandle | null = null;
+    /**
+     * @internal The socket's profile while it has no extra state, then that state (which
+     * holds the profile): one field for both, each 8 bytes of every socket.
+     */
+    _profileOrExtra: SocketProfile | SocketExtra = NO_PROFILE;
     /**
      * @internal What sockets of one kind and buffer sizes share: one object for thousands of
      * sockets, where three fields each would cost 24 bytes a socket.
      */
-    _profile: SocketProfile = NO_PROFILE;
+    get _profile(): SocketProfile {
+      const p = this._profileOrExtra;
+      return isExtra(p) ? p.profile : p;
+    }
+    set _profile(profile: SocketProfile) {
+      const p = this._profileOrExtra;
+      if (isExtra(p)) p.profile = profile;
+      else this._profileOrExtra = profile;
+    }
     /** @internal */
     get _kind(): SocketKind {
       return this._profile.kind;
     }
     /**
      * @internal The state most sockets never use, in one object made on first use: each field
-     * an idle socket does not carry saves 8 bytes of it, thousands of times over.
+     * an idle socket does not carry saves 8 bytes of it, thousands of times over. Null while
+     * there is none.
      */
-    _extra: SocketExtra | null = null;
+    get _extra(): SocketExtra | null {
+      const p = this._profileOrExtra;
+      return isExtra(p) ? p : null;
+    }
 
     /** @internal Kept in `_extra` (see extraAccessors); made on first use. */
     declare _readWaits: WaitQueue | null;
@@ -165,7 +196,13 @@ export function SocketCore<TBase extends Ctor<NodeJS.EventEmitter>>(Base: TBase)
 
     /** @internal The extra state, made now if it was not. */
     _more(): SocketExtra {
-      return (this._extra ??= { ...NO_EXTRA });
+      const p = this._profileOrExtra;
+      return isExtra(p) ? p : (this._profileOrExtra = { ...NO_EXTRA, profile: p });
+    }
+
+    /** @internal Lets the extra state go, keeping the profile it held. */
+    _less(x: SocketExtra): void {
+      this._profileOrExtra = x.profile;
     }
 
     /** @internal Takes ownership of `handle`. */
@@ -339,7 +376,7 @@ export function SocketCore<TBase extends Ctor<NodeJS.EventEmitter>>(Base: TBase)
       else this._writeWaits = null;
       if (this._writesPending()) mask |= UV_WRITABLE!;
       const x = this._extra;
-      if (x !== null && holdsNothing(x)) this._extra = null;
+      if (x !== null && holdsNothing(x)) this._less(x);
       const r = H.setNotify(h, mask);
       if (r < 0) {
         const err = failure(r, 'poll');

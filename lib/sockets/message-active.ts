@@ -197,11 +197,12 @@ export class MessageActiveBase extends ActiveSocketBase {
   override _write(chunk: MessageChunk, _encoding: BufferEncoding, callback: WriteCallback): void {
     // Completing on the next tick lets the writes made meanwhile gather in the stream's buffer
     // and leave together through _writev: one sendmmsg.
-    this._writeBatch([chunk], (err) => nextTick(callback, err));
+    const done = this._writeCallback(callback);
+    this._writeBatch([chunk], (err) => nextTick(done, err));
   }
 
   override _writev(chunks: { chunk: MessageChunk }[], callback: WriteCallback): void {
-    this._writeBatch(chunks.map((c) => c.chunk), callback);
+    this._writeBatch(chunks.map((c) => c.chunk), this._writeCallback(callback));
   }
 
   /**

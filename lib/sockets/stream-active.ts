@@ -229,7 +229,8 @@ export class StreamActiveBase extends ActiveSocketBase {
     return super.write(chunk, encoding as BufferEncoding, callback);
   }
 
-  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: WriteCallback): void {
+  override _write(chunk: Buffer, _encoding: BufferEncoding, writeCallback: WriteCallback): void {
+    const callback = this._writeCallback(writeCallback);
     if (chunk.length >= RING_BYTES || this._ringInUse) {
       StreamWriter.of(this).ringSend([chunk], callback);
       return;
@@ -245,7 +246,8 @@ export class StreamActiveBase extends ActiveSocketBase {
     this._afterSend([chunk], n, callback);
   }
 
-  override _writev(chunks: { chunk: Buffer }[], callback: WriteCallback): void {
+  override _writev(chunks: { chunk: Buffer }[], writeCallback: WriteCallback): void {
+    const callback = this._writeCallback(writeCallback);
     const buffers = chunks.map((c) => c.chunk);
     if (this._ringInUse || totalLength(buffers) >= RING_BYTES) StreamWriter.of(this).ringSend(buffers, callback);
     else this._afterSend(buffers, sendNow(this._fdHandle, buffers), callback);
