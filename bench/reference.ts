@@ -44,9 +44,14 @@ export async function buildReferences(): Promise<void> {
   }
 }
 
+/** Where a built program is (after buildReferences). */
+export function referenceBinary(program: string): string {
+  return join(BUILD_DIR, program);
+}
+
 /** Runs one reference program; answers the number it printed. */
 export async function runReference(ref: Reference, timeoutMs: number): Promise<number> {
-  const out = await exec(join(BUILD_DIR, ref.program), ref.args, timeoutMs);
+  const out = await exec(referenceBinary(ref.program), ref.args, timeoutMs);
   const value = Number(out.trim());
   if (!Number.isFinite(value)) throw new Error(`${ref.program} printed ${JSON.stringify(out)}`);
   return value;

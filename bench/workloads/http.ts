@@ -2,8 +2,9 @@
  * HTTP/1.1 workloads: one `http.createServer` handler, served once over node:net
  * (`server.listen`) and once over iolib (a passive iolib socket whose accepted connections are
  * handed to the same kind of `http.Server` by `serve()`, which emits each as `'connection'`), driven by the
- * same load generator in another process (bench/http-load.ts: keep-alive sockets, no
- * pipelining). Four forms:
+ * same load generator in another process (see generatorFor: bench/reference/http_load.c for
+ * small responses, bench/http-load.ts for the byte-bound rows; one request at a time per
+ * connection, no pipelining). Four forms:
  *
  * - `http-keepalive`: 50 keep-alive connections, small responses (BENCH_HTTP_REQUESTS,
  *   default 20,000 requests), requests/s;
@@ -24,6 +25,7 @@ import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { SocketStreamInternetPassive } from '../../lib/sockets/index.js';
 import type { Load, LoadMode, LoadResult } from '../http-load.js';
+import { buildReferences, referenceBinary } from '../reference.js';
 import { LOOPBACK, envInt, iolib, nodeClose, nodeListen, scaled, type Workload } from '../workload.js';
 
 const SMALL = Buffer.from('hello, world\n');
@@ -102,10 +104,26 @@ async function serveIolib(): Promise<Served> {
   };
 }
 
+/**
+ * The generator of a load: bench/reference/http_load.c for small responses (keep-alive and new
+ * connections), where a generator in Node costs about as much CPU per request as the server it
+ * drives and so sets both servers' rate; bench/http-load.ts for the byte-bound loads (10 MiB
+ * responses, uploads) and wherever `BENCH_HTTP_GENERATOR=node` asks for it.
+ */
+async function generatorFor(load: Load): Promise<{ file: string; args: string[] }> {
+  if ((load.mode === 'small' || load.mode === 'newconn') && process.env.BENCH_HTTP_GENERATOR !== 'node') {
+    await buildReferences();
+    const mode = load.mode === 'small' ? 'keepalive' : 'newconn';
+    return { file: referenceBinary('http_load'), args: [String(load.port), mode, String(load.connections), String(load.requests)] };
+  }
+  return { file: process.execPath, args: [GENERATOR, JSON.stringify(load)] };
+}
+
 /** Runs the generator in a child process; rejects on its failure or after the timeout. */
-function generate(load: Load): Promise<LoadResult> {
+async function generate(load: Load): Promise<LoadResult> {
+  const { file, args } = await generatorFor(load);
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [GENERATOR, JSON.stringify(load)], { timeout: timeoutMs(), killSignal: 'SIGKILL' }, (err, stdout, stderr) => {
+    execFile(file, args, { timeout: timeoutMs(), killSignal: 'SIGKILL' }, (err, stdout, stderr) => {
       if (err) {
         const stalled = err.killed || err.signal === 'SIGKILL';
         reject(new Error(stalled ? `http-${load.mode}: no result within ${timeoutMs()} ms (stalled); generator said: ${stderr.trim() || 'nothing'}` : `http-${load.mode}: ${stderr.trim() || err.message}`));

@@ -1,8 +1,11 @@
 // The C reference programs of bench/reference build with the system compiler and each runs once
 // with a tiny count, printing a positive rate. Not a benchmark: nothing here looks at how fast.
 import { expect } from 'chai';
-import { execFileSync } from 'node:child_process';
-import { buildReferences, runReference } from '../../bench/reference.js';
+import { execFile, execFileSync } from 'node:child_process';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { promisify } from 'node:util';
+import { buildReferences, referenceBinary, runReference } from '../../bench/reference.js';
 import { selectWorkloads } from '../../bench/workloads/index.js';
 
 function hasCompiler(): boolean {
@@ -40,5 +43,57 @@ describe('bench C references', function () {
   it('every socket workload with a reference names a program that is built', function () {
     const programs = selectWorkloads([]).map((w) => w.reference?.().program).filter((p): p is string => p !== undefined);
     expect(programs.sort()).to.deep.equal(Object.keys(tiny).sort());
+  });
+});
+
+describe('bench HTTP load generator (bench/reference/http_load.c)', function () {
+  this.timeout(60_000);
+  const BODY = 'hello, world\n';
+  let server: http.Server;
+  let port: number;
+  let status = 200;
+  let served = 0;
+  let closeAsked = 0;
+
+  before(async function () {
+    if (!hasCompiler()) this.skip();
+    await buildReferences();
+    server = http.createServer((req, res) => {
+      served++;
+      if (req.headers.connection === 'close') closeAsked++;
+      res.statusCode = status;
+      res.end(BODY);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  after(() => server?.close());
+  beforeEach(() => {
+    status = 200;
+    served = 0;
+    closeAsked = 0;
+  });
+
+  const run = (mode: string, connections: number, requests: number) => promisify(execFile)(referenceBinary('http_load'), [String(port), mode, String(connections), String(requests)]);
+
+  for (const [mode, connections, requests] of [['keepalive', 4, 40], ['newconn', 4, 20]] as const) {
+    it(`${mode}: makes exactly the requests asked and reads every response whole`, async () => {
+      const { stdout } = await run(mode, connections, requests);
+      const result = JSON.parse(stdout) as { requests: number; bytes: number; seconds: number };
+      expect(result.requests).to.equal(requests);
+      expect(served).to.equal(requests);
+      expect(closeAsked).to.equal(mode === 'newconn' ? requests : 0);
+      expect(result.seconds).to.be.greaterThan(0);
+      // Every response is a head and the body; the byte count covers them all.
+      expect(result.bytes).to.be.greaterThan(requests * BODY.length);
+      expect(result.bytes % requests).to.equal(0);
+    });
+  }
+
+  it('fails, naming why, on a response that is not 200', async () => {
+    status = 404;
+    const failed = await run('keepalive', 1, 3).then(() => null, (err: { code: number; stderr: string }) => err);
+    expect(failed?.code).to.equal(1);
+    expect(failed?.stderr).to.include('not 200');
   });
 });
