@@ -1,13 +1,16 @@
-/* Not a reference: the load generator of the small-response HTTP workloads (http-keepalive,
- * http-newconn). Written in C so that the generator is not what limits the rate: on a 2-core
- * machine the server and the generator each get one core, and bench/http-load.ts (Node) spends
- * about as much CPU per new connection as the server it drives, which pulls both servers'
- * figures to its own.
+/* Not a reference: the load generator of the HTTP workloads. Written in C so that the
+ * generator is not what limits the rate: on a 2-core machine the server and the generator
+ * each get one core, and bench/http-load.ts (Node) spends about as much CPU per request as the
+ * server it drives, which pulls both servers' figures to its own.
  *
- * Usage: http_load PORT MODE CONNECTIONS REQUESTS, MODE keepalive (one request at a time per
- * connection, the next after the whole response) or newconn (Connection: close, a new
- * connection once the server has closed the last). Every response must be 200 with a
- * Content-Length. Prints {"requests":N,"bytes":N,"seconds":S}, as bench/http-load.ts does. */
+ * Usage: http_load PORT MODE CONNECTIONS REQUESTS [UPLOAD_BYTES]. MODE:
+ *   keepalive  GET /small, one request at a time per connection, the next after the response;
+ *   newconn    the same with Connection: close, a new connection once the server has closed;
+ *   big        GET /big, as keepalive;
+ *   upload     POST /upload of UPLOAD_BYTES ('u' bytes), as keepalive; the response's body
+ *              must be the byte count.
+ * Every response must be 200 with a Content-Length. Prints {"requests":N,"bytes":N,"seconds":S}
+ * (bytes: response bytes read plus request bodies sent), as bench/http-load.ts does. */
 #include "common.h"
 #include <strings.h>
 
@@ -17,15 +20,19 @@ struct conn {
   int fd;
   enum phase phase;
   char head[4096];
-  size_t headLen;   /* bytes of the head gathered so far */
-  long remaining;   /* body bytes still due; -1 while the head is being read */
+  size_t headLen;      /* bytes of the head gathered so far */
+  long remaining;      /* body bytes still due; -1 while the head is being read */
+  long long bodyLeft;  /* upload bytes still to send */
+  char text[24];       /* an upload's response body */
+  size_t textLen;
 };
 
-static int port, newconn, ep;
+static int port, newconn, upload, ep;
 static long requests, started, active;
-static long long bytesRead;
-static const char *request;
+static long long bytesRead, bytesSent, uploadBytes;
+static char request[256];
 static size_t requestLen;
+static char chunk[65536];
 
 static void die(const char *what) {
   fprintf(stderr, "http_load: %s\n", what);
@@ -34,15 +41,40 @@ static void die(const char *what) {
 
 static int next_request(void) { return started++ < requests; }
 
+static void watch(struct conn *c, uint32_t events) {
+  struct epoll_event ev = { .events = events, .data = { .ptr = c } };
+  CHECK(epoll_ctl(ep, EPOLL_CTL_MOD, c->fd, &ev));
+}
+
+/* Sends what the kernel takes of the upload body; waits for writability while some is left. */
+static void send_body(struct conn *c) {
+  while (c->bodyLeft > 0) {
+    size_t want = c->bodyLeft < (long long)sizeof chunk ? (size_t)c->bodyLeft : sizeof chunk;
+    ssize_t n = write(c->fd, chunk, want);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      watch(c, EPOLLOUT);
+      return;
+    }
+    if (n < 0) die(strerror(errno));
+    c->bodyLeft -= n;
+    bytesSent += n;
+  }
+  watch(c, EPOLLIN);
+}
+
 static void send_request(struct conn *c) {
   ssize_t n;
   do n = write(c->fd, request, requestLen);
   while (n < 0 && errno == EINTR);
-  /* A request this small always fits an idle connection's send buffer. */
+  /* A request head this small always fits an idle connection's send buffer. */
   if (n != (ssize_t)requestLen) die("short write of a request");
   c->headLen = 0;
   c->remaining = -1;
+  c->textLen = 0;
   c->phase = READING;
+  c->bodyLeft = upload ? uploadBytes : 0;
+  if (upload) send_body(c);
 }
 
 static void start(struct conn *c) {
@@ -77,6 +109,11 @@ static void parse_head(struct conn *c, size_t end) {
 }
 
 static void response_done(struct conn *c) {
+  if (upload) {
+    char want[24];
+    snprintf(want, sizeof want, "%lld", uploadBytes);
+    if (c->textLen != strlen(want) || memcmp(c->text, want, c->textLen) != 0) die("an upload answered with a byte count other than its size");
+  }
   if (newconn) c->phase = WAIT_CLOSE;
   else if (next_request()) send_request(c);
   else finish(c);
@@ -103,6 +140,10 @@ static void feed(struct conn *c, const char *p, size_t n) {
       n -= take - bodyHere;
     }
     size_t take = (long)n < c->remaining ? n : (size_t)c->remaining;
+    if (upload && c->textLen + take <= sizeof c->text) {
+      memcpy(c->text + c->textLen, p, take);
+      c->textLen += take;
+    }
     c->remaining -= (long)take;
     p += take;
     n -= take;
@@ -116,14 +157,19 @@ static void feed(struct conn *c, const char *p, size_t n) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 5) die("usage: http_load PORT keepalive|newconn CONNECTIONS REQUESTS");
+  if (argc != 5 && argc != 6) die("usage: http_load PORT keepalive|newconn|big|upload CONNECTIONS REQUESTS [UPLOAD_BYTES]");
   port = atoi(argv[1]);
-  newconn = strcmp(argv[2], "newconn") == 0;
-  if (!newconn && strcmp(argv[2], "keepalive") != 0) die("MODE is keepalive or newconn");
+  const char *mode = argv[2];
+  newconn = strcmp(mode, "newconn") == 0;
+  upload = strcmp(mode, "upload") == 0;
   long connections = atol(argv[3]);
   requests = atol(argv[4]);
-  request = newconn ? "GET /small HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-                    : "GET /small HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  if (strcmp(mode, "keepalive") == 0) snprintf(request, sizeof request, "GET /small HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+  else if (newconn) snprintf(request, sizeof request, "GET /small HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+  else if (strcmp(mode, "big") == 0) snprintf(request, sizeof request, "GET /big HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+  else if (upload && argc == 6 && (uploadBytes = atoll(argv[5])) > 0) snprintf(request, sizeof request, "POST /upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: %lld\r\n\r\n", uploadBytes);
+  else die("MODE is keepalive, newconn, big or upload UPLOAD_BYTES");
+  memset(chunk, 'u', sizeof chunk);
   requestLen = strlen(request);
   ep = epoll_create1(0);
   CHECK(ep);
@@ -143,9 +189,12 @@ int main(int argc, char **argv) {
         socklen_t len = sizeof err;
         CHECK(getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len));
         if (err != 0) die(strerror(err));
-        struct epoll_event ev = { .events = EPOLLIN, .data = { .ptr = c } };
-        CHECK(epoll_ctl(ep, EPOLL_CTL_MOD, c->fd, &ev));
+        watch(c, EPOLLIN);
         send_request(c);
+        continue;
+      }
+      if (c->bodyLeft > 0) {
+        send_body(c);
         continue;
       }
       for (;;) {
@@ -165,6 +214,6 @@ int main(int argc, char **argv) {
       }
     }
   }
-  printf("{\"requests\":%ld,\"bytes\":%lld,\"seconds\":%.6f}\n", requests, bytesRead, now_s() - t0);
+  printf("{\"requests\":%ld,\"bytes\":%lld,\"seconds\":%.6f}\n", requests, bytesRead + bytesSent, now_s() - t0);
   return 0;
 }

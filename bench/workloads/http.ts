@@ -2,9 +2,8 @@
  * HTTP/1.1 workloads: one `http.createServer` handler, served once over node:net
  * (`server.listen`) and once over iolib (a passive iolib socket whose accepted connections are
  * handed to the same kind of `http.Server` by `serve()`, which emits each as `'connection'`), driven by the
- * same load generator in another process (see generatorFor: bench/reference/http_load.c for
- * small responses, bench/http-load.ts for the byte-bound rows; one request at a time per
- * connection, no pipelining). Four forms:
+ * same load generator in another process (bench/reference/http_load.c, see generatorFor; one
+ * request at a time per connection, no pipelining). Four forms:
  *
  * - `http-keepalive`: 50 keep-alive connections, small responses (BENCH_HTTP_REQUESTS,
  *   default 20,000 requests), requests/s;
@@ -105,18 +104,15 @@ async function serveIolib(): Promise<Served> {
 }
 
 /**
- * The generator of a load: bench/reference/http_load.c for small responses (keep-alive and new
- * connections), where a generator in Node costs about as much CPU per request as the server it
- * drives and so sets both servers' rate; bench/http-load.ts for the byte-bound loads (10 MiB
- * responses, uploads) and wherever `BENCH_HTTP_GENERATOR=node` asks for it.
+ * The generator of a load: bench/reference/http_load.c, one thread on epoll, where a generator
+ * in Node spends about as much CPU per request as the server it drives and so sets both
+ * servers' rate; bench/http-load.ts (Node) where `BENCH_HTTP_GENERATOR=node` asks for it.
  */
 async function generatorFor(load: Load): Promise<{ file: string; args: string[] }> {
-  if ((load.mode === 'small' || load.mode === 'newconn') && process.env.BENCH_HTTP_GENERATOR !== 'node') {
-    await buildReferences();
-    const mode = load.mode === 'small' ? 'keepalive' : 'newconn';
-    return { file: referenceBinary('http_load'), args: [String(load.port), mode, String(load.connections), String(load.requests)] };
-  }
-  return { file: process.execPath, args: [GENERATOR, JSON.stringify(load)] };
+  if (process.env.BENCH_HTTP_GENERATOR === 'node') return { file: process.execPath, args: [GENERATOR, JSON.stringify(load)] };
+  await buildReferences();
+  const mode = load.mode === 'small' ? 'keepalive' : load.mode;
+  return { file: referenceBinary('http_load'), args: [String(load.port), mode, String(load.connections), String(load.requests), ...(load.uploadBytes ? [String(load.uploadBytes)] : [])] };
 }
 
 /** Runs the generator in a child process; rejects on its failure or after the timeout. */

@@ -54,6 +54,8 @@ describe('bench HTTP load generator (bench/reference/http_load.c)', function () 
   let status = 200;
   let served = 0;
   let closeAsked = 0;
+  let uploadSkew = 0;
+  const BIG = Buffer.alloc(3 * 1024 * 1024, 0x6b);
 
   before(async function () {
     if (!hasCompiler()) this.skip();
@@ -62,7 +64,14 @@ describe('bench HTTP load generator (bench/reference/http_load.c)', function () 
       served++;
       if (req.headers.connection === 'close') closeAsked++;
       res.statusCode = status;
-      res.end(BODY);
+      if (req.method === 'POST') {
+        // Answers the byte count, as the bench's handler does; a wrong count must fail the run.
+        let n = 0;
+        req.on('data', (chunk: Buffer) => (n += chunk.length));
+        req.on('end', () => res.end(String(n + uploadSkew)));
+      } else {
+        res.end(req.url === '/big' ? BIG : BODY);
+      }
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     port = (server.address() as AddressInfo).port;
@@ -72,14 +81,16 @@ describe('bench HTTP load generator (bench/reference/http_load.c)', function () 
     status = 200;
     served = 0;
     closeAsked = 0;
+    uploadSkew = 0;
   });
 
-  const run = (mode: string, connections: number, requests: number) => promisify(execFile)(referenceBinary('http_load'), [String(port), mode, String(connections), String(requests)]);
+  const run = (mode: string, connections: number, requests: number, ...more: string[]) => promisify(execFile)(referenceBinary('http_load'), [String(port), mode, String(connections), String(requests), ...more]);
+  const parse = (stdout: string) => JSON.parse(stdout) as { requests: number; bytes: number; seconds: number };
 
   for (const [mode, connections, requests] of [['keepalive', 4, 40], ['newconn', 4, 20]] as const) {
     it(`${mode}: makes exactly the requests asked and reads every response whole`, async () => {
       const { stdout } = await run(mode, connections, requests);
-      const result = JSON.parse(stdout) as { requests: number; bytes: number; seconds: number };
+      const result = parse(stdout);
       expect(result.requests).to.equal(requests);
       expect(served).to.equal(requests);
       expect(closeAsked).to.equal(mode === 'newconn' ? requests : 0);
@@ -89,6 +100,23 @@ describe('bench HTTP load generator (bench/reference/http_load.c)', function () 
       expect(result.bytes % requests).to.equal(0);
     });
   }
+
+  it('big: reads every 3 MiB body whole over keep-alive connections', async () => {
+    const result = parse((await run('big', 2, 6)).stdout);
+    expect(served).to.equal(6);
+    expect(result.bytes).to.be.greaterThan(6 * BIG.length).and.lessThan(6 * (BIG.length + 512));
+  });
+
+  it('upload: sends every body whole and checks the byte count the server answers', async () => {
+    const size = 5 * 1024 * 1024 + 17;
+    const result = parse((await run('upload', 2, 4, String(size))).stdout);
+    expect(served).to.equal(4);
+    expect(result.bytes).to.be.greaterThan(4 * size).and.lessThan(4 * (size + 512));
+    uploadSkew = 1;
+    const failed = await run('upload', 1, 1, String(size)).then(() => null, (err: { code: number; stderr: string }) => err);
+    expect(failed?.code).to.equal(1);
+    expect(failed?.stderr).to.include('byte count');
+  });
 
   it('fails, naming why, on a response that is not 200', async () => {
     status = 404;
