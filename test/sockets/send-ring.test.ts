@@ -1,7 +1,7 @@
 /**
- * Send rings (native/send_ring.cc): byte-stream writes of 64 KiB or more, and every write while
- * the ring holds bytes, are copied into a per-socket 1 MiB ring of slabs and sent from libuv's
- * thread pool. Checked with real sockets and real peers: content and order (sha256), the copy
+ * Send rings (native/send_ring.cc): byte-stream writes from 64 KiB to the ring's 1 MiB, and
+ * every write while the ring holds bytes, are copied into a per-socket 1 MiB ring of slabs and
+ * sent from libuv's thread pool; larger writes go from their own memory. Checked with real sockets and real peers: content and order (sha256), the copy
  * semantics of write callbacks, a full kernel (EAGAIN), end()/close() waiting for the ring,
  * aborts and peer resets mid-transfer, slabs going back to the cache, Unix streams, workers.
  */
@@ -102,6 +102,14 @@ async function settleSlabs(): Promise<void> {
   }
 }
 
+/** Writes `data` as ring-sized (1 MiB) writes, each through the ring: a larger write would not take it. */
+function writeRingSized(s: Writable, data: Buffer, callback?: () => void): void {
+  for (let off = 0; off < data.length; off += MiB) {
+    if (callback) s.write(data.subarray(off, off + MiB), callback);
+    else s.write(data.subarray(off, off + MiB));
+  }
+}
+
 describe('sockets: send rings (bulk stream writes through the thread pool)', function () {
   const cleanup = new Cleanup();
   afterEach(() => cleanup.run());
@@ -168,6 +176,61 @@ describe('sockets: send rings (bulk stream writes through the thread pool)', fun
       expect(atClient.bytes).to.equal(b.length);
       expect(atClient.hash).to.equal(sha256(b));
     });
+
+    it('the upper threshold: a 1 MiB write takes the ring, a larger one goes from its own memory', async function () {
+      const { client, conn } = await iolibPair(cleanup);
+      const got = digest(conn);
+      const ringSized = big.subarray(0, MiB);
+      const larger = big.subarray(MiB, 3 * MiB + 1);
+      client.write(ringSized);
+      expect(client._ringInUse, 'after 1 MiB').to.equal(true);
+      await until(() => !client._ringInUse, 5000, 'the ring to drain');
+      client.write(larger);
+      expect(client._ringInUse, 'after 2 MiB + 1').to.equal(false);
+      client.end();
+      const r = await got;
+      expect(r.bytes).to.equal(ringSized.length + larger.length);
+      expect(r.hash).to.equal(sha256([ringSized, larger]));
+    });
+
+    it('a corked batch takes the ring unless one of its chunks is larger than the ring', async function () {
+      const { client, conn } = await iolibPair(cleanup);
+      const got = digest(conn);
+      const pieces = big.subarray(0, 24 * 64 * KiB); // 1.5 MiB in 64 KiB chunks
+      client.cork();
+      for (let off = 0; off < pieces.length; off += 64 * KiB) client.write(pieces.subarray(off, off + 64 * KiB));
+      client.uncork();
+      expect(client._ringInUse, 'ring-sized chunks, 1.5 MiB in all').to.equal(true);
+      await until(() => !client._ringInUse, 5000, 'the ring to drain');
+      const head = Buffer.from('a head');
+      const body = big.subarray(2 * MiB, 5 * MiB);
+      client.cork();
+      client.write(head);
+      client.write(body);
+      client.uncork();
+      expect(client._ringInUse, 'a 3 MiB chunk in the batch').to.equal(false);
+      client.end();
+      const r = await got;
+      expect(r.bytes).to.equal(pieces.length + head.length + body.length);
+      expect(r.hash).to.equal(sha256([pieces, head, body]));
+    });
+
+    for (const peerKind of ['node:net', 'iolib'] as const) {
+      it(`32 MiB in 4 MiB writes (larger than the ring) to ${peerKind === 'iolib' ? 'an iolib' : 'a node:net'} peer: sent from their own memory, whole, and close() waits for them`, async function () {
+        const { client, reader } = peerKind === 'iolib' ? await iolibPair(cleanup).then(({ client, conn }) => ({ client, reader: conn as Readable })) : await toNetPeer().then(({ client, peer }) => ({ client, reader: peer as Readable }));
+        const got = digest(reader);
+        let ringSeen = false;
+        for (let off = 0; off < big.length; off += 4 * MiB) {
+          client.write(big.subarray(off, off + 4 * MiB));
+          ringSeen ||= client._ringInUse;
+        }
+        expect(ringSeen, 'a write larger than the ring went to the ring').to.equal(false);
+        await client.close();
+        const r = await got;
+        expect(r.bytes).to.equal(big.length);
+        expect(r.hash).to.equal(bigHash);
+      });
+    }
 
     it('the threshold: a 65,535-byte write goes to the kernel directly, a 65,536-byte one takes the ring', async function () {
       const { client, conn } = await iolibPair(cleanup);
@@ -300,7 +363,10 @@ describe('sockets: send rings (bulk stream writes through the thread pool)', fun
 
     it('a write that waited for ring room (kernel full, peer paused) is copied whole before its callback', async function () {
       const { client, peer } = await toNetPeer(true);
-      const buf = Buffer.from(big.subarray(0, 8 * MiB)); // a copy: the callback overwrites it
+      // Ring-sized writes until the ring meets a full kernel: the next write must wait for room.
+      writeRingSized(client, big.subarray(0, 8 * MiB));
+      await until(() => client._ringBlocked, 5000, 'the kernel to fill (EAGAIN)');
+      const buf = Buffer.from(big.subarray(8 * MiB, 9 * MiB)); // a copy: the callback overwrites it
       let called = false;
       const done = new Promise<Error | null | undefined>((resolve) => client.write(buf, (err) => {
         called = true;
@@ -310,17 +376,16 @@ describe('sockets: send rings (bulk stream writes through the thread pool)', fun
         client.end();
         resolve(err);
       }));
-      expect(client._pending, 'the rest of the write waits for room in the ring').to.not.equal(null);
-      await until(() => client._ringBlocked, 5000, 'the kernel to fill (EAGAIN)');
+      await turn();
       expect(called, 'callback before the whole write was copied').to.equal(false);
       const got = digest(peer);
       peer.resume();
       expect((await done) ?? null).to.equal(null);
       const r = await got;
-      expect(r.bytes).to.equal(16 * MiB);
+      expect(r.bytes).to.equal(10 * MiB);
       const want = createHash('sha256');
-      want.update(big.subarray(0, 8 * MiB));
-      want.update(Buffer.alloc(8 * MiB, 0xee));
+      want.update(big.subarray(0, 9 * MiB));
+      want.update(Buffer.alloc(MiB, 0xee));
       expect(r.hash).to.equal(want.digest('hex'));
     });
   });
@@ -386,7 +451,7 @@ describe('sockets: send rings (bulk stream writes through the thread pool)', fun
     it('end() while the ring waits for a full kernel: the peer gets everything once it reads', async function () {
       const { client, peer } = await toNetPeer(true);
       const data = big.subarray(0, 12 * MiB);
-      client.write(data);
+      writeRingSized(client, data);
       client.end();
       await until(() => client._ringBlocked, 5000, 'the kernel to fill');
       let finished = false;
@@ -621,7 +686,7 @@ describe('sockets: send rings (bulk stream writes through the thread pool)', fun
       // Made, written and dropped in a function of its own: no frame keeps the socket.
       const blocked = await (async () => {
         const client = await makeSocket({ remoteHost: '127.0.0.1', remotePort: server.port });
-        client.write(data);
+        writeRingSized(client, data);
         client.end();
         await until(() => client._ringBlocked, 5000, 'the ring to block');
         return true;
@@ -653,7 +718,7 @@ describe('sockets: send rings (bulk stream writes through the thread pool)', fun
       const { client, peer } = await toNetPeer(true);
       const before = native.readPoolStats()[1];
       const data = big.subarray(0, 16 * MiB);
-      client.write(data);
+      writeRingSized(client, data);
       client.end();
       await until(() => client._ringBlocked, 5000, 'the ring to fill up and block');
       const full = native.readPoolStats()[1];
@@ -673,7 +738,7 @@ describe('sockets: send rings (bulk stream writes through the thread pool)', fun
       await settleSlabs();
       const { client } = await toNetPeer(true);
       const before = native.readPoolStats()[1];
-      client.write(big.subarray(0, 8 * MiB), () => {});
+      writeRingSized(client, big.subarray(0, 8 * MiB), () => {});
       client.on('error', () => {});
       await until(() => client._ringBlocked, 5000, 'the ring to fill up and block');
       expect(native.readPoolStats()[1] - before).to.equal(RING_SLABS);
@@ -769,7 +834,7 @@ describe('sockets: send rings (bulk stream writes through the thread pool)', fun
       const received = readAll(peer);
       const bulk = payload(3 * MiB);
       const tail = Buffer.from('the tail sent with sendTo');
-      client.write(bulk);
+      writeRingSized(client, bulk);
       expect(client._ringInUse).to.equal(true);
       expect(await client.sendTo(tail)).to.equal(tail.length);
       client.end();
@@ -782,7 +847,7 @@ describe('sockets: send rings (bulk stream writes through the thread pool)', fun
       const { client, peer } = await toNetPeer();
       const received = readAll(peer);
       const bulk = payload(3 * MiB);
-      client.write(bulk);
+      writeRingSized(client, bulk);
       expect(client._ringInUse).to.equal(true);
       expect(client.shutdown({ write: true })).to.equal(client);
       const got = await received;
@@ -792,7 +857,7 @@ describe('sockets: send rings (bulk stream writes through the thread pool)', fun
 
     it('sendTo({ dontWait: true }) while the ring holds bytes fails at once with EAGAIN instead of overtaking them', async () => {
       const { client, peer } = await toNetPeer(true);
-      client.write(payload(2 * MiB));
+      writeRingSized(client, payload(2 * MiB));
       expect(client._ringInUse).to.equal(true);
       const err = await client.sendTo(Buffer.from('x'), { dontWait: true }).then(() => null, (e: Error) => e);
       expect(err, 'sendTo rejected').to.be.instanceOf(SocketError);
@@ -804,7 +869,7 @@ describe('sockets: send rings (bulk stream writes through the thread pool)', fun
 
     it('sendTo waiting for a blocked ring honours its timeout, and close() fails a waiting sendTo with SocketClosedError', async () => {
       const { client } = await toNetPeer(true);
-      client.write(payload(16 * MiB));
+      writeRingSized(client, payload(16 * MiB));
       await until(() => client._ringBlocked, 5000, 'the ring to meet a full kernel');
       const timedOut = await client.sendTo(Buffer.from('x'), { timeout: 50 }).then(() => null, (e: Error) => e);
       expect(timedOut).to.be.instanceOf(PollTimeoutError);
