@@ -32,8 +32,12 @@ export interface HandleCalls {
   fd(h: FdHandle): number;
   /** Events (UV_READABLE | UV_WRITABLE | UV_DISCONNECT) reported to onEvent. */
   setNotify(h: FdHandle, mask: number): number;
-  /** mode C.READ_BYTES (onRead), C.READ_MESSAGES or C.READ_RECORDS (seqpacket: with end of stream; onMessages). */
-  readStart(h: FdHandle, mode: number, chunk: number, batch?: number, wantAddresses?: boolean): number;
+  /**
+   * mode C.READ_BYTES (onRead), C.READ_MESSAGES or C.READ_RECORDS (seqpacket: with end of
+   * stream; onMessages). Byte reads start at `chunk` bytes and may grow to `readMax` while
+   * each fills (see GROWN_READ_SIZE).
+   */
+  readStart(h: FdHandle, mode: number, chunk: number, batch?: number, wantAddresses?: boolean, readMax?: number): number;
   readStop(h: FdHandle): number;
   close(h: FdHandle): number;
   /**

@@ -310,8 +310,9 @@ Napi::Value FdHandle::SetNotify(const Args& info) {
   return Num(info.Env(), Update());
 }
 
-// readStart(mode, chunk, batch, wantAddrs): mode kBytes, kMessages or kRecords (seqpacket:
-// a zero-length read is the end).
+// readStart(mode, chunk, batch, wantAddrs, readMax): mode kBytes, kMessages or kRecords
+// (seqpacket: a zero-length read is the end). Byte reads start at chunk and may grow to readMax
+// (at most one slab) while each fills (ReadBytes).
 Napi::Value FdHandle::ReadStart(const Args& info) {
   int mode = info[0].As<Napi::Number>().Int32Value();
   if (mode < kBytes || mode > kRecords) return Fail(info.Env(), EINVAL);
@@ -322,6 +323,10 @@ Napi::Value FdHandle::ReadStart(const Args& info) {
   if (chunk == 0) chunk = 1;
   if (chunk > kMaxChunk) chunk = kMaxChunk;
   if (batch == 0) batch = 1;
+  readMax = info.Length() > 4 && info[4].IsNumber() ? info[4].As<Napi::Number>().Uint32Value() : 0;
+  if (readMax > SlabCache::kSlabSize) readMax = SlabCache::kSlabSize;
+  if (readMax < chunk) readMax = chunk;
+  if (readSize < chunk || readSize > readMax) readSize = chunk;
   return Num(info.Env(), Update());
 }
 

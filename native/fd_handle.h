@@ -41,6 +41,8 @@ struct FdHandle {
   int active = 0;           // events the watcher was started with
   int readMode = 0;         // kNone, kBytes, kMessages, kRecords
   size_t chunk = 65536;     // bytes per read, or the largest message
+  size_t readMax = 65536;   // byte reads grow from chunk up to this while each one fills
+  size_t readSize = 65536;  // what the next byte read asks for
   unsigned batch = 32;      // messages per recvmmsg
   bool wantAddrs = false;
   uint32_t slot = 0;

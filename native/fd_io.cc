@@ -51,17 +51,20 @@ uint32_t* EnvData::Info(Napi::Env env, size_t words) {
   return infoData;
 }
 
-// Reads until chunk bytes, a short read (the kernel is drained), EOF or an error, straight into
-// the pool, then hands JS the pool and the region read: one call, no copy. True when a full
-// chunk came, so more may be waiting.
+// Reads until readSize bytes, a short read (the kernel is drained), EOF or an error, straight
+// into the pool, then hands JS the pool and the region read: one call, no copy. True when the
+// read filled, so more may be waiting. readSize adapts between chunk and readMax: doubled
+// after a read that fills it, halved after one under half full (see GROWN_READ_SIZE in
+// lib/sockets/core.ts).
 bool FdHandle::ReadBytes(Napi::Env env) {
   EnvData* d = envData;
-  if (!d->PoolRoom(env, chunk)) return false;
+  const size_t size = readSize;
+  if (!d->PoolRoom(env, size)) return false;
   char* buf = d->poolData + d->poolUsed;
   size_t total = 0;
   int status = 0;
-  while (total < chunk) {
-    size_t want = chunk - total;
+  while (total < size) {
+    size_t want = size - total;
     ssize_t n = read(fd, buf + total, want);
     if (n > 0) {
       total += static_cast<size_t>(n);
@@ -77,11 +80,16 @@ bool FdHandle::ReadBytes(Napi::Env env) {
     }
   }
   if (total == 0 && status == 0) return false;
+  if (total == size) {
+    if (size < readMax) readSize = size * 2 < readMax ? size * 2 : readMax;
+  } else if (total < size / 2 && size > chunk) {
+    readSize = size / 2 > chunk ? size / 2 : chunk;
+  }
   size_t offset = d->poolUsed;
   d->poolUsed += (total + 7) & ~static_cast<size_t>(7);
   if (d->poolUsed > d->poolSize) d->poolUsed = d->poolSize;
   CallJs(d->onRead, {d->pool.Value(), Num(env, static_cast<double>(offset)), Num(env, static_cast<double>(total)), Num(env, status)});
-  return total == chunk && status == 0;
+  return total == size && status == 0;
 }
 
 // Receives up to batch messages (recvmmsg where the kernel has it), then hands JS the pool

@@ -106,7 +106,11 @@ export interface ReceiveFromResult {
 
 /** Options common to active sockets' streams. */
 export interface ActiveStreamOptions {
-  /** Read size and readable high-water mark in bytes (byte streams); largest message (message sockets). */
+  /**
+   * Read size and readable high-water mark in bytes (byte streams); largest message (message
+   * sockets). Byte streams given no size read 64 KiB at first, and up to 256 KiB at a time
+   * while the peer sends faster than they read; a size given is what every read asks for.
+   */
   inputBufferSize?: number;
   /** Writable high-water mark in bytes. */
   outputBufferSize?: number;
@@ -157,7 +161,7 @@ function bufferSize(value: unknown, name: string, max: number, shown: string): n
 }
 
 /** Validates buffer-size options into numbers. */
-export function streamSizes(options: ActiveStreamOptions): { input: number; output: number } {
+export function streamSizes(options: ActiveStreamOptions): { input: number; output: number; grow: boolean } {
   // Checked here, before any fd exists: a bad encoding thrown from the constructor would leak
   // the fd just made or accepted.
   const encoding: unknown = options.encoding;
@@ -168,6 +172,7 @@ export function streamSizes(options: ActiveStreamOptions): { input: number; outp
   return {
     input: bufferSize(options.inputBufferSize, 'inputBufferSize', MAX_INPUT_BUFFER_SIZE, '2^24'),
     output: bufferSize(options.outputBufferSize, 'outputBufferSize', MAX_OUTPUT_BUFFER_SIZE, '2^30'),
+    grow: options.inputBufferSize === undefined,
   };
 }
 
@@ -242,7 +247,7 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
       readableHighWaterMark: objectMode ? 256 : sizes.input,
       writableHighWaterMark: objectMode ? 256 : sizes.output,
     });
-    this._profile = profileFor(NO_PROFILE.kind, sizes.input, sizes.output);
+    this._profile = profileFor(NO_PROFILE.kind, sizes.input, sizes.output, sizes.grow);
     if (options.encoding !== undefined) this.setEncoding(options.encoding);
     // Node gives every stream a bound write callback and an empty pipes array (72 and 32
     // bytes of each socket's heap); a socket that never queues a write or pipes needs neither.
@@ -338,7 +343,8 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
       this.destroy(this._resetAtConnect);
       return;
     }
-    const r = H.readStart(h, mode, this._inputBufferSize, batch, wantAddresses);
+    const { input, readMax } = this._profile;
+    const r = H.readStart(h, mode, input, batch, wantAddresses, readMax);
     if (r < 0) {
       this.destroy(failure(r, syscall));
       return;
@@ -367,7 +373,10 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
     return this._profile.input;
   }
 
-  /** Bytes per read (and the readable high-water mark of byte streams). */
+  /**
+   * Bytes per read (and the readable high-water mark of byte streams); when the option was
+   * left unset, byte reads start there and grow up to 256 KiB while each one fills.
+   */
   get inputBufferSize(): number {
     return this._inputBufferSize;
   }

@@ -44,17 +44,36 @@ export interface SocketProfile {
   readonly kind: SocketKind;
   readonly input: number;
   readonly output: number;
+  /** The largest byte read: `input`, or GROWN_READ_SIZE when inputBufferSize was left unset. */
+  readonly readMax: number;
 }
 
-const profiles = new WeakMap<SocketKind, Map<number, SocketProfile>>();
+/**
+ * How far byte reads grow when inputBufferSize is left unset: from the default 64 KiB, doubling
+ * while each read fills what it was given, halving when one comes back under half full. A bulk
+ * transfer then costs a quarter of the reads and of the calls into JS (and into a parser above
+ * the socket); a request-response stream never fills 64 KiB and stays there. 256 KiB is the
+ * native core's slab (native/slab_cache.h): one read never needs more than one.
+ */
+export const GROWN_READ_SIZE = 262144;
 
-/** The shared profile of `kind` with these sizes (each at most 2^30). */
-export function profileFor(kind: SocketKind, input: number, output: number): SocketProfile {
+const profiles = new WeakMap<SocketKind, Map<number, Map<number, SocketProfile>>>();
+
+/**
+ * The shared profile of `kind` with these sizes (input at most 2^24, output at most 2^30);
+ * `grow`: byte reads may grow past `input` to GROWN_READ_SIZE.
+ */
+export function profileFor(kind: SocketKind, input: number, output: number, grow: boolean): SocketProfile {
   let byKind = profiles.get(kind);
   if (byKind === undefined) profiles.set(kind, (byKind = new Map()));
-  const key = input * 0x80000000 + output;
-  let p = byKind.get(key);
-  if (p === undefined) byKind.set(key, (p = Object.freeze({ kind, input, output })));
+  let byInput = byKind.get(input);
+  if (byInput === undefined) byKind.set(input, (byInput = new Map()));
+  const key = output * 2 + (grow ? 1 : 0);
+  let p = byInput.get(key);
+  if (p === undefined) {
+    const readMax = grow ? Math.max(input, GROWN_READ_SIZE) : input;
+    byInput.set(key, (p = Object.freeze({ kind, input, output, readMax })));
+  }
   return p;
 }
 
@@ -65,7 +84,7 @@ const NO_KIND = Object.freeze({}) as SocketKind;
 export const DEFAULT_BUFFER_SIZE = 65536;
 
 /** Before a socket has a kind; sizes are the defaults. */
-export const NO_PROFILE = profileFor(NO_KIND, DEFAULT_BUFFER_SIZE, DEFAULT_BUFFER_SIZE);
+export const NO_PROFILE = profileFor(NO_KIND, DEFAULT_BUFFER_SIZE, DEFAULT_BUFFER_SIZE, true);
 
 /** A socket's rarely used state (see `_extra`); one shape for every kind. */
 export interface SocketExtra {
@@ -208,7 +227,8 @@ export function SocketCore<TBase extends Ctor<NodeJS.EventEmitter>>(Base: TBase)
     /** @internal Takes ownership of `handle`. */
     _attach(handle: FdHandle, kind: SocketKind): void {
       this._fdHandle = handle;
-      this._profile = profileFor(kind, this._profile.input, this._profile.output);
+      const { input, output, readMax } = this._profile;
+      this._profile = profileFor(kind, input, output, readMax !== input);
     }
 
     /** The OS file descriptor; -1 once closed (IOLib's socket-os-fd). */

@@ -23,6 +23,7 @@ import {
 import {
   Cleanup, iolibPair, iolibServer, netServer, payload, readAll, readExactly, sha256, tmpSocketPath, turn, until, writeAll,
 } from '../helpers/sockets.js';
+import { GROWN_READ_SIZE } from '../../lib/sockets/core.js';
 
 const MiB = 1024 * 1024;
 
@@ -218,6 +219,54 @@ describe('sockets: stream sockets as Duplex streams', function () {
       expect(client.outputBufferSize).to.equal(65536);
     });
 
+    /** Sizes of the chunks `reader` reads of 16 MiB that a node:net peer queued while it was paused. */
+    async function chunkSizesOfQueuedBulk(acceptOptions: Record<string, unknown>): Promise<number[]> {
+      const server = await iolibServer(cleanup);
+      const accepting = server.acceptConnection(acceptOptions);
+      const writer = cleanup.add(net.connect(server.localPort!, '127.0.0.1'));
+      const reader = cleanup.add((await accepting)!);
+      const data = payload(16 * MiB);
+      // More than loopback takes at once: the reader's kernel queue stays full while it reads.
+      writer.end(data);
+      const sizes: number[] = [];
+      const chunks: Buffer[] = [];
+      for await (const chunk of reader) {
+        sizes.push(chunk.length);
+        chunks.push(chunk);
+      }
+      expect(sha256(Buffer.concat(chunks))).to.equal(sha256(data));
+      return sizes;
+    }
+
+    it('with no inputBufferSize given, reads grow past 64 KiB to at most 256 KiB while the peer keeps them full', async function () {
+      const sizes = await chunkSizesOfQueuedBulk({});
+      expect(Math.max(...sizes)).to.equal(GROWN_READ_SIZE);
+      // 16 MiB in 64 KiB reads would be 256 of them.
+      expect(sizes.length).to.be.below(256);
+    });
+
+    it('an inputBufferSize given is what every read asks for, even 64 KiB', async function () {
+      const sizes = await chunkSizesOfQueuedBulk({ inputBufferSize: 65536 });
+      expect(Math.max(...sizes)).to.equal(65536);
+      expect(sizes.length).to.be.at.least(256);
+    });
+
+    it('after reads grew in a bulk transfer, small messages exchanged on the same socket arrive whole', async function () {
+      const { client, conn } = await iolibPair(cleanup);
+      const bulk = payload(8 * MiB);
+      const echoing = (async () => {
+        expect(sha256(await readExactly(conn, bulk.length))).to.equal(sha256(bulk));
+        for (let i = 0; i < 50; i++) conn.write(await readExactly(conn, 1 + i));
+      })();
+      client.write(bulk);
+      for (let i = 0; i < 50; i++) {
+        const message = payload(1 + i);
+        client.write(message);
+        expect(sha256(await readExactly(client, message.length))).to.equal(sha256(message));
+      }
+      await echoing;
+    });
+
     it('outputBufferSize is the writable high-water mark: write() is false only past it', async function () {
       // 4 MiB is more than loopback takes at once, so part of it waits in the socket.
       const big = await iolibPair(cleanup, '127.0.0.1', { outputBufferSize: 64 * MiB });
@@ -288,10 +337,11 @@ describe('sockets: stream sockets as Duplex streams', function () {
         if (i % 16 === 0) await turn();
       }
       expect(falseAt, 'write() never returned false: the reader kept reading past its buffer').to.be.greaterThan(0);
-      // The reader holds no more than about its high-water mark: the watcher stopped.
+      // The reader holds no more than its high-water mark and one read (grown to at most
+      // 256 KiB): the watcher stopped.
       await turn();
       await turn();
-      expect(reader.readableLength).to.be.at.most(reader.readableHighWaterMark + reader.inputBufferSize);
+      expect(reader.readableLength).to.be.at.most(reader.readableHighWaterMark + GROWN_READ_SIZE);
       let drained = false;
       sender.once('drain', () => (drained = true));
       for (let i = 0; i < 20; i++) await turn();
