@@ -86,6 +86,13 @@ export interface NativeCallbacks {
    * reused by the next batch.
    */
   onMessages(this: any, pool: Buffer, offset: number, info: Buffer, count: number, status: number, withAddresses: boolean): void;
+  /**
+   * A loop turn's short byte reads, `from` on: the i-th went to `readOwners[i]` and is
+   * `pool[readInfo[2i], readInfo[2i] + readInfo[2i + 1])`. Clears each owner as it goes and
+   * notes in readInfo's last slot the read it is dispatching (a handler that throws ends the
+   * call; the addon reports the exception and calls again from the next read).
+   */
+  onReads(this: unknown, pool: Buffer, count: number, from: number): void;
   onEvent(this: any, events: number): void;
   /**
    * A send ring's job ended: the bytes the ring still holds (a new job is sending them), or
@@ -99,7 +106,8 @@ export interface NativeCallbacks {
 /** The addon's exports. */
 export interface Native {
   handle: HandleCalls;
-  setCallbacks(cbs: NativeCallbacks): void;
+  /** Installs the callbacks; answers the two shared areas onReads reads. */
+  setCallbacks(cbs: NativeCallbacks): { readOwners: any[]; readInfo: Float64Array };
   socket(domain: number, type: number, protocol: number): number;
   socketpair(domain: number, type: number, protocol: number): [number, number] | number;
   adoptFd(fd: number): number;
@@ -201,9 +209,18 @@ export function whenClosed(ticket: number, fn: () => void): void {
 
 // The addon calls these with `this` = the handle's owner: one shared function each, no
 // per-socket closures.
-native.setCallbacks({
+const { readOwners, readInfo } = native.setCallbacks({
   onRead(pool, offset, length, status) {
     this._onNativeRead(length > 0 ? viewOf(pool, offset, length) : null, status);
+  },
+  onReads(pool, count, from) {
+    const progress = readInfo.length - 1;
+    for (let i = from; i < count; i++) {
+      readInfo[progress] = i;
+      const owner = readOwners[i];
+      readOwners[i] = undefined;
+      owner._onNativeRead(viewOf(pool, readInfo[2 * i]!, readInfo[2 * i + 1]!), 0);
+    }
   },
   onMessages(pool, offset, info, count, status, withAddresses) {
     this._onNativeMessages(pool, offset, info, count, status, withAddresses);

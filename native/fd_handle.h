@@ -70,6 +70,9 @@ struct FdHandle {
   static void OnPoll(uv_poll_t* poll, int status, int events);
   void Serve(int status, int events);
   void CallJs(Napi::FunctionReference& fn, std::initializer_list<napi_value> args);
+  // Inside a batch, keeps a short read for FlushReads instead of calling JS now; false when
+  // it must go at once (outside a batch, or the batch is full).
+  bool StageRead(size_t offset, size_t length);
   Napi::Value GetFd(const Args& info);
   Napi::Value SetNotify(const Args& info);
   Napi::Value ReadStart(const Args& info);

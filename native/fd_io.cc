@@ -59,6 +59,12 @@ uint32_t* EnvData::Info(Napi::Env env, size_t words) {
 bool FdHandle::ReadBytes(Napi::Env env) {
   EnvData* d = envData;
   const size_t size = readSize;
+  if (!d->staged.empty() && (d->pool.IsEmpty() || d->poolSize - d->poolUsed < size)) {
+    // The staged reads lie in the pool about to be replaced: they go first, and their
+    // handlers may have stopped this socket's reads or closed it.
+    FlushReads(d);
+    if (fd < 0 || readMode != kBytes) return false;
+  }
   if (!d->PoolRoom(env, size)) return false;
   char* buf = d->poolData + d->poolUsed;
   size_t total = 0;
@@ -88,6 +94,9 @@ bool FdHandle::ReadBytes(Napi::Env env) {
   size_t offset = d->poolUsed;
   d->poolUsed += (total + 7) & ~static_cast<size_t>(7);
   if (d->poolUsed > d->poolSize) d->poolUsed = d->poolSize;
+  // A short read drained the socket: it can wait for the batch's one call into JS. A full
+  // one goes now, so JS can stop the reads before the next.
+  if (total < size && status == 0 && StageRead(offset, total)) return false;
   CallJs(d->onRead, {d->pool.Value(), Num(env, static_cast<double>(offset)), Num(env, static_cast<double>(total)), Num(env, status)});
   return total == size && status == 0;
 }
@@ -96,6 +105,9 @@ bool FdHandle::ReadBytes(Napi::Env env) {
 // region of the payloads and the info Buffer: one call a batch. True when the batch was full,
 // so more may be waiting.
 bool FdHandle::ReadMessages(Napi::Env env) {
+  // Staged byte reads go before this batch takes the scratch area and maybe a new pool.
+  FlushReads(envData);
+  if (fd < 0 || readMode == kNone) return false;
   const size_t slot = chunk;
   // Slots a cache line apart from a multiple of 4 KiB: slots of 64 KiB (the default) would put
   // every datagram's first bytes in the same cache sets.

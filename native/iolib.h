@@ -46,6 +46,8 @@ namespace iolib {
 // larger options with a RangeError first): bytes per read or largest message, and the datagram
 // scratch area (fewer messages per batch when they are large; one at least).
 constexpr size_t kMaxChunk = size_t{1} << 24;
+// Short reads handed to JS in one call at most (FlushReads).
+constexpr uint32_t kReadBatch = 1024;
 constexpr size_t kScratchCap = size_t{1} << 22;
 
 struct FdHandle;
@@ -89,6 +91,19 @@ struct EnvData {
   napi_ref dispatchResource = nullptr;
   napi_async_context dispatchContext = nullptr;
   bool dispatching = false;              // inside the batch's callback scope
+  // Short byte reads of the batch, handed to JS together (fd_handle.cc, FlushReads): the
+  // handle's id and the pool region read. The owners go to JS in readOwners, the regions in
+  // readInfo (offset, length pairs; its last slot is JS's progress through them).
+  struct StagedRead {
+    double id;
+    double offset;
+    double length;
+  };
+  std::vector<StagedRead> staged;
+  Napi::FunctionReference onReads;      // onReads(pool, count, from)
+  Napi::ObjectReference readOwners;     // a JS array the call empties as it goes
+  Napi::Reference<Napi::Float64Array> readInfoArray;
+  double* readInfo = nullptr;
   // Room for `size` more bytes in the pool (a new pool when the current one is short); false
   // with a JS exception pending when out of memory.
   bool PoolRoom(Napi::Env env, size_t size);
@@ -118,6 +133,10 @@ inline napi_async_work QueuePoolJob(napi_env env, const char* name, napi_async_e
   napi_delete_async_work(env, work);
   return nullptr;
 }
+
+// Hands JS the batch's staged reads, if any (fd_handle.cc). Called before anything else calls
+// into JS and before the pool they lie in is replaced, so reads reach JS in the order made.
+void FlushReads(EnvData* d);
 
 // Calls `fn` as a callback from the loop (microtasks run after it); an exception it throws
 // becomes the process's uncaught exception. fd_handle.cc.

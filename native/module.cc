@@ -12,7 +12,19 @@ static Napi::Value SetCallbacks(const Napi::CallbackInfo& info) {
   data->onEvent = Napi::Persistent(cbs.Get("onEvent").As<Napi::Function>());
   data->onWritten = Napi::Persistent(cbs.Get("onWritten").As<Napi::Function>());
   data->onClosed = Napi::Persistent(cbs.Get("onClosed").As<Napi::Function>());
-  return info.Env().Undefined();
+  data->onReads = Napi::Persistent(cbs.Get("onReads").As<Napi::Function>());
+  // The batch's owners and regions (FlushReads): an array, and doubles whose memory native
+  // code writes directly.
+  Napi::Env env = info.Env();
+  Napi::Array owners = Napi::Array::New(env, kReadBatch);
+  Napi::Float64Array regions = Napi::Float64Array::New(env, 2 * kReadBatch + 1);
+  data->readOwners = Napi::Persistent(owners.As<Napi::Object>());
+  data->readInfoArray = Napi::Persistent(regions);
+  data->readInfo = regions.Data();
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("readOwners", owners);
+  out.Set("readInfo", regions);
+  return out;
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
