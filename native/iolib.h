@@ -3,7 +3,8 @@
 // or such a negative number. Most calls are one system call, or one batch of them; the few
 // policies kept here for speed are named, each in its own file with its rules at the top:
 // the per-wakeup read budget, lingering watchers and batched dispatch (fd_handle.cc: the ready
-// sockets of a loop turn served in one callback scope), read pools and their slab
+// sockets of a loop turn served in one callback scope, their short reads handed to JS in one
+// call), growing byte reads (fd_io.cc), read pools and their slab
 // cache (slab_cache.cc), send rings (send_ring.cc) and queued closes (close_queue.cc).
 #pragma once
 
