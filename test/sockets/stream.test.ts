@@ -27,6 +27,18 @@ import { GROWN_READ_SIZE } from '../../lib/sockets/core.js';
 
 const MiB = 1024 * 1024;
 
+/** Reads `stream` to its end, checks that it was `data` (SHA-256), and answers its chunks' sizes. */
+async function chunkSizes(stream: AsyncIterable<Buffer>, data: Buffer): Promise<number[]> {
+  const sizes: number[] = [];
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) {
+    sizes.push(chunk.length);
+    chunks.push(chunk);
+  }
+  expect(sha256(Buffer.concat(chunks))).to.equal(sha256(data));
+  return sizes;
+}
+
 /** Yields `total` bytes of `data` in `chunk`-sized slices. */
 function* slices(data: Buffer, chunk: number): Generator<Buffer> {
   for (let off = 0; off < data.length; off += chunk) yield data.subarray(off, off + chunk);
@@ -202,13 +214,7 @@ describe('sockets: stream sockets as Duplex streams', function () {
       expect(conn.inputBufferSize).to.equal(4096);
       const data = payload(200_000);
       conn.end(data);
-      const sizes: number[] = [];
-      const chunks: Buffer[] = [];
-      for await (const chunk of client) {
-        sizes.push(chunk.length);
-        chunks.push(chunk);
-      }
-      expect(sha256(Buffer.concat(chunks))).to.equal(sha256(data));
+      const sizes = await chunkSizes(client, data);
       expect(Math.max(...sizes)).to.be.at.most(1000);
       expect(sizes.length).to.be.at.least(200);
     });
@@ -219,8 +225,8 @@ describe('sockets: stream sockets as Duplex streams', function () {
       expect(client.outputBufferSize).to.equal(65536);
     });
 
-    /** Sizes of the chunks `reader` reads of 16 MiB that a node:net peer queued while it was paused. */
-    async function chunkSizesOfQueuedBulk(acceptOptions: Record<string, unknown>): Promise<number[]> {
+    /** Sizes of the chunks an iolib reader accepted with `acceptOptions` reads of 16 MiB a node:net peer sends at once. */
+    async function chunkSizesOfBulk(acceptOptions: Record<string, unknown>): Promise<number[]> {
       const server = await iolibServer(cleanup);
       const accepting = server.acceptConnection(acceptOptions);
       const writer = cleanup.add(net.connect(server.localPort!, '127.0.0.1'));
@@ -228,25 +234,18 @@ describe('sockets: stream sockets as Duplex streams', function () {
       const data = payload(16 * MiB);
       // More than loopback takes at once: the reader's kernel queue stays full while it reads.
       writer.end(data);
-      const sizes: number[] = [];
-      const chunks: Buffer[] = [];
-      for await (const chunk of reader) {
-        sizes.push(chunk.length);
-        chunks.push(chunk);
-      }
-      expect(sha256(Buffer.concat(chunks))).to.equal(sha256(data));
-      return sizes;
+      return chunkSizes(reader, data);
     }
 
     it('with no inputBufferSize given, reads grow past 64 KiB to at most 256 KiB while the peer keeps them full', async function () {
-      const sizes = await chunkSizesOfQueuedBulk({});
+      const sizes = await chunkSizesOfBulk({});
       expect(Math.max(...sizes)).to.equal(GROWN_READ_SIZE);
       // 16 MiB in 64 KiB reads would be 256 of them.
       expect(sizes.length).to.be.below(256);
     });
 
     it('an inputBufferSize given is what every read asks for, even 64 KiB', async function () {
-      const sizes = await chunkSizesOfQueuedBulk({ inputBufferSize: 65536 });
+      const sizes = await chunkSizesOfBulk({ inputBufferSize: 65536 });
       expect(Math.max(...sizes)).to.equal(65536);
       expect(sizes.length).to.be.at.least(256);
     });
