@@ -193,7 +193,7 @@ void FdHandle::CallJs(Napi::FunctionReference& fn, std::initializer_list<napi_va
 bool FdHandle::StageRead(size_t offset, size_t length) {
   EnvData* d = envData;
   if (!d->dispatching || d->closing || owner == nullptr || d->readInfo == nullptr || d->staged.size() >= kReadBatch) return false;
-  d->staged.push_back({IdOf(this), static_cast<double>(offset), static_cast<double>(length)});
+  d->staged.push_back({IdOf(this), offset, length});
   return true;
 }
 
@@ -213,7 +213,7 @@ void FlushReads(EnvData* d) {
     EnvData::StagedRead r = d->staged.front();
     d->staged.clear();
     FdHandle* h = HandleById(d, r.id);
-    if (h != nullptr) h->CallJs(d->onRead, {d->pool.Value(), Num(env, r.offset), Num(env, r.length), Num(env, 0)});
+    if (h != nullptr) h->CallOnRead(r.offset, r.length, 0);
     return;
   }
   napi_value owners = d->readOwners.Value();
@@ -223,8 +223,8 @@ void FlushReads(EnvData* d) {
     napi_value recv;
     if (h == nullptr || h->owner == nullptr || napi_get_reference_value(env, h->owner, &recv) != napi_ok || recv == nullptr) continue;
     SetAt(env, owners, count, recv);
-    d->readInfo[2 * count] = r.offset;
-    d->readInfo[2 * count + 1] = r.length;
+    d->readInfo[2 * count] = static_cast<double>(r.offset);
+    d->readInfo[2 * count + 1] = static_cast<double>(r.length);
     count++;
   }
   d->staged.clear();
@@ -285,8 +285,7 @@ static void ServeBatch(uv_check_t* check) {
       napi_close_handle_scope(env, inner);
       if (d->closing) break;
     }
-    if (!d->closing) FlushReads(d);
-    d->staged.clear();
+    FlushReads(d);  // drops them instead once JS can no longer run
     d->dispatching = false;
     napi_close_callback_scope(env, scope);
   }

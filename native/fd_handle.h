@@ -83,6 +83,8 @@ struct FdHandle {
 
   // fd_io.cc: batched reads and writes.
   bool ReadBytes(Napi::Env env);
+  // onRead(pool, offset, length, status) for a region of the current pool.
+  void CallOnRead(size_t offset, size_t length, int status);
   bool ReadMessages(Napi::Env env);
   Napi::Value Write(const Args& info);
   Napi::Value Writev(const Args& info);

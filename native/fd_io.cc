@@ -10,7 +10,7 @@ namespace iolib {
 
 bool EnvData::PoolRoom(Napi::Env env, size_t size) {
   // Also with nothing to store: the pool is what JS is handed, even for an error alone.
-  if (!pool.IsEmpty() && poolSize - poolUsed >= size) return true;
+  if (PoolHasRoom(size)) return true;
   // Out of memory leaves a JS exception pending: JS sees it as an uncaught error.
   napi_value b;
   char* data;
@@ -59,7 +59,7 @@ uint32_t* EnvData::Info(Napi::Env env, size_t words) {
 bool FdHandle::ReadBytes(Napi::Env env) {
   EnvData* d = envData;
   const size_t size = readSize;
-  if (!d->staged.empty() && (d->pool.IsEmpty() || d->poolSize - d->poolUsed < size)) {
+  if (!d->staged.empty() && !d->PoolHasRoom(size)) {
     // The staged reads lie in the pool about to be replaced: they go first, and their
     // handlers may have stopped this socket's reads or closed it.
     FlushReads(d);
@@ -97,8 +97,13 @@ bool FdHandle::ReadBytes(Napi::Env env) {
   // A short read drained the socket: it can wait for the batch's one call into JS. A full
   // one goes now, so JS can stop the reads before the next.
   if (total < size && status == 0 && StageRead(offset, total)) return false;
-  CallJs(d->onRead, {d->pool.Value(), Num(env, static_cast<double>(offset)), Num(env, static_cast<double>(total)), Num(env, status)});
+  CallOnRead(offset, total, status);
   return total == size && status == 0;
+}
+
+void FdHandle::CallOnRead(size_t offset, size_t length, int status) {
+  Napi::Env env(this->env);
+  CallJs(envData->onRead, {envData->pool.Value(), Num(env, static_cast<double>(offset)), Num(env, static_cast<double>(length)), Num(env, status)});
 }
 
 // Receives up to batch messages (recvmmsg where the kernel has it), then hands JS the pool

@@ -97,8 +97,8 @@ struct EnvData {
   // readInfo (offset, length pairs; its last slot is JS's progress through them).
   struct StagedRead {
     double id;
-    double offset;
-    double length;
+    size_t offset;
+    size_t length;
   };
   std::vector<StagedRead> staged;
   Napi::FunctionReference onReads;      // onReads(pool, count, from)
@@ -108,6 +108,8 @@ struct EnvData {
   // Room for `size` more bytes in the pool (a new pool when the current one is short); false
   // with a JS exception pending when out of memory.
   bool PoolRoom(Napi::Env env, size_t size);
+  // Whether the current pool has room for `size` more bytes (PoolRoom keeps it then).
+  bool PoolHasRoom(size_t size) const { return !pool.IsEmpty() && poolSize - poolUsed >= size; }
   // The slab cache, made on first use (nullptr if the loop cannot be had).
   SlabCache* Slabs(napi_env env);
   uint32_t* Info(Napi::Env env, size_t words);
