@@ -60,6 +60,14 @@ function digest(stream: Readable): Promise<{ bytes: number; hash: string }> {
   });
 }
 
+/** Ends `client` and expects `got` (its peer's digest) to be exactly `parts`, in order. */
+async function expectEndedWith(client: Writable, got: Promise<{ bytes: number; hash: string }>, parts: Buffer[]): Promise<void> {
+  client.end();
+  const r = await got;
+  expect(r.bytes).to.equal(parts.reduce((n, p) => n + p.length, 0));
+  expect(r.hash).to.equal(sha256(parts));
+}
+
 /** A write as a promise of its callback's error (undefined/null on success). */
 function written(s: Writable, chunk: Buffer): Promise<Error | null | undefined> {
   return new Promise((resolve) => s.write(chunk, resolve));
@@ -187,10 +195,7 @@ describe('sockets: send rings (bulk stream writes through the thread pool)', fun
       await until(() => !client._ringInUse, 5000, 'the ring to drain');
       client.write(larger);
       expect(client._ringInUse, 'after 2 MiB + 1').to.equal(false);
-      client.end();
-      const r = await got;
-      expect(r.bytes).to.equal(ringSized.length + larger.length);
-      expect(r.hash).to.equal(sha256([ringSized, larger]));
+      await expectEndedWith(client, got, [ringSized, larger]);
     });
 
     it('a corked batch takes the ring unless one of its chunks is larger than the ring', async function () {
@@ -209,10 +214,7 @@ describe('sockets: send rings (bulk stream writes through the thread pool)', fun
       client.write(body);
       client.uncork();
       expect(client._ringInUse, 'a 3 MiB chunk in the batch').to.equal(false);
-      client.end();
-      const r = await got;
-      expect(r.bytes).to.equal(pieces.length + head.length + body.length);
-      expect(r.hash).to.equal(sha256([pieces, head, body]));
+      await expectEndedWith(client, got, [pieces, head, body]);
     });
 
     for (const peerKind of ['node:net', 'iolib'] as const) {
@@ -241,10 +243,7 @@ describe('sockets: send rings (bulk stream writes through the thread pool)', fun
       expect(client._ringInUse, 'after 65,535 bytes').to.equal(false);
       client.write(at);
       expect(client._ringInUse, 'after 65,536 bytes').to.equal(true);
-      client.end();
-      const r = await got;
-      expect(r.bytes).to.equal(below.length + at.length);
-      expect(r.hash).to.equal(sha256([below, at]));
+      await expectEndedWith(client, got, [below, at]);
     });
 
     it('a Unix stream socket pair carries 8 MiB in 128 KiB writes (sha256)', async function () {
