@@ -98,8 +98,9 @@ static void Free(SendRing* r) {
 }
 
 // The job ended (or was cancelled at teardown, having sent nothing). Reports to JS once:
-// onWritten(bytes still queued) or onWritten(-errno); -EAGAIN means the kernel is full and
-// the ring waits for ringFlush.
+// onWritten(bytes still queued, which a new job is sending and reports on in turn: 0 comes
+// only when no job is out) or onWritten(-errno); -EAGAIN means the kernel is full and the
+// ring waits for ringFlush.
 static void Complete(napi_env env, napi_status, void* arg) {
   auto* r = static_cast<SendRing*>(arg);
   r->running = false;
@@ -117,6 +118,13 @@ static void Complete(napi_env env, napi_status, void* arg) {
   if (err != 0 && err != EAGAIN) {
     r->used = 0;  // the connection failed: what it held is lost, as in the kernel's own buffer
   }
+  // Read before a new job starts: once it runs, `used` may fall to 0 while its own report is
+  // still to come, and JS, told 0, would take the ring for drained while a job is still out.
+  size_t used;
+  {
+    std::lock_guard<std::mutex> guard(r->lock);
+    used = r->used;
+  }
   double result;
   if (err == EAGAIN) {
     r->blocked = true;
@@ -125,10 +133,10 @@ static void Complete(napi_env env, napi_status, void* arg) {
     result = -err;
   } else {
     // Bytes appended after the job found the ring empty: send them too.
-    if (r->used > 0 && !StartJob(env, r)) result = -ENOMEM;
-    else result = static_cast<double>(r->used);
+    if (used > 0 && !StartJob(env, r)) result = -ENOMEM;
+    else result = static_cast<double>(used);
   }
-  if (r->used == 0) r->ReleaseSlabs();
+  if (used == 0) r->ReleaseSlabs();
   Napi::HandleScope scope(env);
   h->CallJs(h->envData->onWritten, {Num(env, result)});
 }

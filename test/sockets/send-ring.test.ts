@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Worker } from 'node:worker_threads';
+import { tmpdir } from 'node:os';
 import { native } from '../../lib/native.js';
 import { PollTimeoutError, SocketClosedError } from '../../lib/errors.js';
 import {
@@ -29,6 +30,7 @@ import {
 import {
   Cleanup, fdTarget, iolibPair, netServer, payload, readAll, sha256, socketFdCount, turn, until, writeAll,
 } from '../helpers/sockets.js';
+import { requireTools, start } from '../helpers/processes.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -386,6 +388,67 @@ describe('sockets: send rings (bulk stream writes through the thread pool)', fun
       want.update(big.subarray(0, 9 * MiB));
       want.update(Buffer.alloc(MiB, 0xee));
       expect(r.hash).to.equal(want.digest('hex'));
+    });
+    // A ring job that finishes sending before its own start is reported must not be reported
+    // as drained: the socket would then write directly while a report is still to come, which
+    // lands on whatever write state it has by then (a remainder waiting for writability: that
+    // state was lost, and the process died on its next writable event). On one CPU the pool
+    // thread woken by a job's start runs first, which made such early reports a few per MiB.
+    it('a ring report comes only while the ring is in use: ring and direct writes to a slow Unix reader, on one CPU', async function () {
+      requireTools(this, 'taskset');
+      const script = `const { makeSocket } = await import(${JSON.stringify(library)});
+        const { createHash, randomBytes } = await import('node:crypto');
+        const { rmSync } = await import('node:fs');
+        const TOTAL = 16 << 20;
+        const data = randomBytes(TOTAL);
+        const want = createHash('sha256').update(data).digest('hex');
+        let late = 0;
+        const hashes = [];
+        for (let round = 0; round < 4; round++) {
+          const path = ${JSON.stringify(tmpdir())} + '/iolib-ring-' + process.pid + '-' + round;
+          const server = await makeSocket({ addressFamily: 'local', connect: 'passive', localFilename: path });
+          const writer = await makeSocket({ addressFamily: 'local', remoteFilename: path });
+          const reader = await server.acceptConnection();
+          const report = writer._onNativeWritten;
+          writer._onNativeWritten = function (result) {
+            if (!this._ringInUse) late++;
+            return report.call(this, result);
+          };
+          const h = createHash('sha256');
+          let got = 0;
+          const done = new Promise((resolve, reject) => {
+            reader.on('error', reject);
+            writer.on('error', reject);
+            reader.on('data', (chunk) => {
+              h.update(chunk);
+              if ((got += chunk.length) === TOTAL) resolve();
+              else if (Math.random() < 0.2) {
+                reader.pause();
+                setTimeout(() => reader.resume(), Math.random() * 2);
+              }
+            });
+          });
+          // As a relay writes: whenever data comes, whatever the write state, every fourth write
+          // ring-sized.
+          let at = 0;
+          for (let k = 0; at < TOTAL; k++) {
+            if (writer.writableLength < 262144) {
+              const n = k % 4 === 0 ? 65536 + Math.floor(Math.random() * 131072) : 1 + Math.floor(Math.random() * 16384);
+              writer.write(data.subarray(at, (at = Math.min(TOTAL, at + n))));
+            }
+            await new Promise((resolve) => setImmediate(resolve));
+          }
+          await done;
+          hashes.push(h.digest('hex'));
+          writer.destroy();
+          reader.destroy();
+          await server.close();
+          rmSync(path, { force: true });
+        }
+        console.log(JSON.stringify({ late, intact: hashes.every((x) => x === want) }));`;
+      const r = await start('taskset', ['-c', '0', process.execPath, '--input-type=module', '-e', script], { timeoutMs: 120_000 }).done;
+      expect(r.code, r.stderr).to.equal(0);
+      expect(JSON.parse(r.stdout.toString())).to.deep.equal({ late: 0, intact: true });
     });
   });
 
