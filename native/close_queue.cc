@@ -16,7 +16,7 @@ struct CloseQueue {
   std::mutex lock;
   std::vector<int> fds;     // guarded: waiting for the job
   double queued = 0;        // guarded: the ticket of the last fd queued
-  double closed = 0;        // written by the job, read when it ends: tickets closed so far
+  double closed = 0;        // guarded: tickets closed so far
   bool running = false;
   bool detached = false;    // the environment is gone: no more JS, delete when the job ends
   napi_async_work work = nullptr;
@@ -34,6 +34,7 @@ static void Execute(napi_env, void* arg) {
     }
     if (batch.empty()) return;
     for (int fd : batch) close(fd);  // never retried: on Linux the fd is gone even on EINTR
+    std::lock_guard<std::mutex> guard(q->lock);
     q->closed = ticket;
   }
 }
@@ -67,19 +68,21 @@ static void Complete(napi_env env, napi_status, void* arg) {
     return;
   }
   bool more;
+  double closed;
   {
     std::lock_guard<std::mutex> guard(q->lock);
     more = !q->fds.empty();
+    closed = q->closed;
   }
   if (more && !Start(env, q)) {
     CloseQueued(q);
     std::lock_guard<std::mutex> guard(q->lock);
-    q->closed = q->queued;
+    closed = q->closed = q->queued;
   }
   EnvData* d = GetEnvData(Napi::Env(env));
   napi_value fn, global;
   if (d->closing || d->onClosed.IsEmpty() || napi_get_reference_value(env, d->onClosed, &fn) != napi_ok || napi_get_global(env, &global) != napi_ok) return;
-  napi_value ticket = Num(env, q->closed);
+  napi_value ticket = Num(env, closed);
   CallIntoJs(env, global, fn, 1, &ticket);
 }
 
