@@ -2,7 +2,8 @@
 /**
  * The `iolib` command: socat-, ipcalc- and getent-like tools built on iolib's public API.
  * `iolib COMMAND --help` describes each command; a mistake ends as one line on stderr and a
- * non-zero exit status (2 for usage, 1 for failures), never a stack trace.
+ * non-zero exit status (2 for usage, 1 for failures), never a stack trace. An internal error
+ * (a bug) exits 1 with its stack.
  * @module
  */
 import { readFileSync } from 'node:fs';
@@ -68,9 +69,19 @@ function oneLine(err: unknown): string {
   return typeof code === 'string' && !first.includes(code) && !(err instanceof UsageError) ? `${first} (${code})` : first;
 }
 
+/**
+ * An error no input or system call explains: a TypeError, ReferenceError or SyntaxError
+ * without a code (every error iolib and Node raise for bad input has one).
+ */
+function isBug(err: unknown): err is Error {
+  const uncoded = err instanceof Error && typeof (err as { code?: unknown }).code !== 'string';
+  return uncoded && (err instanceof TypeError || err instanceof ReferenceError || err instanceof SyntaxError);
+}
+
 function fail(err: unknown): never {
   const who = process.argv[2] && COMMANDS.some((c) => c.name === process.argv[2]) ? `iolib ${process.argv[2]}` : 'iolib';
-  process.stderr.write(`${who}: ${oneLine(err)}\n`);
+  // A bug's one line says nothing of where it happened: its stack goes with it.
+  process.stderr.write(isBug(err) ? `${who}: internal error (a bug in iolib): ${err.stack ?? err.message}\n` : `${who}: ${oneLine(err)}\n`);
   process.exit(err instanceof UsageError ? 2 : 1);
 }
 

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { iolib, oneLineError, requireTools, start } from '../helpers/processes.js';
+import { CLI, iolib, oneLineError, requireTools, start } from '../helpers/processes.js';
 
 /** A seeded xorshift generator, so a failure names a reproducible network. */
 function random(seed: number): () => number {
@@ -216,6 +216,18 @@ describe('iolib (commands)', function () {
         if (args.length === 0) continue; // bare `iolib` prints the help and exits 2
         expect(oneLineError(r), args.join(' ')).to.match(pattern);
       }
+    });
+    // A failure the command did not expect (here stdout's write, made to throw before the
+    // command starts) is reported with its stack when it is a bug, as one line otherwise.
+    it('an internal error (an uncoded TypeError) exits 1 with its stack; a coded one stays one line', async () => {
+      const failingStdout = (error: string) =>
+        `data:text/javascript,${encodeURIComponent(`process.stdout.write = () => { throw ${error}; };`)}`;
+      const bug = await start(process.execPath, ['--import', failingStdout("new TypeError('stdout broke')"), CLI, 'addr', '10.0.0.1']).done;
+      expect(bug.code).to.equal(1);
+      expect(bug.stderr).to.match(/^iolib addr: internal error \(a bug in iolib\): TypeError: stdout broke\n\s+at /);
+      const coded = await start(process.execPath, ['--import', failingStdout("Object.assign(new TypeError('stdout refused'), { code: 'ERR_STREAM_DESTROYED' })"), CLI, 'addr', '10.0.0.1']).done;
+      expect(coded.code).to.equal(1);
+      expect(oneLineError(coded)).to.equal('iolib addr: stdout refused (ERR_STREAM_DESTROYED)');
     });
   });
 
