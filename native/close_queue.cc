@@ -83,7 +83,7 @@ static void Complete(napi_env env, napi_status, void* arg) {
   napi_value fn, global;
   if (d->closing || d->onClosed.IsEmpty() || napi_get_reference_value(env, d->onClosed, &fn) != napi_ok || napi_get_global(env, &global) != napi_ok) return;
   napi_value ticket = Num(env, closed);
-  CallIntoJs(env, global, fn, 1, &ticket);
+  CallIntoJs(env, nullptr, global, fn, 1, &ticket);
 }
 
 double QueueClose(napi_env env, EnvData* d, int fd) {

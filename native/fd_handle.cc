@@ -160,10 +160,10 @@ int FdHandle::Update() {
   return 0;
 }
 
-void CallIntoJs(napi_env env, napi_value recv, napi_value fn, size_t argc, const napi_value* argv) {
+void CallIntoJs(napi_env env, napi_async_context context, napi_value recv, napi_value fn, size_t argc, const napi_value* argv) {
   napi_value result;
   // Fails without an exception while a worker terminates (JS can no longer run): nothing to do.
-  napi_make_callback(env, nullptr, recv, fn, argc, argv, &result);
+  napi_make_callback(env, context, recv, fn, argc, argv, &result);
   ReportException(env);
 }
 
@@ -182,7 +182,7 @@ void FdHandle::CallJs(Napi::FunctionReference& fn, std::initializer_list<napi_va
   napi_value recv;
   if (envData->closing || !owner || napi_get_reference_value(env, owner, &recv) != napi_ok || recv == nullptr) return;
   if (!envData->dispatching) {
-    CallIntoJs(env, recv, fn.Value(), args.size(), args.begin());
+    CallIntoJs(env, envData->dispatchContext, recv, fn.Value(), args.size(), args.begin());
     return;
   }
   napi_value result;
@@ -228,7 +228,7 @@ void FlushReads(EnvData* d) {
     count++;
   }
   d->staged.clear();
-  napi_value fn = d->onReads.Value(), pool = d->pool.Value(), undefined, result;
+  napi_value fn = d->onReads.Value(), pool = EnvData::ValueOf(env, d->pool), undefined, result;
   if (napi_get_undefined(env, &undefined) != napi_ok) return;
   for (uint32_t from = 0; from < count && !d->closing;) {
     d->readInfo[2 * kReadBatch] = from;
@@ -261,6 +261,21 @@ void FdHandle::OnPoll(uv_poll_t* poll, int status, int events) {
   d->ready.push_back(IdOf(self));
 }
 
+// Takes the noted handle's events and serves them; false when the handle is gone.
+static bool ServeNoted(EnvData* d, double id) {
+  FdHandle* h = HandleById(d, id);
+  if (h == nullptr) return false;
+  int status = h->readyStatus, events = h->readyEvents;
+  h->queued = false;
+  h->readyStatus = h->readyEvents = 0;
+  h->Serve(status, events);
+  return true;
+}
+
+// A batch of one handle takes plain calls instead (CallJs outside a batch: napi_make_callback,
+// whose scope lives on the stack): a callback scope opened through Node-API costs two heap
+// allocations and a handle scope one more, which one socket's event would pay for nothing.
+// Ping-pong, one socket ready a turn, ran ~10% fewer instructions per round trip (callgrind).
 static void ServeBatch(uv_check_t* check) {
   auto* d = static_cast<EnvData*>(check->data);
   if (d->ready.empty() || d->closing) return;
@@ -270,18 +285,15 @@ static void ServeBatch(uv_check_t* check) {
   napi_callback_scope scope;
   napi_value resource;
   if (napi_open_handle_scope(env, &outer) != napi_ok) return;
-  if (napi_get_reference_value(env, d->dispatchResource, &resource) == napi_ok &&
-      napi_open_callback_scope(env, resource, d->dispatchContext, &scope) == napi_ok) {
+  if (d->serving.size() == 1) {
+    ServeNoted(d, d->serving.front());
+  } else if (napi_get_reference_value(env, d->dispatchResource, &resource) == napi_ok &&
+             napi_open_callback_scope(env, resource, d->dispatchContext, &scope) == napi_ok) {
     d->dispatching = true;
     for (double id : d->serving) {
-      FdHandle* h = HandleById(d, id);
-      if (h == nullptr) continue;
-      int status = h->readyStatus, events = h->readyEvents;
-      h->queued = false;
-      h->readyStatus = h->readyEvents = 0;
       napi_handle_scope inner;
       if (napi_open_handle_scope(env, &inner) != napi_ok) break;
-      h->Serve(status, events);
+      ServeNoted(d, id);
       napi_close_handle_scope(env, inner);
       if (d->closing) break;
     }

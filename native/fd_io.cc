@@ -103,7 +103,7 @@ bool FdHandle::ReadBytes(Napi::Env env) {
 
 void FdHandle::CallOnRead(size_t offset, size_t length, int status) {
   Napi::Env env(this->env);
-  CallJs(envData->onRead, {envData->pool.Value(), Num(env, static_cast<double>(offset)), Num(env, static_cast<double>(length)), Num(env, status)});
+  CallJs(envData->onRead, {EnvData::ValueOf(this->env, envData->pool), Num(env, static_cast<double>(offset)), Num(env, static_cast<double>(length)), Num(env, status)});
 }
 
 // Receives up to batch messages (recvmmsg where the kernel has it), then hands JS the pool
@@ -191,15 +191,16 @@ bool FdHandle::ReadMessages(Napi::Env env) {
   }
   d->poolUsed += (total + 7) & ~static_cast<size_t>(7);
   if (d->poolUsed > d->poolSize) d->poolUsed = d->poolSize;
-  CallJs(d->onMessages, {d->pool.Value(), Num(env, static_cast<double>(offset)), d->info.Value(), Num(env, count), Num(env, status), Napi::Boolean::New(env, wantAddrs)});
+  CallJs(d->onMessages, {EnvData::ValueOf(env, d->pool), Num(env, static_cast<double>(offset)), EnvData::ValueOf(env, d->info), Num(env, count), Num(env, status), Napi::Boolean::New(env, wantAddrs)});
   return count == static_cast<int>(max) && status == 0;
 }
 
 Napi::Value FdHandle::Write(const Args& info) {
   if (fd < 0) return Fail(info.Env(), EBADF);
-  Napi::Uint8Array buf = info[0].As<Napi::Uint8Array>();
+  iovec b;
+  if (!BytesOf(info.Env(), info[0], &b)) return Fail(info.Env(), EINVAL);
   ssize_t n;
-  do n = send(fd, buf.Data(), buf.ByteLength(), IOLIB_SEND_FLAGS);
+  do n = send(fd, b.iov_base, b.iov_len, IOLIB_SEND_FLAGS);
   while (n < 0 && errno == EINTR);
   if (n < 0) return Fail(info.Env(), errno == EWOULDBLOCK ? EAGAIN : errno);
   return Num(info.Env(), static_cast<double>(n));

@@ -110,6 +110,13 @@ struct EnvData {
   bool PoolRoom(Napi::Env env, size_t size);
   // Whether the current pool has room for `size` more bytes (PoolRoom keeps it then).
   bool PoolHasRoom(size_t size) const { return !pool.IsEmpty() && poolSize - poolUsed >= size; }
+  // A typed reference's value as a plain napi_value: Value() wraps it as a Napi::Buffer, which
+  // asks Node for its element type, length and data, once per read.
+  static napi_value ValueOf(napi_env env, napi_ref ref) {
+    napi_value v = nullptr;
+    napi_get_reference_value(env, ref, &v);
+    return v;
+  }
   // The slab cache, made on first use (nullptr if the loop cannot be had).
   SlabCache* Slabs(napi_env env);
   uint32_t* Info(Napi::Env env, size_t words);
@@ -141,9 +148,9 @@ inline napi_async_work QueuePoolJob(napi_env env, const char* name, napi_async_e
 // into JS and before the pool they lie in is replaced, so reads reach JS in the order made.
 void FlushReads(EnvData* d);
 
-// Calls `fn` as a callback from the loop (microtasks run after it); an exception it throws
-// becomes the process's uncaught exception. fd_handle.cc.
-void CallIntoJs(napi_env env, napi_value recv, napi_value fn, size_t argc, const napi_value* argv);
+// Calls `fn` as a callback from the loop, in async `context` (may be null), with microtasks
+// run after it; an exception it throws becomes the process's uncaught exception. fd_handle.cc.
+void CallIntoJs(napi_env env, napi_async_context context, napi_value recv, napi_value fn, size_t argc, const napi_value* argv);
 // A pending JS exception, if any, becomes the process's uncaught exception.
 void ReportException(napi_env env);
 
@@ -155,7 +162,7 @@ inline napi_value NewArray(napi_env env, std::initializer_list<napi_value> items
 napi_value CopyBuffer(napi_env env, const void* data, size_t n);
 uint32_t ArrayLength(napi_env env, napi_value array);
 napi_value ElementAt(napi_env env, napi_value array, uint32_t i);
-// The bytes of a Uint8Array (or Buffer); false for anything else.
+// The bytes of a Buffer (any ArrayBufferView: a Uint8Array, a DataView); false for anything else.
 bool BytesOf(napi_env env, napi_value v, iovec* out);
 // Throws an Error when JS can still run; answers whether it did.
 bool ThrowError(napi_env env, const char* message);
