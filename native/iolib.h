@@ -4,7 +4,7 @@
 // policies kept here for speed are named, each in its own file with its rules at the top:
 // the per-wakeup read budget, lingering watchers and batched dispatch (fd_handle.cc: the ready
 // sockets of a loop turn served in one callback scope, their short reads handed to JS in one
-// call), growing byte reads (fd_io.cc), read pools and their slab
+// call; a lone one takes plain calls), growing byte reads (fd_io.cc), read pools and their slab
 // cache (slab_cache.cc), send rings (send_ring.cc) and queued closes (close_queue.cc).
 #pragma once
 
@@ -84,7 +84,7 @@ struct EnvData {
   std::vector<uint32_t> generations;
   std::vector<uint32_t> freeSlots;
   // Batched dispatch (fd_handle.cc): the ids of handles whose watchers fired this loop turn,
-  // served from one check-phase callback inside one callback scope.
+  // served from one check-phase callback inside one callback scope (a lone one without).
   napi_env env = nullptr;
   uv_check_t* dispatcher = nullptr;      // malloc'd: freed by libuv's close callback (libc's free)
   std::vector<double> ready;

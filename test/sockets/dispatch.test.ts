@@ -1,6 +1,6 @@
 /**
  * Batched dispatch: the sockets one loop turn finds ready are served together, in one callback
- * scope, and their short reads reach JS in one call. A handler that throws must still be the
+ * scope, and their short reads reach JS in one call (a lone one takes plain calls). A handler that throws must still be the
  * process's uncaught exception, and must cost the other sockets of that turn nothing: they get
  * their bytes, whole. Run with full reads (64 KiB: each goes to JS at once) and short ones
  * (100 bytes: handed to JS together at the end of the turn).
@@ -44,6 +44,30 @@ for (const [client, conn] of pairs) { client.destroy(); conn.destroy(); }
 await server.close();
 `;
 
+// A lone ready socket is a batch of one, which takes plain calls instead of the batch's shared
+// callback scope: its handler's exception must behave the same, and its later reads still come.
+const loneChild = (handled: boolean) => `
+import { makeSocketPair } from ${JSON.stringify(libIndex)};
+const [a, b] = makeSocketPair();
+const uncaught = [];
+if (${handled}) process.on('uncaughtException', (err) => uncaught.push(err.message));
+const got = [];
+await new Promise((resolve) => {
+  b.on('data', (chunk) => {
+    got.push(chunk.toString());
+    if (got.length === 2) resolve();
+    if (got.length === 1) {
+      setImmediate(() => a.write('second'));
+      throw new Error('thrown by the lone handler');
+    }
+  });
+  a.write('first');
+});
+console.log(JSON.stringify({ uncaught, got }));
+a.destroy();
+b.destroy();
+`;
+
 describe('batched dispatch of ready sockets', function () {
   this.timeout(30_000);
 
@@ -67,4 +91,21 @@ describe('batched dispatch of ready sockets', function () {
       });
     });
   }
+
+  describe('a lone ready socket (a batch of one, plain calls)', function () {
+    it("a 'data' handler that throws is the uncaught exception, and the socket's next read still arrives", async () => {
+      const done = await start(process.execPath, ['--input-type=module', '-e', loneChild(true)]).done;
+      expect(done.stderr).to.equal('');
+      expect(done.code).to.equal(0);
+      expect(JSON.parse(done.stdout.toString())).to.deep.equal({ uncaught: ['thrown by the lone handler'], got: ['first', 'second'] });
+    });
+
+    it('with no uncaughtException handler, the exception ends the process (exit code 1, no abort)', async () => {
+      const done = await start(process.execPath, ['--input-type=module', '-e', loneChild(false)]).done;
+      expect(done.signal).to.equal(null);
+      expect(done.code).to.equal(1);
+      expect(done.stderr).to.include('Error: thrown by the lone handler');
+      expect(done.stdout.toString()).to.equal('');
+    });
+  });
 });
