@@ -392,9 +392,10 @@ describe('sockets: send rings (bulk stream writes through the thread pool)', fun
 
     // A ring job that finishes sending before its own start is reported must not be reported
     // as drained: the socket would then write directly while a report is still to come, which
-    // lands on whatever write state it has by then (a remainder waiting for writability: its
-    // list was dropped, and the next writable event read it as null, the relay's one-off
-    // "Cannot read properties of null"). On one CPU the pool
+    // lands on whatever write state it has by then (a remainder waiting for writability went
+    // into the ring while the state kept waiting with no list: a direct write could overtake
+    // it, and the next writable event read the list as null, the relay's one-off "Cannot read
+    // properties of null"). On one CPU the pool
     // thread woken by a job's start runs first, which made such early reports a few per MiB.
     it('a ring report comes only while the ring is in use: ring and direct writes to a slow Unix reader, on one CPU', async function () {
       requireTools(this, 'taskset');
