@@ -6,6 +6,9 @@
  */
 import { AbortError, PollTimeoutError } from '../errors.js';
 
+/** The longest delay Node's setTimeout takes (2^31 - 1 ms, about 24.8 days). */
+export const TIMER_MAX = 0x7fffffff;
+
 /** The AbortError for an aborted signal, as Node's APIs make it. */
 export function abortError(signal: AbortSignal): AbortError {
   return new AbortError(undefined, { cause: signal.reason });
@@ -28,10 +31,19 @@ export function armBounds(event: string, timeout: number | undefined, signal: Ab
     fail(abortError(signal!));
   };
   if (timeout !== undefined && timeout !== Infinity) {
-    timer = setTimeout(() => {
-      disarm();
-      fail(new PollTimeoutError(event, timeout));
-    }, timeout);
+    // Node's timers take at most 2^31 - 1 ms and fire after 1 ms (with a warning) beyond
+    // that: a longer timeout is waited out in steps.
+    const arm = (left: number) => {
+      timer = setTimeout(() => {
+        if (left > TIMER_MAX) {
+          arm(left - TIMER_MAX);
+          return;
+        }
+        disarm();
+        fail(new PollTimeoutError(event, timeout));
+      }, Math.min(left, TIMER_MAX));
+    };
+    arm(timeout);
   }
   signal?.addEventListener('abort', onAbort, { once: true });
   return disarm;

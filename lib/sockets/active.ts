@@ -11,7 +11,7 @@ import { setImmediate } from 'node:timers';
 import { H, C, native } from '../native.js';
 import { PollTimeoutError, SocketAlreadyConnectedError, SocketClosedError, SocketConnectionResetError, SocketError } from '../errors.js';
 import { invalidArgType, invalidArgValue, outOfRange, validateBoolean, validateObject, validateSignal, validateTimeout } from '../internal/validate.js';
-import { abortError, deadlineAfter, remaining } from '../internal/wait.js';
+import { TIMER_MAX, abortError, deadlineAfter, remaining } from '../internal/wait.js';
 import { InetAddress } from '../address/index.js';
 import { DEFAULT_BUFFER_SIZE, NO_PROFILE, SocketCore, extraAccessors, profileFor, whenClosed } from './core.js';
 import { atAddress, check, failure } from './syscall.js';
@@ -316,9 +316,9 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
       if (callback) this.removeListener('timeout', callback);
       return this;
     }
-    // Node's timers take at most 2^31 - 1 ms.
+    // Node's timers take at most TIMER_MAX ms (node:net's socket fires after 1 ms beyond it).
     this._idleMs = msecs;
-    this._idleTimer = setTimeout(() => this.emit('timeout'), Math.min(msecs, 0x7fffffff)).unref();
+    this._idleTimer = setTimeout(() => this.emit('timeout'), Math.min(msecs, TIMER_MAX)).unref();
     if (callback) this.once('timeout', callback);
     return this;
   }

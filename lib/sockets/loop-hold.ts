@@ -5,6 +5,7 @@
  * @internal
  * @module
  */
+import { TIMER_MAX } from '../internal/wait.js';
 
 const holders = new Set<object>();
 let timer: NodeJS.Timeout | null = null;
@@ -13,7 +14,7 @@ let timer: NodeJS.Timeout | null = null;
 export function holdLoop(owner: object): void {
   if (holders.has(owner)) return;
   holders.add(owner);
-  if (timer === null) timer = setInterval(() => {}, 0x7fffffff);
+  if (timer === null) timer = setInterval(() => {}, TIMER_MAX);
   else if (holders.size === 1) timer.ref();
 }
 

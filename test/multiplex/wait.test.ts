@@ -38,6 +38,24 @@ describe('multiplex: waitUntilFdReady and isFdReady', () => {
       expect(await rejection(waitUntilFdReady(r, 'read', { timeout: 0 }))).to.be.instanceOf(PollTimeoutError);
     });
 
+    it("a timeout beyond Node's timer range (2^31 ms and more) still waits, with no TimeoutOverflowWarning", async () => {
+      const { r, w } = makeFifo(cleanup);
+      const warnings: string[] = [];
+      const onWarning = (w: Error) => warnings.push(w.name);
+      process.on('warning', onWarning);
+      try {
+        later(30, () => writeSync(w, 'x'));
+        for (const timeout of [2 ** 31, 2 ** 53]) {
+          expect(await waitUntilFdReady(r, 'read', { timeout }), String(timeout)).to.deep.equal({ read: true, write: false });
+        }
+        readSync(r, Buffer.alloc(1));
+        await new Promise((resolve) => setImmediate(resolve));
+        expect(warnings).to.deep.equal([]);
+      } finally {
+        process.off('warning', onWarning);
+      }
+    });
+
     it('rejects with AbortError (cause: the reason); an aborted signal rejects at once', async () => {
       const { r } = makeFifo(cleanup);
       const ac = new AbortController();
