@@ -74,12 +74,13 @@ Napi::Value FdHandle::SendMsg(const Args& info) {
 Napi::Value FdHandle::RecvMsg(const Args& info) {
   Napi::Env env = info.Env();
   if (fd < 0) return Fail(env, EBADF);
-  Napi::Uint8Array buf = info[0].As<Napi::Uint8Array>();
+  iovec buf;
+  if (!BytesOf(env, info[0], &buf)) return Fail(env, EINVAL);
   size_t start = info[1].As<Napi::Number>().Uint32Value();
   size_t end = info[2].As<Napi::Number>().Uint32Value();
   int flags = info[3].As<Napi::Number>().Int32Value() | MSG_CMSG_CLOEXEC;
-  if (end > buf.ByteLength() || start > end) return Fail(env, EINVAL);
-  iovec iov = {buf.Data() + start, end - start};
+  if (end > buf.iov_len || start > end) return Fail(env, EINVAL);
+  iovec iov = {static_cast<char*>(buf.iov_base) + start, end - start};
   sockaddr_storage ss = {};
   std::vector<char> control(CMSG_SPACE(kMaxFds * sizeof(int)));
   msghdr msg = {};

@@ -8,36 +8,36 @@ namespace iolib {
 
 bool SockaddrFromValues(Napi::Value fam, Napi::Value addr, Napi::Value portv, Napi::Value scopev, sockaddr_storage* ss, socklen_t* len) {
   memset(ss, 0, sizeof(*ss));
-  if (!fam.IsNumber() || !addr.IsTypedArray()) return false;
+  iovec bytes;
+  if (!fam.IsNumber() || !BytesOf(addr.Env(), addr, &bytes)) return false;
   int family = fam.As<Napi::Number>().Int32Value();
-  Napi::Uint8Array bytes = addr.As<Napi::Uint8Array>();
   uint32_t port = portv.IsNumber() ? portv.As<Napi::Number>().Uint32Value() : 0;
   uint32_t scope = scopev.IsNumber() ? scopev.As<Napi::Number>().Uint32Value() : 0;
-  if (family == 4 && bytes.ByteLength() == 4) {
+  if (family == 4 && bytes.iov_len == 4) {
     auto* sin = reinterpret_cast<sockaddr_in*>(ss);
     sin->sin_family = AF_INET;
     sin->sin_port = htons(static_cast<uint16_t>(port));
-    memcpy(&sin->sin_addr, bytes.Data(), 4);
+    memcpy(&sin->sin_addr, bytes.iov_base, 4);
     *len = sizeof(sockaddr_in);
     return true;
   }
-  if (family == 6 && bytes.ByteLength() == 16) {
+  if (family == 6 && bytes.iov_len == 16) {
     auto* sin6 = reinterpret_cast<sockaddr_in6*>(ss);
     sin6->sin6_family = AF_INET6;
     sin6->sin6_port = htons(static_cast<uint16_t>(port));
     sin6->sin6_scope_id = scope;
-    memcpy(&sin6->sin6_addr, bytes.Data(), 16);
+    memcpy(&sin6->sin6_addr, bytes.iov_base, 16);
     *len = sizeof(sockaddr_in6);
     return true;
   }
   if (family == 1) {
     auto* sun = reinterpret_cast<sockaddr_un*>(ss);
-    if (bytes.ByteLength() > sizeof(sun->sun_path)) return false;
+    if (bytes.iov_len > sizeof(sun->sun_path)) return false;
     sun->sun_family = AF_UNIX;
-    memcpy(sun->sun_path, bytes.Data(), bytes.ByteLength());
-    *len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + bytes.ByteLength());
+    memcpy(sun->sun_path, bytes.iov_base, bytes.iov_len);
+    *len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + bytes.iov_len);
     // A filesystem path keeps its terminating NUL in the length, as most callers pass it.
-    if (bytes.ByteLength() > 0 && bytes.Data()[0] != 0 && bytes.ByteLength() < sizeof(sun->sun_path)) *len += 1;
+    if (bytes.iov_len > 0 && static_cast<const char*>(bytes.iov_base)[0] != 0 && bytes.iov_len < sizeof(sun->sun_path)) *len += 1;
     return true;
   }
   return false;
