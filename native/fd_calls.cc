@@ -203,17 +203,14 @@ Napi::Value FdHandle::SetSockOpt(const Args& info) {
 // sendto(buffer, start, end, flags[, family, bytes, port, scope]) -> bytes | -errno
 Napi::Value FdHandle::SendTo(const Args& info) {
   CHECK_OPEN();
-  iovec buf;
-  if (!BytesOf(info.Env(), info[0], &buf)) return Fail(info.Env(), EINVAL);
-  size_t start = info[1].As<Napi::Number>().Uint32Value();
-  size_t end = info[2].As<Napi::Number>().Uint32Value();
+  iovec region;
+  if (!RegionOf(info, &region)) return Fail(info.Env(), EINVAL);
   int flags = info[3].As<Napi::Number>().Int32Value() | IOLIB_SEND_FLAGS;
-  if (end > buf.iov_len || start > end) return Fail(info.Env(), EINVAL);
   sockaddr_storage ss;
   socklen_t len = 0;
   if (info.Length() > 5 && !info[4].IsUndefined() && !SockaddrFromJs(info, 4, &ss, &len)) return Fail(info.Env(), EINVAL);
   ssize_t n;
-  do n = sendto(fd, static_cast<char*>(buf.iov_base) + start, end - start, flags, len ? reinterpret_cast<sockaddr*>(&ss) : nullptr, len);
+  do n = sendto(fd, region.iov_base, region.iov_len, flags, len ? reinterpret_cast<sockaddr*>(&ss) : nullptr, len);
   while (n < 0 && errno == EINTR);
   if (n < 0) return Fail(info.Env(), errno == EWOULDBLOCK ? EAGAIN : errno);
   return Num(info.Env(), static_cast<double>(n));
@@ -223,14 +220,10 @@ Napi::Value FdHandle::SendTo(const Args& info) {
 // (recvmsg answers the same fields in the same order, then the fds)
 Napi::Value FdHandle::RecvFrom(const Args& info) {
   CHECK_OPEN();
-  iovec buf;
-  if (!BytesOf(info.Env(), info[0], &buf)) return Fail(info.Env(), EINVAL);
-  size_t start = info[1].As<Napi::Number>().Uint32Value();
-  size_t end = info[2].As<Napi::Number>().Uint32Value();
+  iovec iov;
+  if (!RegionOf(info, &iov)) return Fail(info.Env(), EINVAL);
   int flags = info[3].As<Napi::Number>().Int32Value();
-  if (end > buf.iov_len || start > end) return Fail(info.Env(), EINVAL);
   sockaddr_storage ss = {};
-  iovec iov = {static_cast<char*>(buf.iov_base) + start, end - start};
   msghdr msg = {};
   msg.msg_name = &ss;
   msg.msg_namelen = sizeof(ss);

@@ -23,6 +23,18 @@ class Args {
   const Napi::CallbackInfo& info_;
 };
 
+// The bytes [start, end) of a Buffer passed as a method's first three arguments (buffer,
+// start, end); false when the first is not a Buffer or the range falls outside it.
+inline bool RegionOf(const Args& info, iovec* out) {
+  iovec buf;
+  if (!BytesOf(info.Env(), info[0], &buf)) return false;
+  size_t start = info[1].As<Napi::Number>().Uint32Value();
+  size_t end = info[2].As<Napi::Number>().Uint32Value();
+  if (end > buf.iov_len || start > end) return false;
+  *out = {static_cast<char*>(buf.iov_base) + start, end - start};
+  return true;
+}
+
 // Standard layout, malloc'd, with the watcher first: libuv's close callback (libc's free, since a
 // worker's teardown unloads this addon before the callbacks of handles it closed run) frees the
 // whole handle, so it lives exactly as long as libuv needs the watcher.

@@ -74,13 +74,9 @@ Napi::Value FdHandle::SendMsg(const Args& info) {
 Napi::Value FdHandle::RecvMsg(const Args& info) {
   Napi::Env env = info.Env();
   if (fd < 0) return Fail(env, EBADF);
-  iovec buf;
-  if (!BytesOf(env, info[0], &buf)) return Fail(env, EINVAL);
-  size_t start = info[1].As<Napi::Number>().Uint32Value();
-  size_t end = info[2].As<Napi::Number>().Uint32Value();
+  iovec iov;
+  if (!RegionOf(info, &iov)) return Fail(env, EINVAL);
   int flags = info[3].As<Napi::Number>().Int32Value() | MSG_CMSG_CLOEXEC;
-  if (end > buf.iov_len || start > end) return Fail(env, EINVAL);
-  iovec iov = {static_cast<char*>(buf.iov_base) + start, end - start};
   sockaddr_storage ss = {};
   std::vector<char> control(CMSG_SPACE(kMaxFds * sizeof(int)));
   msghdr msg = {};

@@ -115,14 +115,13 @@ static void Complete(napi_env env, napi_status, void* arg) {
   if (h->owner) napi_reference_unref(env, h->owner, nullptr);
   int err = r->err;
   r->err = 0;
-  if (err != 0 && err != EAGAIN) {
-    r->used = 0;  // the connection failed: what it held is lost, as in the kernel's own buffer
-  }
   // Read before a new job starts: once it runs, `used` may fall to 0 while its own report is
   // still to come, and JS, told 0, would take the ring for drained while a job is still out.
   size_t used;
   {
     std::lock_guard<std::mutex> guard(r->lock);
+    // The connection failed: what the ring held is lost, as in the kernel's own buffer.
+    if (err != 0 && err != EAGAIN) r->used = 0;
     used = r->used;
   }
   double result;
