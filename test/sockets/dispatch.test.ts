@@ -1,9 +1,9 @@
 /**
  * Batched dispatch: the sockets one loop turn finds ready are served together, in one callback
- * scope, and their short reads reach JS in one call (a lone one takes plain calls). A handler that throws must still be the
- * process's uncaught exception, and must cost the other sockets of that turn nothing: they get
- * their bytes, whole. Run with full reads (64 KiB: each goes to JS at once) and short ones
- * (100 bytes: handed to JS together at the end of the turn).
+ * scope, and their short reads reach JS in one call (a lone one takes plain calls). A handler
+ * that throws must still be the process's uncaught exception, and must cost the other sockets
+ * of that turn nothing: they get their bytes, whole. Run with full reads (64 KiB: each goes to
+ * JS at once) and short ones (100 bytes: handed to JS together at the end of the turn).
  */
 import { expect } from 'chai';
 import { fileURLToPath } from 'node:url';
