@@ -5,9 +5,9 @@
 // trims and re-faults them): at loopback rates that page-fault cost rivals the copy itself.
 // Here a pool is an external Buffer over a slab this cache owns; its finalizer hands the slab
 // back, and the next pool reuses it, already mapped. V8 still counts the slab as the Buffer's
-// memory, so collections come as often as before. Slabs that sit unused for a whole trim
-// interval (10 s, as jemalloc's dirty-page decay) go back to the system, so an idle process
-// keeps none. Send rings (send_ring.cc) borrow slabs from the same cache.
+// memory, and NewPool lets it scavenge for slabs as for its own backing stores. Slabs that
+// sit unused for a whole trim interval (10 s, as jemalloc's dirty-page decay) go back to the
+// system, so an idle process keeps none. Send rings (send_ring.cc) borrow slabs from the same cache.
 #pragma once
 #include <napi.h>
 #include <uv.h>
