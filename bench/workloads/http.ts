@@ -9,9 +9,9 @@
  *   default 20,000 requests), requests/s;
  * - `http-newconn`: a new connection per request (`Connection: close`), 50 in flight
  *   (BENCH_HTTP_NEWCONN, default 4,000), requests/s;
- * - `http-10mb`: 10 MiB responses over 4 keep-alive connections (BENCH_HTTP_BIG, default 40),
+ * - `http-10mb`: 10 MiB responses over 4 keep-alive connections (BENCH_HTTP_BIG, default 160),
  *   MiB/s;
- * - `http-upload`: 50 MiB uploads over 2 connections (BENCH_HTTP_UPLOADS, default 6) to a
+ * - `http-upload`: 50 MiB uploads over 2 connections (BENCH_HTTP_UPLOADS, default 12) to a
  *   handler that reads slowly (pauses the request 1 ms after every MiB), MiB/s; the handler
  *   answers the byte count it read and the generator checks it.
  *
@@ -147,8 +147,8 @@ interface Shape {
 const SHAPES: Shape[] = [
   { name: 'http-keepalive', mode: 'small', unit: 'req/s', target: 1.1, connections: 50, requests: () => scaled(envInt('BENCH_HTTP_REQUESTS', 20_000), 50), description: '50 keep-alive connections, small responses, no pipelining' },
   { name: 'http-newconn', mode: 'newconn', unit: 'req/s', target: 1.3, connections: 50, requests: () => scaled(envInt('BENCH_HTTP_NEWCONN', 4000), 50), description: 'a new connection per request (Connection: close), 50 in flight' },
-  { name: 'http-10mb', mode: 'big', unit: 'MiB/s', target: 1.0, connections: 4, requests: () => scaled(envInt('BENCH_HTTP_BIG', 40), 4), description: '10 MiB responses over 4 keep-alive connections' },
-  { name: 'http-upload', mode: 'upload', unit: 'MiB/s', target: 1.0, connections: 2, requests: () => scaled(envInt('BENCH_HTTP_UPLOADS', 6), 2), description: '50 MiB uploads over 2 connections to a handler that pauses 1 ms after every MiB it reads' },
+  { name: 'http-10mb', mode: 'big', unit: 'MiB/s', target: 1.0, connections: 4, requests: () => scaled(envInt('BENCH_HTTP_BIG', 160), 4), description: '10 MiB responses over 4 keep-alive connections' },
+  { name: 'http-upload', mode: 'upload', unit: 'MiB/s', target: 1.0, connections: 2, requests: () => scaled(envInt('BENCH_HTTP_UPLOADS', 12), 2), description: '50 MiB uploads over 2 connections to a handler that pauses 1 ms after every MiB it reads' },
 ];
 
 function httpWorkload(shape: Shape): Workload {

@@ -1,13 +1,13 @@
 /**
  * TCP bulk throughput: one loopback connection, the client writes BENCH_TCP_MIB MiB (default
- * 768) in 64 KiB writes, honouring backpressure (write() until false, then 'drain'); the
+ * 2048) in 64 KiB writes, honouring backpressure (write() until false, then 'drain'); the
  * server counts bytes in 'data' events. Timed from the first write to the last byte received.
  */
 import type { Duplex } from 'node:stream';
 import { envInt, scaled, withIolibPair, withNodePair, type Workload } from '../workload.js';
 
 const CHUNK = 64 * 1024;
-const mib = () => scaled(envInt('BENCH_TCP_MIB', 768));
+const mib = () => scaled(envInt('BENCH_TCP_MIB', 2048));
 const totalBytes = () => mib() * 1024 * 1024;
 const payload = Buffer.alloc(CHUNK, 0x61);
 

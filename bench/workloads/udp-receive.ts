@@ -8,7 +8,7 @@
  * 'message' / 'data' events. Only the drain is timed (from the burst handed over to the last
  * datagram received), so the receive side is what is measured; the send rate is reported
  * beside it. Bursts repeat until a fixed count of datagrams is received (BENCH_UDP_COUNT,
- * default 262,144) or, in `udp-receive@window`, for the time window; answer: datagrams
+ * default 786,432) or, in `udp-receive@window`, for the time window; answer: datagrams
  * received per second of drain.
  *
  * BENCH_UDP_SENDER=node makes node:dgram the sender in both runs, so only the receiver
@@ -23,7 +23,7 @@ const payload = Buffer.alloc(SIZE, 0x63);
 const RCVBUF = () => envInt('BENCH_UDP_RCVBUF', 4 * 1024 * 1024);
 /** Kernel memory one 64-byte datagram takes in a loopback receive queue (skb truesize, measured: ~832). */
 const TRUESIZE = 1024;
-const datagrams = () => scaled(envInt('BENCH_UDP_COUNT', 262_144), 64);
+const datagrams = () => scaled(envInt('BENCH_UDP_COUNT', 786_432), 64);
 const maxBurst = () => envInt('BENCH_UDP_BURST', 4096);
 
 interface Ends {
