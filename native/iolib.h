@@ -167,8 +167,8 @@ bool BytesOf(napi_env env, napi_value v, iovec* out);
 // Throws an Error when JS can still run; answers whether it did.
 bool ThrowError(napi_env env, const char* message);
 
-// A JS number. Counts, offsets and results are small integers: V8 makes those without the
-// double's checks (napi_create_int32, about half of napi_create_double's instructions).
+// A JS number. Counts, offsets and results are small integers, which napi_create_int32 makes
+// without the double's checks (callgrind: ~47 instructions a number against ~57).
 inline Napi::Value Num(Napi::Env env, double v) {
   napi_value out;
   if (v >= INT32_MIN && v <= INT32_MAX && static_cast<double>(static_cast<int32_t>(v)) == v) {

@@ -7,7 +7,8 @@
 // back, and the next pool reuses it, already mapped. V8 still counts the slab as the Buffer's
 // memory, and NewPool lets it scavenge for slabs as for its own backing stores. Slabs that
 // sit unused for a whole trim interval (10 s, as jemalloc's dirty-page decay) go back to the
-// system, so an idle process keeps none. Send rings (send_ring.cc) borrow slabs from the same cache.
+// system, so an idle process keeps none. Send rings (send_ring.cc) borrow slabs from the same
+// cache.
 #pragma once
 #include <napi.h>
 #include <uv.h>
