@@ -136,13 +136,17 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = here.includes(`${join('dist', 'lib')}`) ? join(here, '..', '..') : join(here, '..');
 
 /**
- * Loads the addon as node-gyp-build does (build/Release, then the best matching prebuild). Its
- * own errors say neither which package failed nor what to do: this one names both.
+ * Loads the addon as node-gyp-build does (build/Release, then the best matching prebuild), or
+ * the build IOLIB_NATIVE_ADDON names (a path to its .node file: `npm run test:asan` runs the
+ * suite on its sanitizer build so). node-gyp-build's own errors say neither which package
+ * failed nor what to do: this one names both.
  */
 function loadAddon(): Native {
+  const other = process.env.IOLIB_NATIVE_ADDON;
   try {
-    return require('node-gyp-build')(root) as Native;
+    return (other ? require(other) : require('node-gyp-build')(root)) as Native;
   } catch (err) {
+    if (other) throw new Error(`IOLIB_NATIVE_ADDON=${other} does not load: ${(err as Error).message}`, { cause: err });
     const name = (require(join(root, 'package.json')) as { name: string }).name;
     const target = `platform=${process.platform} arch=${process.arch} abi=${process.versions.modules} napi=${process.versions.napi}`;
     const reason = String((err as Error).message).trim().replace(/\s*\n\s*/g, '; ');

@@ -51,7 +51,10 @@ bool BytesOf(napi_env env, napi_value v, iovec* out) {
   void* data;
   size_t length;
   if (v == nullptr || napi_is_buffer(env, v, &isView) != napi_ok || !isView || napi_get_buffer_info(env, v, &data, &length) != napi_ok) return false;
-  *out = {data, length};
+  // An empty view may have no memory at all, and memcpy or send may not take a null pointer
+  // even for zero bytes (UBSan reports it): zero bytes at a valid address instead.
+  static char none;
+  *out = {length == 0 ? &none : data, length};
   return true;
 }
 

@@ -39,6 +39,13 @@ addon="$out/src/build/Release/iolib.node"
 
 npx tsc -p tsconfig.json
 
+# The suite must run on the sanitizer build, not on build/ or a prebuild: the library must map it.
+LD_PRELOAD="$libasan" ASAN_OPTIONS="detect_leaks=0" IOLIB_NATIVE_ADDON="$addon" node --input-type=module -e "
+  await import('$root/dist/lib/native.js');
+  const maps = (await import('node:fs')).readFileSync('/proc/self/maps', 'utf8');
+  if (!maps.includes('$addon')) { console.error('test:asan: the library did not load $addon'); process.exit(1); }
+"
+
 # detect_leaks=0: Node never frees the V8 isolate, its heap or its per-process state at exit,
 # so LeakSanitizer would report all of that (none of it ours) on every run; every other ASan
 # check stays on. UBSan aborts on the first report (-fno-sanitize-recover). Arguments go to mocha.
