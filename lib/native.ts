@@ -137,9 +137,9 @@ const root = here.includes(`${join('dist', 'lib')}`) ? join(here, '..', '..') : 
 
 /**
  * Loads the addon as node-gyp-build does (build/Release, then the best matching prebuild), or
- * the build IOLIB_NATIVE_ADDON names (a path to its .node file: `npm run test:asan` runs the
- * suite on its sanitizer build so). node-gyp-build's own errors say neither which package
- * failed nor what to do: this one names both.
+ * the build IOLIB_NATIVE_ADDON names (a path to its .node file: `npm run test:asan` and
+ * `test:tsan` run the suite on their sanitizer builds so). node-gyp-build's own errors say
+ * neither which package failed nor what to do: this one names both.
  */
 function loadAddon(): Native {
   const other = process.env.IOLIB_NATIVE_ADDON;

@@ -10,6 +10,7 @@ import * as http from 'node:http';
 import { closeSync, openSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { listenFds, makeSocket, SocketStreamInternetPassive, SocketStreamLocalPassive } from '../../lib/sockets/index.js';
+import { requireShellChildren } from '../helpers/processes.js';
 import { Cleanup, tmpSocketPath } from '../helpers/sockets.js';
 
 const example = fileURLToPath(new URL('../../examples/socket-activation.js', import.meta.url));
@@ -41,6 +42,7 @@ describe('listenFds (systemd socket activation)', function () {
   afterEach(() => cleanup.run());
 
   it('a child given a TCP and a Unix listener as fds 3 and 4 serves HTTP on both (examples/socket-activation)', async function () {
+    requireShellChildren(this);
     const tcp = cleanup.add(await makeSocket({ connect: 'passive', localHost: '127.0.0.1', localPort: 0 }));
     const path = tmpSocketPath('activation');
     const unix = cleanup.add(await makeSocket({ addressFamily: 'local', connect: 'passive', localFilename: path }));
@@ -60,6 +62,7 @@ describe('listenFds (systemd socket activation)', function () {
   });
 
   it('names come from LISTEN_FDNAMES; an fd that is not a socket has socket null; the environment is cleared', async function () {
+    requireShellChildren(this);
     const tcp = cleanup.add(await makeSocket({ connect: 'passive', localHost: '127.0.0.1', localPort: 0 }));
     const devNull = openSync('/dev/null', 'r');
     cleanup.add(() => closeSync(devNull));

@@ -102,7 +102,18 @@ export function have(tool: string): boolean {
 /** Skips the current test (or suite, from `before`) unless every tool is installed. */
 export function requireTools(ctx: Mocha.Context, ...names: string[]): void {
   const missing = names.filter((n) => !have(n));
-  if (missing.length) skipFor(ctx, `${missing.join(' and ')} not installed (.ci/run installs them)`);
+  if (!missing.length) return;
+  // Under test:tsan the preloaded runtime crashes such programs at start.
+  const why = process.env.LD_PRELOAD?.includes('libtsan') ? 'crash with libtsan preloaded' : 'not installed (.ci/run installs them)';
+  skipFor(ctx, `${missing.join(' and ')} ${why}`);
+}
+
+/**
+ * Skips the current test when its children start through /bin/sh and ThreadSanitizer's
+ * runtime is preloaded (test/tsan/run.sh): the shell itself then crashes before it runs them.
+ */
+export function requireShellChildren(ctx: Mocha.Context): void {
+  if (process.env.LD_PRELOAD?.includes('libtsan')) skipFor(ctx, 'children started through /bin/sh do not run with libtsan preloaded (the shell crashes)');
 }
 
 /** Expects a failed run's stderr to be one line and no stack trace. */

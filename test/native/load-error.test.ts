@@ -2,8 +2,8 @@
  * When no addon matches (here: node-gyp-build pointed at an empty directory through the
  * package's <NAME>_PREBUILD variable), importing the package fails with an error that names
  * the package, the platform and ABI looked for, and the command that builds from source.
- * IOLIB_NATIVE_ADDON loads another build instead (`npm run test:asan` runs the suite on its
- * sanitizer build so), and a path that does not load fails naming it.
+ * IOLIB_NATIVE_ADDON loads another build instead (`npm run test:asan` and `test:tsan` run the
+ * suite on their sanitizer builds so), and a path that does not load fails naming it.
  */
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';

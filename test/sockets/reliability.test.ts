@@ -14,6 +14,7 @@ import { failure } from '../../lib/sockets/syscall.js';
 import { Cleanup } from '../helpers/sockets.js';
 import { timerGaps } from '../helpers/timer-gaps.js';
 import { emfileProbe, resettingPeer, workerTerminateProbe } from '../helpers/probes.js';
+import { requireShellChildren } from '../helpers/processes.js';
 import { loopTurn, pythonOk, requirePython, startPython } from '../helpers/kinds.js';
 
 
@@ -29,7 +30,8 @@ describe('reliability (issue 16 regressions)', function () {
   const cleanup = new Cleanup();
   afterEach(() => cleanup.run());
 
-  it('1. terminating workers inside native calls never aborts the process', async () => {
+  it('1. terminating workers inside native calls never aborts the process', async function () {
+    requireShellChildren(this);
     // Each worker loops over native calls that build JS values (getpeername, recvfrom,
     // sendmmsg batches, accept then open); the parent terminates it at a random moment.
     const r = await workerTerminateProbe(120);
@@ -84,6 +86,7 @@ describe('reliability (issue 16 regressions)', function () {
   });
 
   it('4. out of fds, `for await` over a listener with no listeners attached pauses (no spin) and serves every connection later', async function () {
+    requireShellChildren(this);
     const result = await emfileProbe(40, 48);
     expect(result.exitCode, result.stderr).to.equal(0);
     expect(result.pausedError).to.equal('SocketDescriptorLimitError EMFILE');
