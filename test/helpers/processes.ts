@@ -110,7 +110,7 @@ export function requireTools(ctx: Mocha.Context, ...names: string[]): void {
 
 /**
  * Skips the current test when its children start through /bin/sh and ThreadSanitizer's
- * runtime is preloaded (test/tsan/run.sh): the shell itself then crashes before it runs them.
+ * runtime is preloaded (npm run test:tsan): the shell itself then crashes before it runs them.
  */
 export function requireShellChildren(ctx: Mocha.Context): void {
   if (process.env.LD_PRELOAD?.includes('libtsan')) skipFor(ctx, 'children started through /bin/sh do not run with libtsan preloaded (the shell crashes)');
