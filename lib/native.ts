@@ -78,8 +78,11 @@ export interface HandleCalls {
 
 /** The shared callbacks native code calls with `this` = the handle's owner. */
 export interface NativeCallbacks {
-  /** Bytes read are `pool[offset, offset + length)`, a region no later read reuses. */
-  onRead(this: any, pool: Buffer, offset: number, length: number, status: number): void;
+  /**
+   * One read: `pool[offset, offset + length)`, a region no later read reuses, with offset,
+   * length and status in `readInfo[LONE_READ...]` (see setCallbacks).
+   */
+  onRead(this: any, pool: Buffer): void;
   /**
    * A datagram batch: payloads back to back in `pool` from `offset`; `info` holds (length,
    * flags) uint32 pairs, then, with `withAddresses`, one sender record per message. `info` is
@@ -89,7 +92,7 @@ export interface NativeCallbacks {
   /**
    * A loop turn's short byte reads, `from` on: the i-th went to `readOwners[i]` and is
    * `pool[readInfo[2i], readInfo[2i] + readInfo[2i + 1])`. Clears each owner as it goes and
-   * notes in readInfo's last slot the read it is dispatching (a handler that throws ends the
+   * notes in readInfo[READ_PROGRESS] the read it is dispatching (a handler that throws ends the
    * call; the addon reports the exception and calls again from the next read).
    */
   onReads(this: unknown, pool: Buffer, count: number, from: number): void;
@@ -106,7 +109,11 @@ export interface NativeCallbacks {
 /** The addon's exports. */
 export interface Native {
   handle: HandleCalls;
-  /** Installs the callbacks; answers the two shared areas onReads reads. */
+  /**
+   * Installs the callbacks; answers the shared areas onRead and onReads read. readInfo holds
+   * the batch's (offset, length) pairs, then its progress slot, then a lone read's offset,
+   * length and status: its last four slots are READ_PROGRESS and LONE_READ's three.
+   */
   setCallbacks(cbs: NativeCallbacks): { readOwners: any[]; readInfo: Float64Array };
   socket(domain: number, type: number, protocol: number): number;
   socketpair(domain: number, type: number, protocol: number): [number, number] | number;
@@ -214,13 +221,13 @@ export function whenClosed(ticket: number, fn: () => void): void {
 // The addon calls these with `this` = the handle's owner: one shared function each, no
 // per-socket closures.
 const { readOwners, readInfo } = native.setCallbacks({
-  onRead(pool, offset, length, status) {
-    this._onNativeRead(length > 0 ? viewOf(pool, offset, length) : null, status);
+  onRead(pool) {
+    const length = readInfo[LONE_READ + 1]!;
+    this._onNativeRead(length > 0 ? viewOf(pool, readInfo[LONE_READ]!, length) : null, readInfo[LONE_READ + 2]!);
   },
   onReads(pool, count, from) {
-    const progress = readInfo.length - 1;
     for (let i = from; i < count; i++) {
-      readInfo[progress] = i;
+      readInfo[READ_PROGRESS] = i;
       const owner = readOwners[i];
       readOwners[i] = undefined;
       owner._onNativeRead(viewOf(pool, readInfo[2 * i]!, readInfo[2 * i + 1]!), 0);
@@ -241,3 +248,7 @@ const { readOwners, readInfo } = native.setCallbacks({
     for (const w of closeWaits.splice(0, done)) w.fn();
   },
 });
+/** readInfo's slots past the batch's pairs (see setCallbacks). */
+const READ_PROGRESS = readInfo.length - 4;
+const LONE_READ = readInfo.length - 3;
+

@@ -201,9 +201,8 @@ bool FdHandle::StageRead(size_t offset, size_t length) {
 // read's whole dispatch in JS, and a loop turn of many connections (256 echoing, say) finds
 // most of them ready with a message each. A lone read takes the plain call. A handler that
 // throws becomes the uncaught exception, and the reads after it still go out: JS notes in
-// readInfo's last slot which read it is dispatching, and the call resumes after that one.
-void FlushReads(EnvData* d) {
-  if (d->staged.empty()) return;
+// readInfo[kReadProgress] which read it is dispatching, and the call resumes after that one.
+void FlushStagedReads(EnvData* d) {
   if (d->closing) {
     d->staged.clear();
     return;
@@ -231,13 +230,13 @@ void FlushReads(EnvData* d) {
   napi_value fn = d->onReads.Value(), pool = EnvData::ValueOf(env, d->pool), undefined, result;
   if (napi_get_undefined(env, &undefined) != napi_ok) return;
   for (uint32_t from = 0; from < count && !d->closing;) {
-    d->readInfo[2 * kReadBatch] = from;
+    d->readInfo[kReadProgress] = from;
     napi_value args[] = {pool, Num(env, count), Num(env, from)};
     if (napi_call_function(env, undefined, fn, 3, args, &result) == napi_ok) break;
     bool pending = false;
     if (napi_is_exception_pending(env, &pending) != napi_ok || !pending) break;  // JS cannot run
     ReportException(env);
-    from = static_cast<uint32_t>(d->readInfo[2 * kReadBatch]) + 1;
+    from = static_cast<uint32_t>(d->readInfo[kReadProgress]) + 1;
   }
 }
 

@@ -102,8 +102,14 @@ bool FdHandle::ReadBytes(Napi::Env env) {
 }
 
 void FdHandle::CallOnRead(size_t offset, size_t length, int status) {
-  Napi::Env env(this->env);
-  CallJs(envData->onRead, {EnvData::ValueOf(this->env, envData->pool), Num(env, static_cast<double>(offset)), Num(env, static_cast<double>(length)), Num(env, status)});
+  // Staged reads go first (as CallJs would): a lone one is handed over through these slots.
+  FlushReads(envData);
+  if (envData->readInfo == nullptr) return;
+  double* lone = envData->readInfo + kLoneRead;
+  lone[0] = static_cast<double>(offset);
+  lone[1] = static_cast<double>(length);
+  lone[2] = status;
+  CallJs(envData->onRead, {EnvData::ValueOf(env, envData->pool)});
 }
 
 // Receives up to batch messages (recvmmsg where the kernel has it), then hands JS the pool

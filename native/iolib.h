@@ -49,6 +49,12 @@ namespace iolib {
 constexpr size_t kMaxChunk = size_t{1} << 24;
 // Short reads handed to JS in one call at most (FlushReads).
 constexpr uint32_t kReadBatch = 1024;
+// readInfo's layout past the batch's (offset, length) pairs: JS's progress through the batch,
+// then a lone read's offset, length and status (onRead), passed there rather than as numbers
+// made for each call.
+constexpr uint32_t kReadProgress = 2 * kReadBatch;
+constexpr uint32_t kLoneRead = kReadProgress + 1;
+constexpr uint32_t kReadInfoSize = kLoneRead + 3;
 constexpr size_t kScratchCap = size_t{1} << 22;
 
 struct FdHandle;
@@ -56,7 +62,7 @@ struct CloseQueue;
 
 // Per-environment state (worker threads each get their own).
 struct EnvData {
-  Napi::FunctionReference onRead;       // onRead.call(owner, pool, offset, length, status)
+  Napi::FunctionReference onRead;       // onRead.call(owner, pool), the region in readInfo[kLoneRead...]
   Napi::FunctionReference onMessages;   // onMessages.call(owner, pool, offset, info, count, status, withAddresses)
   Napi::FunctionReference onEvent;      // onEvent.call(owner, events|-errno)
   Napi::FunctionReference onClosed;     // onClosed(ticket): queued closes up to that ticket are done
@@ -94,7 +100,7 @@ struct EnvData {
   bool dispatching = false;              // inside the batch's callback scope
   // Short byte reads of the batch, handed to JS together (fd_handle.cc, FlushReads): the
   // handle's id and the pool region read. The owners go to JS in readOwners, the regions in
-  // readInfo (offset, length pairs; its last slot is JS's progress through them).
+  // readInfo (offset, length pairs, then JS's progress through them: kReadProgress).
   struct StagedRead {
     double id;
     size_t offset;
@@ -146,7 +152,10 @@ inline napi_async_work QueuePoolJob(napi_env env, const char* name, napi_async_e
 
 // Hands JS the batch's staged reads, if any (fd_handle.cc). Called before anything else calls
 // into JS and before the pool they lie in is replaced, so reads reach JS in the order made.
-void FlushReads(EnvData* d);
+void FlushStagedReads(EnvData* d);
+inline void FlushReads(EnvData* d) {
+  if (!d->staged.empty()) FlushStagedReads(d);
+}
 
 // Calls `fn` as a callback from the loop, in async `context` (may be null), with microtasks
 // run after it; an exception it throws becomes the process's uncaught exception. fd_handle.cc.

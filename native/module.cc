@@ -17,7 +17,7 @@ static Napi::Value SetCallbacks(const Napi::CallbackInfo& info) {
   // code writes directly.
   Napi::Env env = info.Env();
   Napi::Array owners = Napi::Array::New(env, kReadBatch);
-  Napi::Float64Array regions = Napi::Float64Array::New(env, 2 * kReadBatch + 1);
+  Napi::Float64Array regions = Napi::Float64Array::New(env, kReadInfoSize);
   data->readOwners = Napi::Persistent(owners.As<Napi::Object>());
   data->readInfoArray = Napi::Persistent(regions);
   data->readInfo = regions.Data();
