@@ -194,15 +194,35 @@ const KIND_TABLE: { readonly [K in KindKey]: KindRow<SocketClassTable[K]> } = {
   },
 };
 
-/** The key of `family type connect`, undefined when IOLib's table has no such row. */
+/** The family, type and connect of a row. */
+type KindParts = readonly ['internet' | 'local', SocketTypeName, 'active' | 'passive'];
+
+const BOOLEAN_OPTIONS: ReadonlySet<string> = new Set(['ipv6', 'reuseAddress', 'reusePort', 'keepalive', 'nodelay', 'broadcast', 'abstract']);
+const STRING_OPTIONS: ReadonlySet<string> = new Set(['localFilename', 'remoteFilename', 'interface']);
+/** The options each row takes. */
+const OPTION_SETS = new Map<KindKey, ReadonlySet<string>>();
+
+/** Each row's parts, split once, and each row's key by its text (see keyOf). */
+const PARTS = new Map<KindKey, KindParts>();
+const ROWS = new Map<string, KindKey>();
+for (const key of Object.keys(KIND_TABLE) as KindKey[]) {
+  const parts = key.split(' ') as unknown as KindParts;
+  PARTS.set(key, parts);
+  ROWS.set(key, key);
+  OPTION_SETS.set(key, new Set(KIND_TABLE[key].options));
+}
+
+/**
+ * The key of `family type connect`, undefined when IOLib's table has no such row: the table's
+ * own string, so the lookups by it that follow hash no new string.
+ */
 function keyOf(family: 'internet' | 'local', type: SocketTypeName, connect: 'active' | 'passive'): KindKey | undefined {
-  const key = `${family} ${type} ${connect}`;
-  return Object.hasOwn(KIND_TABLE, key) ? key as KindKey : undefined;
+  return ROWS.get(`${family} ${type} ${connect}`);
 }
 
 /** The family, type and connect a key names. */
-function partsOf(key: KindKey): ['internet' | 'local', SocketTypeName, 'active' | 'passive'] {
-  return key.split(' ') as ['internet' | 'local', SocketTypeName, 'active' | 'passive'];
+function partsOf(key: KindKey): KindParts {
+  return PARTS.get(key)!;
 }
 
 /**
@@ -250,14 +270,16 @@ function validateKind(options: MakeSocketOptions): Checked {
   if (!key) {
     throw codedError('ERR_INVALID_ARG_VALUE', `There is no ${family} ${type} ${connect} socket: ${TYPE_LIMITS[type]}`);
   }
-  for (const [name, value] of Object.entries(options)) {
-    if (value !== undefined && !(KIND_TABLE[key].options as readonly string[]).includes(name)) throw optionError(name, key);
+  // Over the options given only: a loop over every option name would cost a keyed lookup each.
+  const given = Object.entries(options);
+  const allowed = OPTION_SETS.get(key)!;
+  for (const [name, value] of given) {
+    if (value !== undefined && !allowed.has(name)) throw optionError(name, key);
   }
-  for (const name of ['ipv6', 'reuseAddress', 'reusePort', 'keepalive', 'nodelay', 'broadcast', 'abstract'] as const) {
-    if (options[name] !== undefined) validateBoolean(options[name], name);
-  }
-  for (const name of ['localFilename', 'remoteFilename', 'interface'] as const) {
-    if (options[name] !== undefined && typeof options[name] !== 'string') throw invalidArgType(name, 'of type string', options[name]);
+  for (const [name, value] of given) {
+    if (value === undefined) continue;
+    if (BOOLEAN_OPTIONS.has(name)) validateBoolean(value, name);
+    else if (STRING_OPTIONS.has(name) && typeof value !== 'string') throw invalidArgType(name, 'of type string', value);
   }
   validateTimeout(options.timeout, 'timeout');
   validateSignal(options.signal, 'signal');
@@ -309,15 +331,20 @@ function checkFamily(host: InetAddress, ipv6: boolean | undefined, name: string)
   if (ipv6 === false && host instanceof Ipv6Address) throw invalidArgValue(name, host.toString(), 'is an IPv6 address but ipv6 is false');
 }
 
-const KINDS = new Map<string, SocketKind>();
+/** The kinds made so far: by family, type, IPv6 or not, and protocol (no key string built per socket). */
+const KINDS = new Map<string, Map<string, [Map<string, SocketKind>, Map<string, SocketKind>]>>();
 
 /** The shared, frozen description of a kind of socket. */
 function kindOf(family: 'internet' | 'local', ipv6: boolean, type: SocketTypeName, protocol: string): SocketKind {
-  const key = `${family} ${ipv6} ${type} ${protocol}`;
-  let kind = KINDS.get(key);
+  let byType = KINDS.get(family);
+  if (!byType) KINDS.set(family, (byType = new Map()));
+  let byFamily = byType.get(type);
+  if (!byFamily) byType.set(type, (byFamily = [new Map(), new Map()]));
+  const byProtocol = byFamily[ipv6 ? 1 : 0];
+  let kind = byProtocol.get(protocol);
   if (!kind) {
     kind = Object.freeze({ addressFamily: family, ipv6, type, protocol });
-    KINDS.set(key, kind);
+    byProtocol.set(protocol, kind);
   }
   return kind;
 }
