@@ -186,7 +186,15 @@ export function streamSizes(options: ActiveStreamOptions): { input: number; outp
  * that are about the socket rather than the address (it was closed, or is already
  * connected). When every address fails, the last failure is thrown.
  */
-export async function connectToEach<T>(hosts: readonly InetAddress[], attempt: (host: InetAddress) => Promise<T>): Promise<T> {
+export function connectToEach<T>(hosts: readonly InetAddress[], attempt: (host: InetAddress) => Promise<T>): Promise<T> {
+  // One address (a literal, say): the attempt's own promise, with no async step around it that
+  // would take microtask turns and resolve once more with the socket. A synchronous throw
+  // stays one (makeSocket and connect turn it into their rejection).
+  return hosts.length === 1 ? attempt(hosts[0]!) : connectInTurn(hosts, attempt);
+}
+
+/** connectToEach over several addresses. */
+async function connectInTurn<T>(hosts: readonly InetAddress[], attempt: (host: InetAddress) => Promise<T>): Promise<T> {
   let last: unknown;
   for (const host of hosts) {
     try {

@@ -12,7 +12,7 @@ import { deadlineAfter, remaining } from '../internal/wait.js';
 import { IPV4_UNSPECIFIED, IPV6_UNSPECIFIED, Ipv6Address, type InetAddress } from '../address/index.js';
 import { check, checkData } from './syscall.js';
 import { localSockaddr } from './sockaddr.js';
-import { resolveEndpoint, resolveHost, resolvePort, type HostDesignator, type PortDesignator } from './resolve.js';
+import { resolveEndpoint, resolveHost, resolvePort, type HostDesignator, type PortDesignator, type ResolvedEndpoint } from './resolve.js';
 import { connectToEach, streamSizes, type ActiveStreamOptions } from './active.js';
 import { validateBacklog, type Connections, type PassiveSocketBase } from './passive.js';
 import type { SocketKind } from './core.js';
@@ -406,16 +406,23 @@ function kindOf(family: 'internet' | 'local', ipv6: boolean, type: SocketTypeNam
  * ```
  */
 export function makeSocket<const O extends MakeSocketOptions = {}>(options?: O): Promise<SocketFor<O>>;
-export async function makeSocket(options: MakeSocketOptions = {}): Promise<AnySocket> {
-  const { key, backlog } = validateKind(options);
-  if (options.signal?.aborted) throw new AbortError(undefined, { cause: options.signal.reason });
-  switch (key) {
-    case 'internet stream active':
-    case 'internet datagram active':
-      return makeInternetActive(key, options);
-    case 'internet stream passive': return makeInternetPassive(options, backlog);
-    case 'internet raw active': return makeRawSocket(options);
-    default: return makeLocalSocket(key, options, backlog);
+export function makeSocket(options: MakeSocketOptions = {}): Promise<AnySocket> {
+  // Not async: the caller gets the promise the socket's setup resolves. Each promise resolved
+  // with a socket looks `then` up along the socket's whole prototype chain, and each async
+  // level around another adds microtask turns.
+  try {
+    const { key, backlog } = validateKind(options);
+    if (options.signal?.aborted) throw new AbortError(undefined, { cause: options.signal.reason });
+    switch (key) {
+      case 'internet stream active':
+      case 'internet datagram active':
+        return makeInternetActive(key, options);
+      case 'internet stream passive': return makeInternetPassive(options, backlog);
+      case 'internet raw active': return makeRawSocket(options);
+      default: return makeLocalSocket(key, options, backlog);
+    }
+  } catch (err) {
+    return Promise.reject(err);
   }
 }
 
@@ -444,11 +451,22 @@ type InetActive = SocketStreamInternetActive | SocketDatagramInternetActive;
 /** An active socket's local end when it binds none. */
 const NO_LOCAL_END = { host: undefined, port: 0 } as const;
 
-async function makeInternetActive(key: 'internet stream active' | 'internet datagram active', options: MakeSocketOptions): Promise<InetActive> {
+/** May throw synchronously, as may what it calls (makeSocket rejects with that). */
+function makeInternetActive(key: 'internet stream active' | 'internet datagram active', options: MakeSocketOptions): Promise<InetActive> {
+  const protocol = KIND_TABLE[key].protocol as 'tcp' | 'udp';
+  if (options.localHost === undefined && options.localPort === undefined) return activeFrom(key, options, NO_LOCAL_END, false);
+  return localEndpoint(options, protocol).then((end) => activeFrom(key, options, end, true));
+}
+
+/** makeInternetActive once the local end (if any) is known. */
+function activeFrom(
+  key: 'internet stream active' | 'internet datagram active',
+  options: MakeSocketOptions,
+  { host: local, port: localPort }: { host: InetAddress | undefined; port: number },
+  binding: boolean,
+): Promise<InetActive> {
   const type = partsOf(key)[1];
   const protocol = KIND_TABLE[key].protocol as 'tcp' | 'udp';
-  const binding = options.localHost !== undefined || options.localPort !== undefined;
-  const { host: local, port: localPort } = binding ? await localEndpoint(options, protocol) : NO_LOCAL_END;
   const make = (ipv6: boolean) => socketOf(key, openFd(ipv6 ? C.AF_INET6 : C.AF_INET, type), ipv6, options);
   // SO_REUSEADDR lets UDP sockets share a port, and a port-0 bind made with it may be handed a
   // port another such socket holds, whose unicast datagrams it then takes. A datagram socket
@@ -468,17 +486,19 @@ async function makeInternetActive(key: 'internet stream active' | 'internet data
   const preference = options.ipv6 === false ? false : options.ipv6 === true ? undefined : local ? (local instanceof Ipv6Address ? 'only' : false) : undefined;
   // A literal address needs no look-up (and no trip through the microtask queue).
   const remote = resolveEndpoint(options.remoteHost, options.remotePort, preference, protocol, ['remoteHost', 'remotePort']);
-  const { hosts, port: remotePort } = remote instanceof Promise ? await remote : remote;
-  const deadline = deadlineAfter(options.timeout);
-  // A socket per address: each may be of another family.
-  return connectToEach(hosts, (host) => {
-    checkFamily(host, options.ipv6, 'remoteHost');
-    const ipv6 = options.ipv6 ?? (local ? local instanceof Ipv6Address : host instanceof Ipv6Address);
-    return guarded(make(ipv6), async (s) => {
-      setup(s);
-      await s._connectRaw(s._inetArgs(host, remotePort, 'connect'), deadline, { timeout: remaining(deadline), signal: options.signal });
+  // A socket per address: each may be of another family. The timeout starts once the name is resolved.
+  const connect = ({ hosts, port: remotePort }: ResolvedEndpoint) => {
+    const deadline = deadlineAfter(options.timeout);
+    return connectToEach(hosts, (host) => {
+      checkFamily(host, options.ipv6, 'remoteHost');
+      const ipv6 = options.ipv6 ?? (local ? local instanceof Ipv6Address : host instanceof Ipv6Address);
+      return guarded(make(ipv6), async (s) => {
+        setup(s);
+        await s._connectRaw(s._inetArgs(host, remotePort, 'connect'), deadline, { timeout: remaining(deadline), signal: options.signal });
+      });
     });
-  });
+  };
+  return remote instanceof Promise ? remote.then(connect) : connect(remote);
 }
 
 async function makeRawSocket(options: MakeSocketOptions): Promise<SocketRawInternetActive> {
