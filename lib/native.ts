@@ -90,12 +90,12 @@ export interface NativeCallbacks {
    */
   onMessages(this: any, pool: Buffer, offset: number, info: Buffer, count: number, status: number, withAddresses: boolean): void;
   /**
-   * A loop turn's short byte reads, `from` on: the i-th went to `readOwners[i]` and is
-   * `pool[readInfo[2i], readInfo[2i] + readInfo[2i + 1])`. Clears each owner as it goes and
-   * notes in readInfo[READ_PROGRESS] the read it is dispatching (a handler that throws ends the
-   * call; the addon reports the exception and calls again from the next read).
+   * A loop turn's short byte reads, `from` on: the i-th went to `owners[i]` and is
+   * `pool[readInfo[2i], readInfo[2i] + readInfo[2i + 1])`. Notes in readInfo[READ_PROGRESS] the
+   * read it is dispatching (a handler that throws ends the call; the addon reports the
+   * exception and calls again from the next read).
    */
-  onReads(this: unknown, pool: Buffer, count: number, from: number): void;
+  onReads(this: unknown, pool: Buffer, count: number, from: number, ...owners: any[]): void;
   onEvent(this: any, events: number): void;
   /**
    * A send ring's job ended: the bytes the ring still holds (a new job is sending them), or
@@ -110,11 +110,11 @@ export interface NativeCallbacks {
 export interface Native {
   handle: HandleCalls;
   /**
-   * Installs the callbacks; answers the shared areas onRead and onReads read. readInfo holds
-   * the batch's (offset, length) pairs, then its progress slot, then a lone read's offset,
-   * length and status: its last four slots are READ_PROGRESS and LONE_READ's three.
+   * Installs the callbacks; answers the area onRead and onReads read. readInfo holds the
+   * batch's (offset, length) pairs, then its progress slot, then a lone read's offset, length
+   * and status: its last four slots are READ_PROGRESS and LONE_READ's three.
    */
-  setCallbacks(cbs: NativeCallbacks): { readOwners: any[]; readInfo: Float64Array };
+  setCallbacks(cbs: NativeCallbacks): { readInfo: Float64Array };
   socket(domain: number, type: number, protocol: number): number;
   socketpair(domain: number, type: number, protocol: number): [number, number] | number;
   adoptFd(fd: number): number;
@@ -220,17 +220,15 @@ export function whenClosed(ticket: number, fn: () => void): void {
 
 // The addon calls these with `this` = the handle's owner: one shared function each, no
 // per-socket closures.
-const { readOwners, readInfo } = native.setCallbacks({
+const { readInfo } = native.setCallbacks({
   onRead(pool) {
     const length = readInfo[LONE_READ + 1]!;
     this._onNativeRead(length > 0 ? viewOf(pool, readInfo[LONE_READ]!, length) : null, readInfo[LONE_READ + 2]!);
   },
-  onReads(pool, count, from) {
+  onReads(pool, count, from, ...owners) {
     for (let i = from; i < count; i++) {
       readInfo[READ_PROGRESS] = i;
-      const owner = readOwners[i];
-      readOwners[i] = undefined;
-      owner._onNativeRead(viewOf(pool, readInfo[2 * i]!, readInfo[2 * i + 1]!), 0);
+      owners[i]._onNativeRead(viewOf(pool, readInfo[2 * i]!, readInfo[2 * i + 1]!), 0);
     }
   },
   onMessages(pool, offset, info, count, status, withAddresses) {
@@ -248,7 +246,7 @@ const { readOwners, readInfo } = native.setCallbacks({
     for (const w of closeWaits.splice(0, done)) w.fn();
   },
 });
+
 /** readInfo's slots past the batch's pairs (see setCallbacks). */
 const READ_PROGRESS = readInfo.length - 4;
 const LONE_READ = readInfo.length - 3;
-

@@ -215,24 +215,29 @@ void FlushStagedReads(EnvData* d) {
     if (h != nullptr) h->CallOnRead(r.offset, r.length, 0);
     return;
   }
-  napi_value owners = d->readOwners.Value();
+  // onReads(pool, count, from, ...owners): the owners travel as arguments, since storing each
+  // into a JS array through Node-API takes V8's generic element store.
+  std::vector<napi_value> args(3);
+  args.reserve(3 + d->staged.size());
   uint32_t count = 0;
   for (const EnvData::StagedRead& r : d->staged) {
     FdHandle* h = HandleById(d, r.id);
     napi_value recv;
     if (h == nullptr || h->owner == nullptr || napi_get_reference_value(env, h->owner, &recv) != napi_ok || recv == nullptr) continue;
-    SetAt(env, owners, count, recv);
+    args.push_back(recv);
     d->readInfo[2 * count] = static_cast<double>(r.offset);
     d->readInfo[2 * count + 1] = static_cast<double>(r.length);
     count++;
   }
   d->staged.clear();
-  napi_value fn = d->onReads.Value(), pool = EnvData::ValueOf(env, d->pool), undefined, result;
+  napi_value fn = d->onReads.Value(), undefined, result;
   if (napi_get_undefined(env, &undefined) != napi_ok) return;
+  args[0] = EnvData::ValueOf(env, d->pool);
+  args[1] = Num(env, count);
   for (uint32_t from = 0; from < count && !d->closing;) {
     d->readInfo[kReadProgress] = from;
-    napi_value args[] = {pool, Num(env, count), Num(env, from)};
-    if (napi_call_function(env, undefined, fn, 3, args, &result) == napi_ok) break;
+    args[2] = Num(env, from);
+    if (napi_call_function(env, undefined, fn, args.size(), args.data(), &result) == napi_ok) break;
     bool pending = false;
     if (napi_is_exception_pending(env, &pending) != napi_ok || !pending) break;  // JS cannot run
     ReportException(env);

@@ -99,16 +99,15 @@ struct EnvData {
   napi_async_context dispatchContext = nullptr;
   bool dispatching = false;              // inside the batch's callback scope
   // Short byte reads of the batch, handed to JS together (fd_handle.cc, FlushReads): the
-  // handle's id and the pool region read. The owners go to JS in readOwners, the regions in
-  // readInfo (offset, length pairs, then JS's progress through them: kReadProgress).
+  // handle's id and the pool region read. The owners go to JS as the call's arguments, the
+  // regions in readInfo (offset, length pairs, then JS's progress through them: kReadProgress).
   struct StagedRead {
     double id;
     size_t offset;
     size_t length;
   };
   std::vector<StagedRead> staged;
-  Napi::FunctionReference onReads;      // onReads(pool, count, from)
-  Napi::ObjectReference readOwners;     // a JS array the call empties as it goes
+  Napi::FunctionReference onReads;      // onReads(pool, count, from, ...owners)
   Napi::Reference<Napi::Float64Array> readInfoArray;
   double* readInfo = nullptr;
   // Room for `size` more bytes in the pool (a new pool when the current one is short); false

@@ -13,16 +13,13 @@ static Napi::Value SetCallbacks(const Napi::CallbackInfo& info) {
   data->onWritten = Napi::Persistent(cbs.Get("onWritten").As<Napi::Function>());
   data->onClosed = Napi::Persistent(cbs.Get("onClosed").As<Napi::Function>());
   data->onReads = Napi::Persistent(cbs.Get("onReads").As<Napi::Function>());
-  // The batch's owners and regions (FlushReads): an array, and doubles whose memory native
-  // code writes directly.
+  // The reads' regions (FlushReads, CallOnRead): doubles whose memory native code writes
+  // directly.
   Napi::Env env = info.Env();
-  Napi::Array owners = Napi::Array::New(env, kReadBatch);
   Napi::Float64Array regions = Napi::Float64Array::New(env, kReadInfoSize);
-  data->readOwners = Napi::Persistent(owners.As<Napi::Object>());
   data->readInfoArray = Napi::Persistent(regions);
   data->readInfo = regions.Data();
   Napi::Object out = Napi::Object::New(env);
-  out.Set("readOwners", owners);
   out.Set("readInfo", regions);
   return out;
 }

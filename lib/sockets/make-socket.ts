@@ -336,15 +336,15 @@ const KINDS = new Map<string, Map<string, [Map<string, SocketKind>, Map<string, 
 
 /** The shared, frozen description of a kind of socket. */
 function kindOf(family: 'internet' | 'local', ipv6: boolean, type: SocketTypeName, protocol: string): SocketKind {
-  let byType = KINDS.get(family);
-  if (!byType) KINDS.set(family, (byType = new Map()));
-  let byFamily = byType.get(type);
-  if (!byFamily) byType.set(type, (byFamily = [new Map(), new Map()]));
-  const byProtocol = byFamily[ipv6 ? 1 : 0];
-  let kind = byProtocol.get(protocol);
+  let types = KINDS.get(family);
+  if (!types) KINDS.set(family, (types = new Map()));
+  let versions = types.get(type);
+  if (!versions) types.set(type, (versions = [new Map(), new Map()]));
+  const protocols = versions[ipv6 ? 1 : 0];
+  let kind = protocols.get(protocol);
   if (!kind) {
     kind = Object.freeze({ addressFamily: family, ipv6, type, protocol });
-    byProtocol.set(protocol, kind);
+    protocols.set(protocol, kind);
   }
   return kind;
 }
