@@ -271,12 +271,13 @@ function validateKind(options: MakeSocketOptions): Checked {
     throw codedError('ERR_INVALID_ARG_VALUE', `There is no ${family} ${type} ${connect} socket: ${TYPE_LIMITS[type]}`);
   }
   // Over the options given only: a loop over every option name would cost a keyed lookup each.
-  const given = Object.entries(options);
+  // Values are checked as they are read later, inherited ones too.
   const allowed = OPTION_SETS.get(key)!;
-  for (const [name, value] of given) {
+  for (const [name, value] of Object.entries(options)) {
     if (value !== undefined && !allowed.has(name)) throw optionError(name, key);
   }
-  for (const [name, value] of given) {
+  for (const name in options) {
+    const value = options[name as keyof MakeSocketOptions];
     if (value === undefined) continue;
     if (BOOLEAN_OPTIONS.has(name)) validateBoolean(value, name);
     else if (STRING_OPTIONS.has(name) && typeof value !== 'string') throw invalidArgType(name, 'of type string', value);

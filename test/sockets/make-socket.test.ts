@@ -122,6 +122,14 @@ describe('sockets: makeSocket', function () {
       await badOption('tcp', TypeError, 'ERR_INVALID_ARG_TYPE');
     });
 
+    it('an inherited option is checked as an own one, before any fd is made', async function () {
+      const before = fdCount();
+      const inherited = (proto: object) => Object.assign(Object.create(proto) as MakeSocketOptions, { remoteHost: '127.0.0.1', remotePort: 9 });
+      expect((await badOption(inherited({ nodelay: 'x' }), TypeError, 'ERR_INVALID_ARG_TYPE')).message).to.include('"nodelay"');
+      expect((await badOption(inherited({ interface: 5 }), TypeError, 'ERR_INVALID_ARG_TYPE')).message).to.include('"interface"');
+      expect(fdCount()).to.equal(before);
+    });
+
     it('an unknown encoding is a TypeError before any fd is made', async function () {
       const before = fdCount();
       const err = await badOption({ encoding: 'klingon' }, TypeError, 'ERR_INVALID_ARG_VALUE');
