@@ -271,7 +271,7 @@ function validateKind(options: MakeSocketOptions): Checked {
     throw codedError('ERR_INVALID_ARG_VALUE', `There is no ${family} ${type} ${connect} socket: ${TYPE_LIMITS[type]}`);
   }
   // Over the options given only: a loop over every option name would cost a keyed lookup each.
-  // Values are checked as they are read later, inherited ones too.
+  // Values are checked over for...in's keys, so inherited ones are too (later code reads them).
   const allowed = OPTION_SETS.get(key)!;
   for (const [name, value] of Object.entries(options)) {
     if (value !== undefined && !allowed.has(name)) throw optionError(name, key);
