@@ -100,9 +100,10 @@ export interface SocketExtra {
   writer: StreamWriter | null;
   /** Byte streams: a read asked for before connect, to start on connect. */
   readDeferred: boolean;
-  /** Active sockets: setTimeout's idle timer, and its ms. */
+  /** Active sockets: setTimeout's idle timer, its ms, and whether it is armed. */
   idleTimer: NodeJS.Timeout | null;
   idleMs: number;
+  idleArmed: boolean;
 }
 
 /** Whether the socket's profile field holds its extra state. */
@@ -126,6 +127,7 @@ function emptyExtra(profile: SocketProfile): SocketExtra {
     readDeferred: false,
     idleTimer: null,
     idleMs: 0,
+    idleArmed: false,
   };
 }
 

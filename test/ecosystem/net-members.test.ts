@@ -57,6 +57,35 @@ describe('node:net members on iolib sockets', function () {
       expect(calls).to.equal(0);
     });
 
+    it("disarmed and armed again with the same duration (an HTTP server's keep-alive), fires only while armed", async function () {
+      const { client, conn } = await iolibPair(cleanup);
+      let fired = 0;
+      client.on('timeout', () => fired++);
+      const t0 = Date.now();
+      client.setTimeout(30);
+      client.setTimeout(0);
+      expect(client.timeout).to.equal(undefined);
+      // conn's timer fires well after client's would have: client's stayed silent.
+      conn.setTimeout(120);
+      await once(conn, 'timeout');
+      expect(Date.now() - t0).to.be.at.least(115);
+      expect(fired).to.equal(0);
+      // Armed again with the same duration: a full idle period from now, once.
+      const t1 = Date.now();
+      client.setTimeout(30);
+      expect(client.timeout).to.equal(30);
+      await once(client, 'timeout');
+      expect(Date.now() - t1).to.be.at.least(25);
+      expect(fired).to.equal(1);
+      // A new duration takes a new timer; the old one's period no longer applies.
+      const t2 = Date.now();
+      client.setTimeout(5000);
+      client.setTimeout(60);
+      await once(client, 'timeout');
+      expect(Date.now() - t2).to.be.within(55, 4000);
+      expect(fired).to.equal(2);
+    });
+
     it('rejects a bad duration with a coded error', async function () {
       const { client } = await iolibPair(cleanup);
       expect(() => client.setTimeout(-1)).to.throw(RangeError).with.property('code', 'ERR_OUT_OF_RANGE');
