@@ -20,6 +20,8 @@ export interface RunRecord {
   error?: string;
   /** Open socket fds after the run minus before it (0 when the run closed everything). */
   fdDelta: number;
+  /** The pid of the worker that ran it (one per library and workload); absent for C. */
+  pid?: number;
 }
 
 export interface WorkloadResult {
@@ -170,7 +172,7 @@ export function writeResults(path: string, results: WorkloadResult[], meta: Meta
   const body = {
     machine: machine(),
     ...meta,
-    note: 'ratio: iolib / node (or iolib / C) for rates, node / iolib for bytes; above 1 means iolib is better. pass: median of per-round iolib/node ratios >= target. Each library runs in its own process; c is the C reference program of bench/reference.',
+    note: 'ratio: iolib / node (or iolib / C) for rates, node / iolib for bytes; above 1 means iolib is better. pass: median of per-round iolib/node ratios >= target. Each library runs each workload in a process of its own; c is the C reference program of bench/reference.',
     workloads: results,
   };
   writeFileSync(path, `${JSON.stringify(body, null, 2)}\n`);

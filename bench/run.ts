@@ -4,8 +4,8 @@
  * node:dgram / node:http and through the C reference programs; prints a progress line per run
  * on stderr and the table on stdout, and writes results.json and results.svg.
  *
- * Each library runs in a process of its own (bench/worker.ts), kept for the whole benchmark;
- * the C programs are built with the system compiler first (bench/reference.ts). BENCH_WARMUP
+ * Each library runs each workload in a process of its own (bench/worker.ts), kept for the whole
+ * benchmark; the C programs are built with the system compiler first (bench/reference.ts). BENCH_WARMUP
  * unrecorded rounds (default 1), then BENCH_ROUNDS (default 7); in each round every selected
  * workload runs once per library, the order of the libraries rotating from round to round.
  *
@@ -84,7 +84,7 @@ function envLibraries(): Library[] {
   return libs as Library[];
 }
 
-/** A library's worker process; replaced after a run it reports as fatal. */
+/** One library's worker process for one workload; replaced after a run it reports as fatal. */
 class Worker {
   private child: ChildProcess | null = null;
 
@@ -148,7 +148,15 @@ export async function run(selection: readonly string[] = [], options: RunOptions
   const t0 = performance.now();
   if (libraries.includes('c') && workloads.some((w) => w.reference)) await buildReferences();
 
-  const workers = new Map<Library, Worker>([['iolib', new Worker('iolib')], ['node', new Worker('node')]]);
+  // A worker per library and workload: in a V8 heap shared with the other workloads, bulk reads
+  // can fall into a mark-compact per scavenge that has nothing to do with the library (bench/README.md).
+  const workers = new Map<string, Worker>();
+  const workerFor = (library: 'iolib' | 'node', w: Workload): Worker => {
+    const key = `${library} ${w.name}`;
+    let worker = workers.get(key);
+    if (!worker) workers.set(key, (worker = new Worker(library)));
+    return worker;
+  };
   const runs = new Map<Workload, RunRecord[]>(workloads.map((w) => [w, []]));
   const perRound = workloads.reduce((n, w) => n + libraries.filter((l) => l !== 'c' || w.reference?.()).length, 0);
   const total = perRound * (rounds + warmup);
@@ -174,14 +182,14 @@ export async function run(selection: readonly string[] = [], options: RunOptions
             }
             reply.ms = Math.round(performance.now() - start);
           } else {
-            reply = await workers.get(library)!.run(w.name);
+            reply = await workerFor(library, w).run(w.name);
           }
           const label = round < 0 ? `warmup ${turn + 1}` : `round ${round + 1}`;
           if (reply.error) errors.push(`${w.name} ${library} ${label}: ${reply.error}`);
           if (reply.fdDelta > 0) fdLeaks.push(`${w.name} ${library} ${label}: ${reply.fdDelta} socket fds left open`);
           done++;
           options.onProgress?.({ workload: w.name, library, round, rounds, warmup, value: reply.value, unit: w.unit, done, total, ...(reply.error ? { error: reply.error } : {}) });
-          if (round >= 0) runs.get(w)!.push({ round, library, value: reply.value, ms: reply.ms, fdDelta: reply.fdDelta, ...(reply.details ? { details: reply.details } : {}), ...(reply.error ? { error: reply.error } : {}) });
+          if (round >= 0) runs.get(w)!.push({ round, library, value: reply.value, ms: reply.ms, fdDelta: reply.fdDelta, ...(reply.pid ? { pid: reply.pid } : {}), ...(reply.details ? { details: reply.details } : {}), ...(reply.error ? { error: reply.error } : {}) });
         }
       }
     }

@@ -1,9 +1,10 @@
 /**
- * One library's benchmark process: `node --expose-gc worker.js iolib|node`, forked by the
- * runner and kept for the whole benchmark, as a server process is. Each library runs in a
- * process of its own so that neither pays for the other (one V8 heap and its GC pacing, the
- * type feedback of node's stream internals, malloc's arenas); the node worker never imports
- * iolib.
+ * One library's benchmark process for one workload: `node --expose-gc worker.js iolib|node`,
+ * forked by the runner and kept for the whole benchmark, as a server process is. Each library
+ * runs in processes of its own so that neither pays for the other (one V8 heap and its GC
+ * pacing, the type feedback of node's stream internals, malloc's arenas); the node worker
+ * never imports iolib. Each workload too: in a heap shaped by the others, V8 can fall into a
+ * mark-compact per scavenge of bulk reads, whichever library reads (bench/README.md).
  *
  * No forced GC before a run: the old runner's three `gc()` calls before every run made node's
  * next ping-pong cost ~30% more CPU per round trip (iolib's: no change), which is most of why
@@ -63,7 +64,7 @@ async function runOnce(name: string): Promise<RunReply> {
     await sleep(10);
     fdDelta = openSockets() - fdsBefore;
   }
-  return { value, ms: Math.round(ms), fdDelta, ...(w.details ? { details: w.details } : {}), ...(error ? { error } : {}), ...(fatal ? { fatal } : {}) };
+  return { value, ms: Math.round(ms), fdDelta, pid: process.pid, ...(w.details ? { details: w.details } : {}), ...(error ? { error } : {}), ...(fatal ? { fatal } : {}) };
 }
 
 process.on('message', (msg: RunRequest) => {

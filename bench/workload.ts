@@ -60,6 +60,8 @@ export interface RunReply {
   error?: string;
   /** The worker should be replaced (its state after the failure is unknown). */
   fatal?: boolean;
+  /** The worker's pid (its `--cpu-prof` file names it); absent for the C programs. */
+  pid?: number;
 }
 
 /** Reads an integer from the environment, or `fallback`. */
