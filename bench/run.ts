@@ -4,10 +4,11 @@
  * node:dgram / node:http and through the C reference programs; prints a progress line per run
  * on stderr and the table on stdout, and writes results.json and results.svg.
  *
- * Each library runs each workload in a process of its own (bench/worker.ts), kept for the whole
- * benchmark; the C programs are built with the system compiler first (bench/reference.ts). BENCH_WARMUP
- * unrecorded rounds (default 1), then BENCH_ROUNDS (default 7); in each round every selected
- * workload runs once per library, the order of the libraries rotating from round to round.
+ * Each library runs each workload in a process of its own (bench/worker.ts), kept for the
+ * whole benchmark; the C programs are built with the system compiler first
+ * (bench/reference.ts). BENCH_WARMUP unrecorded rounds (default 1), then BENCH_ROUNDS (default
+ * 7); in each round every selected workload runs once per library, the order of the libraries
+ * rotating from round to round.
  *
  * Programmatic use: `run(['tcp-pingpong'], { onProgress })` answers the results without
  * printing anything (bench/README.md lists the options and the environment).
@@ -148,8 +149,9 @@ export async function run(selection: readonly string[] = [], options: RunOptions
   const t0 = performance.now();
   if (libraries.includes('c') && workloads.some((w) => w.reference)) await buildReferences();
 
-  // A worker per library and workload: in a V8 heap shared with the other workloads, bulk reads
-  // can fall into a mark-compact per scavenge that has nothing to do with the library (bench/README.md).
+  // A worker per library and workload: in a V8 heap shaped by the other workloads, bulk reads
+  // can fall into a mark-compact per scavenge, and that heap, not the library's sockets,
+  // decides which library falls in (bench/README.md).
   const workers = new Map<string, Worker>();
   const workerFor = (library: 'iolib' | 'node', w: Workload): Worker => {
     const key = `${library} ${w.name}`;
