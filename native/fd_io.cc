@@ -3,10 +3,24 @@
 #include <cerrno>
 #include <climits>
 #include <cstring>
+#include <poll.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
 namespace iolib {
+
+#ifndef POLLRDHUP
+#define POLLRDHUP 0
+#endif
+
+// True once the peer of a connected socket has shut its sending side (or gone): poll(2).
+static bool PeerShutDown(int fd) {
+  pollfd p = {fd, POLLRDHUP, 0};
+  int r;
+  do r = poll(&p, 1, 0);
+  while (r < 0 && errno == EINTR);
+  return r > 0 && (p.revents & (POLLRDHUP | POLLHUP)) != 0;
+}
 
 bool EnvData::PoolRoom(Napi::Env env, size_t size) {
   // Also with nothing to store: the pool is what JS is handed, even for an error alone.
@@ -168,12 +182,15 @@ bool FdHandle::ReadMessages(Napi::Env env) {
     count = 0;
   }
   if (readMode == kRecords) {
-    for (int i = 0; i < count; i++) {
-      if (msgs[i].msg_len == 0) {
-        count = i;
-        status = kStatusEnd;
-        break;
-      }
+    // A seqpacket read returns 0 bytes for an empty record and for the end alike. The end
+    // repeats, so it fills the rest of a batch (recvmmsg reads on past it) and comes only once
+    // the peer has shut its side: a run of empty reads is the end only with both. Empty
+    // records queued just before the peer's shutdown cannot be told from it.
+    int end = count;
+    while (end > 0 && msgs[end - 1].msg_len == 0) end--;
+    if (end < count && count == static_cast<int>(max) && PeerShutDown(fd)) {
+      count = end;
+      status = kStatusEnd;
     }
   }
   // Payloads go to the pool back to back (JS slices them without a copy); lengths, flags and

@@ -105,6 +105,31 @@ describe('sockets-kinds: seqpacket sockets', () => {
     expect((await nextMessage(a)).data.toString()).to.equal('still open');
   });
 
+  it('an empty record is a record, not the end: the records after it arrive, then the end', async () => {
+    const [a, b] = makeSocketPair({ type: 'seqpacket' });
+    cleanup.add(a);
+    cleanup.add(b);
+    // Written before b reads anything: one batch holds the records and the end after them.
+    for (const r of ['r1', '', '', 'r4']) a.write(Buffer.from(r));
+    a.end();
+    const got = await readMessages(b, 4);
+    expect(got.map((m) => m.data.toString())).to.deep.equal(['r1', '', '', 'r4']);
+    expect(await nextOrEnd(b)).to.equal(null);
+  });
+
+  it('empty records one at a time, each read alone, keep the stream open', async () => {
+    const [a, b] = makeSocketPair({ type: 'seqpacket' });
+    cleanup.add(a);
+    cleanup.add(b);
+    for (let i = 0; i < 3; i++) {
+      a.write(Buffer.alloc(0));
+      expect((await nextMessage(b)).data.length).to.equal(0);
+    }
+    a.write(Buffer.from('after'));
+    expect((await nextMessage(b)).data.toString()).to.equal('after');
+    expect(b.readableEnded).to.equal(false);
+  });
+
   it('passive by filename: accepts seqpacket connections, removes its file on close', async () => {
     const path = kindsPath('seq');
     const server = await listen(cleanup, path);
@@ -188,7 +213,7 @@ describe('sockets-kinds: seqpacket sockets', () => {
     await serving;
   });
 
-  it('a python3 seqpacket client: records both ways keep their boundaries', async function () {
+  it('a python3 seqpacket client: records both ways keep their boundaries, empty ones too', async function () {
     await requirePython(this);
     const path = kindsPath('pyseq');
     const server = await listen(cleanup, path);
@@ -197,7 +222,7 @@ describe('sockets-kinds: seqpacket sockets', () => {
       `import socket, sys
 s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
 s.connect(sys.argv[1])
-for n in (1, 10, 0x1000, 2, 3):
+for n in (1, 10, 0, 0x1000, 2, 3, 0):
     s.send(bytes([n & 0xff]) * n)
 sizes = []
 while True:
@@ -210,8 +235,8 @@ print(' '.join(sizes))
     );
     cleanup.add(() => py.child.kill());
     const conn = cleanup.add(accepted(await accepting));
-    const got = await readMessages(conn, 5);
-    expect(got.map((m) => m.data.length)).to.deep.equal([1, 10, 0x1000, 2, 3]);
+    const got = await readMessages(conn, 7);
+    expect(got.map((m) => m.data.length)).to.deep.equal([1, 10, 0, 0x1000, 2, 3, 0]);
     got.forEach((m) => expect(m.data.every((x) => x === (m.data.length & 0xff))).to.equal(true));
     for (const n of [5, 1, 70000, 4]) conn.write(Buffer.alloc(n, 9));
     conn.end();
