@@ -13,6 +13,8 @@ import { StreamActiveBase } from './stream-active.js';
 export interface ConnectionServer {
   /** Takes one accepted connection, as node:net's listening handle hands it over. */
   emit(event: 'connection', socket: unknown): boolean;
+  /** Told once that it is listening, as `listen()` tells it. */
+  emit(event: 'listening'): boolean;
   /** serve() listens for the server's close, to close the passive socket. */
   once(event: 'close', listener: () => void): unknown;
   /** serve() stops listening for the close once accepting has ended. */
@@ -21,10 +23,13 @@ export interface ConnectionServer {
 
 /**
  * Serves `server` (an `http.Server`, `https.Server`, `http2` server, `tls.Server` or
- * `net.Server` that was never `listen()`ed) from the passive socket `listener`: every accepted
- * connection is emitted to it as `'connection'`, as its own listening handle would. Closing
- * the server (`server.close()`) closes `listener`; closing `listener` ends the serving.
- * Resolves once accepting ends; rejects with an accept error that is not the listener's close.
+ * `net.Server` that was never `listen()`ed) from the passive socket `listener`: the server is
+ * told `'listening'` (once, however many listeners serve it), as `listen()` would, and every
+ * accepted connection is emitted to it as `'connection'`, as its own listening handle would.
+ * An http server starts its connection tracking on `'listening'`: `headersTimeout`,
+ * `requestTimeout`, `closeIdleConnections()` and `closeAllConnections()` need it. Closing the
+ * server (`server.close()`) closes `listener`; closing `listener` ends the serving. Resolves
+ * once accepting ends; rejects with an accept error that is not the listener's close.
  *
  * ```ts
  * const listener = await makeSocket({ connect: 'passive', localHost: '127.0.0.1', localPort: 8080 });
@@ -36,6 +41,11 @@ export async function serve(server: ConnectionServer, listener: PassiveSocket): 
   if (!(listener instanceof PassiveSocket)) throw invalidArgType('listener', 'a passive iolib socket', listener);
   const stop = () => void listener.close();
   server.once('close', stop);
+  if (!listening.has(server)) {
+    listening.add(server);
+    server.once('close', () => listening.delete(server));
+    server.emit('listening');
+  }
   // TLS over a JavaScript stream loses the peer's address in Node (the TLS socket asks a
   // handle that has none): give the TLS socket its connection's address members.
   const secured = (tlsSocket: TLSSocket) => lendAddresses(tlsSocket);
@@ -47,6 +57,9 @@ export async function serve(server: ConnectionServer, listener: PassiveSocket): 
     server.off('secureConnection', secured);
   }
 }
+
+/** Servers told `'listening'` and not closed since: a server served twice is told once. */
+const listening = new WeakSet<ConnectionServer>();
 
 const ADDRESS_MEMBERS = ['remoteAddress', 'remotePort', 'remoteFamily', 'localAddress', 'localPort', 'localFamily'] as const;
 

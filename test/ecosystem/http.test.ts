@@ -223,6 +223,48 @@ for (const kind of KINDS) {
       expect(conns[1]!.destroyed).to.equal(true);
     });
 
+    it("serve() tells the server 'listening': headersTimeout answers 408 to a client that never ends its headers", async function () {
+      this.timeout(10000);
+      const listener = cleanup.add(await kind.listen());
+      const server = http.createServer({ headersTimeout: 300, requestTimeout: 600, connectionsCheckingInterval: 50 }, (_req, res) => res.end('ok'));
+      let told = 0;
+      server.on('listening', () => told++);
+      cleanup.add(closeServer(server));
+      void serve(server, listener);
+      expect(told).to.equal(1);
+      const client = cleanup.add(net.connect(kind.netTarget(listener)));
+      client.write('GET / HTTP/1.1\r\nHost: localhost\r\n');
+      const [reply] = await once(client, 'data');
+      expect(String(reply)).to.match(/^HTTP\/1.1 408 Request Timeout\r\n/);
+    });
+
+    it('server.close() closes an idle kept-alive connection at once; two listeners tell the server once', async function () {
+      this.timeout(10000);
+      const first = cleanup.add(await kind.listen());
+      const second = cleanup.add(await kind.listen());
+      const server = http.createServer({ keepAliveTimeout: 60000 }, (_req, res) => res.end('ok'));
+      let told = 0;
+      server.on('listening', () => told++);
+      cleanup.add(closeServer(server));
+      const serving = [serve(server, first), serve(server, second)];
+      expect(told).to.equal(1);
+      const agent = new http.Agent({ keepAlive: true });
+      cleanup.add(() => agent.destroy());
+      const conns: Conn[] = [];
+      server.on('connection', (c: unknown) => conns.push(expectConn(c)));
+      let kept: net.Socket | undefined;
+      const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
+        http.get({ ...kind.nodeTarget(second), agent }, resolve).on('error', reject).on('socket', (s) => (kept = s));
+      });
+      expect(String(await readAll(res))).to.equal('ok');
+      const closed = [once(conns[0]!, 'close'), once(kept!, 'close')];
+      server.close();
+      await Promise.all(closed);
+      await Promise.all(serving);
+      expect(first.isOpen()).to.equal(false);
+      expect(second.isOpen()).to.equal(false);
+    });
+
     it('an https.Server served by serve() over TLS: intact bodies, and req.socket.remoteAddress', async function () {
       const { key, cert } = localhostCertificate();
       const listener = cleanup.add(await kind.listen());
