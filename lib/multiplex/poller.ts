@@ -108,8 +108,9 @@ interface PendingPoll {
  * - Level-triggered: {@link poll} reports every registration that is ready when it looks, and
  *   reports it again on the next call as long as it stays ready. Readiness is read from the
  *   kernel (poll(2) with no wait) when poll() starts and after every wakeup, so it is exact:
- *   nothing is reported from a stale notification. poll() resolves at once when something is
- *   ready; otherwise the fds are watched (libuv, epoll) until one is, or the timeout.
+ *   nothing is reported from a stale notification. poll() answers what is ready when it starts
+ *   on the event loop's next turn (so a loop of polls lets timers and other I/O run);
+ *   otherwise the fds are watched (libuv, epoll) until one is, or the timeout.
  * - Any pollable fd: sockets, pipes, FIFOs, ttys, eventfd, and this library's sockets (whose
  *   own watcher is shared, never duplicated). A user's fd is watched through a private
  *   duplicate (see registry.ts); watching makes the open file non-blocking (libuv sets
@@ -200,7 +201,13 @@ export class Poller {
     const { timeout, signal } = options;
     if (signal?.aborted) return Promise.reject(abortError(signal));
     const ready = this.#scan();
-    if (ready.length > 0 || timeout === 0) return Promise.resolve(ready);
+    if (ready.length > 0 || timeout === 0) {
+      // Answered from the event loop, not the caller's tick: a loop of polls on an fd that
+      // stays ready would otherwise run as microtasks only, starving timers and other I/O.
+      return new Promise<PollEvent[]>((resolve, reject) => {
+        setImmediate(() => (this.#closed ? reject(new PollerClosedError('Poller')) : resolve(ready)));
+      });
+    }
     return new Promise<PollEvent[]>((resolve, reject) => {
       // A poll that times out answers nothing ready, as poll(2) does.
       const cleanup = armBounds('poll', timeout, signal, (err) => this.#settle((p) => (err instanceof PollTimeoutError ? p.resolve([]) : p.reject(err))));

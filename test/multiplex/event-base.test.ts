@@ -32,6 +32,21 @@ describe('multiplex: EventBase', () => {
       expect(calls).to.deep.equal(['write']);
     });
 
+    it('an fd that stays ready does not starve the event loop: a timer ends the dispatch', async () => {
+      const { w } = makeFifo(cleanup);
+      const base = cleanup.add(new EventBase());
+      let calls = 0;
+      // Bounded, so that a starved loop fails the test instead of hanging it.
+      base.setIoHandler(w, 'write', () => ++calls === 200_000 && base.exitEventLoop());
+      let ticks = 0;
+      const interval = setInterval(() => ticks++, 1);
+      cleanup.add({ close: () => clearInterval(interval) });
+      setTimeout(() => base.exitEventLoop(), 30);
+      await base.eventDispatch({ timeout: 5000 });
+      expect(ticks).to.be.greaterThan(0);
+      expect(calls).to.be.within(2, 199_999);
+    });
+
     it('calls nothing while no data is there, and returns on its timeout', async () => {
       const { r } = makeFifo(cleanup);
       const base = cleanup.add(new EventBase());

@@ -36,6 +36,32 @@ describe('multiplex: Poller', () => {
   const cleanup = cleanupEachTest();
 
   describe('readiness', () => {
+    it('a loop of polls on an fd that stays ready lets timers run (each answer comes from the event loop)', async () => {
+      const { w } = makeFifo(cleanup);
+      const poller = cleanup.add(new Poller());
+      poller.register(w, { write: true });
+      let fired = false;
+      setTimeout(() => (fired = true), 5);
+      let polls = 0;
+      // Bounded, so that a starved loop fails the test instead of hanging it.
+      while (!fired && polls < 200_000) {
+        expect(await poller.poll()).to.have.length(1);
+        polls++;
+      }
+      expect(fired).to.equal(true);
+    });
+
+    it('a poll answered at once rejects with PollerClosedError when the poller closes before the answer', async () => {
+      const { w } = makeFifo(cleanup);
+      const poller = new Poller();
+      poller.register(w, { write: true });
+      const answer = poller.poll({ timeout: 0 });
+      poller.close();
+      let err: unknown;
+      await answer.catch((e: unknown) => (err = e));
+      expect(err).to.be.instanceOf(PollerClosedError);
+    });
+
     it('reports nothing when no data is there, and honours the timeout', async () => {
       const { r } = makeFifo(cleanup);
       const poller = cleanup.add(new Poller()).register(r, { read: true });
