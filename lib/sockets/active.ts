@@ -251,6 +251,8 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
     const sizes = streamSizes(options);
     super({
       allowHalfOpen: options.allowHalfOpen ?? true,
+      // 'close' carries hadError, as node:net's does: _destroy emits it.
+      emitClose: false,
       objectMode,
       readableHighWaterMark: objectMode ? 256 : sizes.input,
       writableHighWaterMark: objectMode ? 256 : sizes.output,
@@ -483,7 +485,7 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
       await this._connectRaw(localSockaddr(address, options.abstract === true, 'address'), deadline, options);
       return this;
     }
-    const { hosts, port } = await resolveEndpoint(address, options.port, this._kind.ipv6 ? undefined : false, this._kind.type === 'datagram' ? 'udp' : 'tcp', ['address', 'options.port']);
+    const { hosts, port } = await resolveEndpoint(address, options.port, this._kind.ipv6 ? undefined : false, this._kind.type === 'datagram' ? 'udp' : 'tcp', ['address', 'options.port'], this._kind.type !== 'raw');
     // Each address is tried on this same socket. A TCP socket whose connect(2) failed is left
     // half-way (Linux answers its next connect ECONNABORTED): connect(AF_UNSPEC) resets it first.
     let tried = false;
@@ -555,8 +557,9 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
   /** Shuts down the read and/or write side (both when neither is given). */
   shutdown(options: { read?: boolean; write?: boolean } = {}): this {
     validateObject(options, 'options');
-    const read = options.read === true;
-    const write = options.write === true;
+    const { read = false, write = false } = options;
+    validateBoolean(read, 'options.read');
+    validateBoolean(write, 'options.write');
     const how = read && write ? C.SHUT_RDWR : read ? C.SHUT_RD : write ? C.SHUT_WR : C.SHUT_RDWR;
     check(H.shutdown(this._open('shutdown'), how), 'shutdown');
     return this;
@@ -599,7 +602,7 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
       return null;
     }
     if (this._kind.addressFamily !== 'internet') throw invalidArgType('options.remoteHost', 'absent on a local socket', options.remoteHost);
-    const { hosts: [host], port } = await resolveEndpoint(options.remoteHost, options.remotePort, this._kind.ipv6 ? undefined : false, this._kind.type === 'datagram' ? 'udp' : 'tcp', ['options.remoteHost', 'options.remotePort']);
+    const { hosts: [host], port } = await resolveEndpoint(options.remoteHost, options.remotePort, this._kind.ipv6 ? undefined : false, this._kind.type === 'datagram' ? 'udp' : 'tcp', ['options.remoteHost', 'options.remotePort'], this._kind.type !== 'raw');
     return this._inetArgs(host!, port, 'send');
   }
 
@@ -666,14 +669,24 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
    * is closed. Idempotent.
    */
   close(options: { abort?: boolean } = {}): Promise<void> {
-    validateObject(options, 'options');
-    if (this._closing) return this._closing;
+    try {
+      validateObject(options, 'options');
+      if (options.abort !== undefined) validateBoolean(options.abort, 'options.abort');
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    if (this._closing) {
+      // An abort overtakes a close still flushing; its 'close' settles both.
+      if (options.abort) this.destroy();
+      return this._closing;
+    }
     this._closing = new Promise<void>((resolve) => {
       // A local close ends the readable side (pending reads and async iteration end), it
       // is not an error: push the end before destroying, or iterators see a premature close.
       const done = () => {
         this.off('finish', done);
         this.off('error', done);
+        this.off('close', done);
         if (!this.destroyed && !(this as unknown as { _readableState: { ended: boolean } })._readableState.ended) this.push(null);
         this.destroy();
         // Resolved once the fd is closed, which a queued close(2) may leave for a moment.
@@ -688,6 +701,7 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
       }
       this.once('finish', done);
       this.once('error', done);
+      this.once('close', done);
       this._closeWithoutShutdown = true;
       if (!this.writableEnded) this.end();
     });
@@ -718,8 +732,12 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
       this._idleTimer = null;
       this._idleArmed = false;
     }
-    // 'close' (and close()) still come only once the fd is closed.
-    whenClosed(this._closeHandle(this._closesQueued()), () => callback(err));
+    // 'close' (and close()) still come only once the fd is closed; after the stream's 'error',
+    // which the callback schedules.
+    whenClosed(this._closeHandle(this._closesQueued()), () => {
+      callback(err);
+      process.nextTick(emitClose, this, err !== null && err !== undefined);
+    });
   }
 
   /** @internal Whether close(2) runs on the thread pool (connected byte streams: see close_queue.cc). */
@@ -728,6 +746,10 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
   }
 }
 extraAccessors(ActiveSocketBase.prototype, { _closeWithoutShutdown: 'closeWithoutShutdown', _idleTimer: 'idleTimer', _idleMs: 'idleMs', _idleArmed: 'idleArmed' });
+
+function emitClose(socket: ActiveSocketBase, hadError: boolean): void {
+  socket.emit('close', hadError);
+}
 
 function bounds(buffer: Uint8Array, start: unknown, end: unknown): { start: number; end: number } {
   const s = start ?? 0;

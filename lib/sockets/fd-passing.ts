@@ -7,6 +7,7 @@ import type { Socket as NetSocket } from 'node:net';
 import type { FileHandle } from 'node:fs/promises';
 import { H, C, native } from '../native.js';
 import { invalidArgType, outOfRange, validateObject, validateSignal, validateTimeout } from '../internal/validate.js';
+import { socketErrorFor } from '../errors.js';
 import { checkData, failure } from './syscall.js';
 import { decodeLocalPath, localSockaddr } from './sockaddr.js';
 import type { Sockaddr } from '../internal/sockaddr.js';
@@ -108,6 +109,8 @@ export async function sendMessage(socket: ActiveSocketBase, options: SendMessage
     const h = socket._open('sendmsg');
     const r = target ? H.sendmsg(h, [data], fds, 0, ...target) : H.sendmsg(h, [data], fds, 0);
     if (r >= 0) return r;
+    // The socket was open a moment ago (_open): EBADF is about an fd being passed.
+    if (r === -C.EBADF && fds.length > 0) throw socketErrorFor('EBADF', 'sendmsg', `(options.fds: one of ${fds.join(', ')} is not an open file descriptor)`);
     if (r !== -C.EAGAIN) throw failure(r, 'sendmsg');
     await socket._waitWritable('sendmsg', options.timeout, options.signal);
   }

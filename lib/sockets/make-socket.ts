@@ -6,7 +6,7 @@
 import { lstatSync, unlinkSync } from 'node:fs';
 import { H, C, native, type FdHandle } from '../native.js';
 import type { Sockaddr } from '../internal/sockaddr.js';
-import { SocketAddressInUseError, AbortError } from '../errors.js';
+import { SocketAddressInUseError, AbortError, socketErrorFor } from '../errors.js';
 import { codedError, invalidArgType, invalidArgValue, validateBoolean, validateObject, validateOneOf, validateSignal, validateTimeout, validateInteger } from '../internal/validate.js';
 import { deadlineAfter, remaining } from '../internal/wait.js';
 import { IPV4_UNSPECIFIED, IPV6_UNSPECIFIED, Ipv6Address, type InetAddress } from '../address/index.js';
@@ -486,7 +486,7 @@ function activeFrom(
   }
   const preference = options.ipv6 === false ? false : options.ipv6 === true ? undefined : local ? (local instanceof Ipv6Address ? 'only' : false) : undefined;
   // A literal address needs no look-up (and no trip through the microtask queue).
-  const remote = resolveEndpoint(options.remoteHost, options.remotePort, preference, protocol, ['remoteHost', 'remotePort']);
+  const remote = resolveEndpoint(options.remoteHost, options.remotePort, preference, protocol, ['remoteHost', 'remotePort'], true);
   // A socket per address: each may be of another family. The timeout starts once the name is resolved.
   const connect = ({ hosts, port: remotePort }: ResolvedEndpoint) => {
     const deadline = deadlineAfter(options.timeout);
@@ -640,7 +640,12 @@ export function makeSocketFromFd(fd: number, options: FromFdOptions = {}): AnySo
   const probe = H.open(fd, null, false);
   let domain: number, typeNumber: number, listening: boolean, protocolNumber: number;
   try {
-    const int = (level: number, name: number) => checkData<Buffer>(H.getsockopt(probe, level, name, 4), 'getsockopt').readInt32LE(0);
+    const int = (level: number, name: number) => {
+      const r = H.getsockopt(probe, level, name, 4);
+      // The probe is not a socket of ours: EBADF is about `fd` itself.
+      if (r === -C.EBADF) throw socketErrorFor('EBADF', 'getsockopt', `(fd: ${fd} is not an open file descriptor)`);
+      return checkData<Buffer>(r, 'getsockopt').readInt32LE(0);
+    };
     typeNumber = int(C.SOL_SOCKET, C.SO_TYPE);
     domain = C.SO_DOMAIN !== undefined ? int(C.SOL_SOCKET, C.SO_DOMAIN) : domainFromName(probe);
     listening = int(C.SOL_SOCKET, C.SO_ACCEPTCONN) !== 0;

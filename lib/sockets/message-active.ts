@@ -103,9 +103,13 @@ export class MessageActiveBase extends ActiveSocketBase {
     }
   }
 
-  /** Dissolves a datagram socket's association with its peer. */
+  /**
+   * Dissolves a datagram socket's association with its peer; nothing on a socket that has
+   * none (Linux would also release a kernel-chosen local port).
+   */
   disconnect(): this {
     const h = this._open('connect');
+    if (!this.isConnected()) return this;
     const r = H.connect(h, 0, new Uint8Array(0), 0, 0);
     // Linux answers AF_UNSPEC on an unconnected socket with success; some kernels EAFNOSUPPORT.
     if (r < 0 && r !== -C.EAFNOSUPPORT) throw failure(r, 'connect');

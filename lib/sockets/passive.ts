@@ -236,7 +236,12 @@ export abstract class PassiveSocketBase<Conn> extends SocketCore(EventEmitter) {
 
   /** Closes the socket; pending accepts reject with SocketClosedError. Idempotent. */
   close(options: { abort?: boolean } = {}): Promise<void> {
-    validateObject(options, 'options');
+    try {
+      validateObject(options, 'options');
+      if (options.abort !== undefined) validateBoolean(options.abort, 'options.abort');
+    } catch (err) {
+      return Promise.reject(err);
+    }
     if (!this._closing) {
       this._listening = false;
       releaseLoop(this);

@@ -49,7 +49,8 @@ export interface ResolvedEndpoint {
 /**
  * Resolves a host and a port designator together, the one place makeSocket and connect do:
  * the port first, then the host, at once for a literal address (no trip through the microtask
- * queue), after the look-up for a name. `argNames` name the two in errors.
+ * queue), after the look-up for a name. `argNames` name the two in errors; a `remote` endpoint
+ * needs a port (see {@link resolveRemotePort}).
  */
 export function resolveEndpoint(
   host: HostDesignator,
@@ -57,11 +58,23 @@ export function resolveEndpoint(
   ipv6: boolean | 'only' | undefined,
   protocol: 'tcp' | 'udp' | 'any',
   argNames: readonly [host: string, port: string],
+  remote = false,
 ): ResolvedEndpoint | Promise<ResolvedEndpoint> {
-  const portNumber = resolvePort(port, argNames[1], protocol);
+  const portNumber = remote ? resolveRemotePort(port, argNames[1], protocol) : resolvePort(port, argNames[1], protocol);
   const literal = literalHost(host, argNames[0]);
   if (literal) return { hosts: [literal], port: portNumber };
   return lookUp(host as string, ipv6).then((hosts) => ({ hosts, port: portNumber }));
+}
+
+/**
+ * Resolves the port of a peer (connect, send): as {@link resolvePort}, but one must be given and
+ * it cannot be 0, where nothing listens (Linux would connect a UDP socket there).
+ */
+export function resolveRemotePort(port: PortDesignator | undefined, argName: string, protocol: 'tcp' | 'udp' | 'any'): number {
+  if (port === undefined) throw invalidArgType(argName, 'a port number or a service name', port);
+  const n = resolvePort(port, argName, protocol);
+  if (n === 0) throw outOfRange(argName, 'a port >= 1 and <= 65535', n);
+  return n;
 }
 
 /** Resolves a port designator: an integer 0-65535 or a service name for `protocol`. */

@@ -177,6 +177,37 @@ describe('sockets-kinds: datagram sockets', () => {
       expect(b.localPort, 'an explicitly bound port survives disconnect').to.equal(port);
     });
 
+    it('a peer needs a port other than 0: makeSocket, connect and sendTo refuse none or 0 with Node codes', async () => {
+      const a = await udp(cleanup);
+      const attempts: [string, () => Promise<unknown>, string][] = [
+        ['remotePort', () => makeSocket({ type: 'datagram', remoteHost: '127.0.0.1' }), 'ERR_INVALID_ARG_TYPE'],
+        ['remotePort', () => makeSocket({ type: 'datagram', remoteHost: '127.0.0.1', remotePort: 0 }), 'ERR_OUT_OF_RANGE'],
+        ['remotePort', () => makeSocket({ remoteHost: '127.0.0.1' }), 'ERR_INVALID_ARG_TYPE'],
+        ['options.port', () => a.connect('127.0.0.1'), 'ERR_INVALID_ARG_TYPE'],
+        ['options.port', () => a.connect('127.0.0.1', { port: 0 }), 'ERR_OUT_OF_RANGE'],
+        ['options.remotePort', () => a.sendTo(Buffer.from('x'), { remoteHost: '127.0.0.1' }), 'ERR_INVALID_ARG_TYPE'],
+        ['options.remotePort', () => a.sendTo(Buffer.from('x'), { remoteHost: '127.0.0.1', remotePort: 0 }), 'ERR_OUT_OF_RANGE'],
+      ];
+      for (const [name, attempt, code] of attempts) {
+        const err = await attempt().then(() => null, (e: unknown) => e);
+        expect(err, name).to.be.instanceOf(code === 'ERR_OUT_OF_RANGE' ? RangeError : TypeError);
+        expect((err as NodeJS.ErrnoException).code, name).to.equal(code);
+        expect((err as Error).message, name).to.include(`"${name}"`);
+      }
+      expect(a.isConnected()).to.equal(false);
+    });
+
+    it('disconnect() on a socket never connected does nothing: its kernel-chosen port stays', async () => {
+      const a = cleanup.add(await makeSocket({ type: 'datagram', localHost: '127.0.0.1' }));
+      const port = a.localPort;
+      expect(port).to.be.greaterThan(0);
+      expect(a.disconnect()).to.equal(a);
+      expect(a.localPort).to.equal(port);
+      const b = await udp(cleanup);
+      await b.sendTo(Buffer.from('still here'), { remoteHost: '127.0.0.1', remotePort: port! });
+      expect((await nextMessage(a)).data.toString()).to.equal('still here');
+    });
+
     it('connect() later on an unconnected socket, and disconnect() then a Buffer write fails', async () => {
       const a = await udp(cleanup);
       const b = await udp(cleanup);

@@ -21,6 +21,8 @@ import {
   SocketDatagramInternetActive,
   SocketEndpointShutdownError,
   PollTimeoutError,
+  SocketError,
+  SocketClosedError,
 } from '../../lib/sockets/index.js';
 import {
   KindsCleanup, kindsPath, digest, openFds, nextMessage, startPython, pythonLine, pythonOk, requirePython,
@@ -301,6 +303,25 @@ describe('sockets-kinds: fd passing', () => {
         err = e;
       }
       expectInstance(err, SocketEndpointShutdownError);
+    });
+
+    it('an fd that is not open is EBADF naming options.fds, not a closed socket; the socket still works', async () => {
+      const [a, b] = pair(cleanup);
+      for (const send of [() => a.sendFileDescriptor(1_000_000), () => a.sendMessage({ data: Buffer.from('x'), fds: [1, 1_000_000] })]) {
+        let err: unknown;
+        try {
+          await send();
+        } catch (e) {
+          err = e;
+        }
+        expectInstance(err, SocketError);
+        expect(err).not.to.be.instanceOf(SocketClosedError);
+        expect((err as SocketError).code).to.equal('EBADF');
+        expect((err as SocketError).message).to.include('options.fds');
+      }
+      expect(a.isOpen()).to.equal(true);
+      await a.sendFileDescriptor(1);
+      closeSync(await b.receiveFileDescriptor()); // throws unless a new open fd came
     });
 
     it('bad fd designators fail at once: a TypeError or RangeError, as a rejection', async () => {

@@ -22,6 +22,7 @@ import {
   SocketStreamInternetPassive,
   SocketDatagramInternetActive,
   SocketError,
+  SocketClosedError,
 } from '../../lib/sockets/index.js';
 import {
   KindsCleanup, kindsPath, digest, nextMessage, startPython, pythonOk, requirePython, requireUdp6,
@@ -274,6 +275,17 @@ print(b.recv(100).decode(), flush=True)
       expect(() => makeSocketFromFd(1.5)).to.throw(RangeError);
       expect(() => makeSocketFromFd('3' as never)).to.throw(TypeError);
       expect(() => makeSocketFromFd(0, { connect: 'sideways' as never })).to.throw(TypeError);
+      // An fd that is not open is EBADF about that fd, not a closed socket.
+      err = undefined;
+      try {
+        makeSocketFromFd(1_000_000);
+      } catch (e) {
+        err = e;
+      }
+      expectInstance(err, SocketError);
+      expect(err).not.to.be.instanceOf(SocketClosedError);
+      expect((err as SocketError).code).to.equal('EBADF');
+      expect((err as SocketError).message).to.include('fd: 1000000 is not an open file descriptor');
     });
 
     it("connect: 'passive' on a datagram fd is a TypeError", async () => {

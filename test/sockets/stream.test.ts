@@ -452,10 +452,13 @@ describe('sockets: stream sockets as Duplex streams', function () {
       expect(client.fd).to.equal(-1);
     });
 
-    it("emits 'close' once and ends pending async iteration without an error", async function () {
+    it("emits 'close' once (hadError false) and ends pending async iteration without an error", async function () {
       const { client } = await iolibPair(cleanup);
       let closes = 0;
-      client.on('close', () => closes++);
+      client.on('close', (hadError: unknown) => {
+        expect(hadError).to.equal(false);
+        closes++;
+      });
       const reading = readAll(client);
       await turn();
       await client.close();
@@ -488,6 +491,47 @@ describe('sockets: stream sockets as Duplex streams', function () {
       }
       expect(got).to.be.lessThan(data.length);
     });
+
+    it('close({ abort: true }) overtakes a close() still flushing to a peer that never reads; both settle', async function () {
+      const { client } = await iolibPair(cleanup);
+      client.write(payload(32 * MiB));
+      const flushing = client.close();
+      let settled = false;
+      void flushing.then(() => (settled = true));
+      await turn();
+      expect(settled).to.equal(false);
+      const aborting = client.close({ abort: true });
+      expect(aborting).to.equal(flushing);
+      await aborting;
+      expect(client.fd).to.equal(-1);
+    });
+
+    it('destroy() during a flushing close() settles the close', async function () {
+      const { client } = await iolibPair(cleanup);
+      client.write(payload(32 * MiB));
+      const flushing = client.close();
+      await turn();
+      client.destroy();
+      await flushing;
+      expect(client.fd).to.equal(-1);
+    });
+
+    it('bad close() and shutdown() options: close rejects (never throws), shutdown throws, with Node codes', async function () {
+      const { client } = await iolibPair(cleanup);
+      const listener = cleanup.add(await makeSocket({ connect: 'passive', localHost: '127.0.0.1', localPort: 0 }));
+      for (const s of [client, listener]) {
+        for (const [options, code] of [['x', 'ERR_INVALID_ARG_TYPE'], [{ abort: 'yes' }, 'ERR_INVALID_ARG_TYPE']] as const) {
+          let closing: Promise<void> | undefined;
+          expect(() => (closing = s.close(options as never))).not.to.throw();
+          const err = await closing!.then(() => null, (e: unknown) => e);
+          expect(err).to.be.instanceOf(TypeError);
+          expect((err as NodeJS.ErrnoException).code).to.equal(code);
+          expect(s.isOpen()).to.equal(true);
+        }
+      }
+      expect(() => client.shutdown({ read: 'x' } as never)).to.throw(TypeError, /options\.read/);
+      expect(() => client.shutdown({ write: 5 } as never)).to.throw(TypeError, /options\.write/);
+    });
   });
 
   describe('peer reset', function () {
@@ -496,6 +540,9 @@ describe('sockets: stream sockets as Duplex streams', function () {
       const server = cleanup.add(await netServer('127.0.0.1', (s) => (peer = s)));
       const client = cleanup.add(await makeSocket({ remoteHost: '127.0.0.1', remotePort: server.port }));
       const reading = readAll(client);
+      const events: string[] = [];
+      client.on('error', () => events.push('error'));
+      client.on('close', (hadError: unknown) => events.push(`close ${String(hadError)}`));
       await until(() => peer !== undefined, 2000, 'the accept');
       peer.write('some bytes first');
       await turn();
@@ -511,6 +558,8 @@ describe('sockets: stream sockets as Duplex streams', function () {
       expect((err as SocketError).code).to.equal('ECONNRESET');
       expect((err as SocketError).syscall).to.equal('read');
       expect(client.isOpen()).to.equal(false);
+      await until(() => events.length === 2, 2000, "'close'");
+      expect(events).to.deep.equal(['error', 'close true'], "'close' comes after 'error', with hadError as node:net's");
     });
 
     it('a reset from an iolib peer (linger 0) while writing is a typed error, no crash', async function () {
