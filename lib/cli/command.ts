@@ -50,8 +50,12 @@ export function parseInvocation(command: Command, argv: string[]): Invocation | 
   try {
     parsed = parseArgs({ args: argv, options: { ...command.options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
   } catch (err) {
-    // parseArgs' messages are one sentence; keep the first line, without its hint.
-    throw new UsageError((err as Error).message.split('\n')[0]!.replace(/\. To specify a positional argument.*$/, ''));
+    // parseArgs' messages are one sentence; keep the first line, without its hint. A value
+    // that starts with '-' reads as an option to it ("argument is ambiguous").
+    const message = (err as Error).message;
+    const ambiguous = /argument is ambiguous[^]*use '(--[\w-]+)=-XYZ'/.exec(message);
+    if (ambiguous) throw new UsageError(`${ambiguous[1]} needs a value; write one that starts with '-' as ${ambiguous[1]}=VALUE`);
+    throw new UsageError(message.split('\n')[0]!.replace(/\. To specify a positional argument.*$/, ''));
   }
   if (parsed.values.help) {
     process.stdout.write(helpText(command));
@@ -77,11 +81,14 @@ export function printFields(rows: [string, string][]): void {
   process.stdout.write(rows.map(([label, value]) => `${`${label}:`.padEnd(width)}${value}\n`).join(''));
 }
 
-/** Reads an integer option, or `fallback` when it is absent. */
-export function integerOption(values: Invocation['values'], name: string, fallback: number, min = 0): number {
+/** Reads an integer option in [min, max], or `fallback` when it is absent. */
+export function integerOption(values: Invocation['values'], name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
   const raw = values[name];
   if (raw === undefined) return fallback;
   const n = Number(raw);
-  if (typeof raw !== 'string' || raw.trim() === '' || !Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer >= ${min}, got '${String(raw)}'`);
+  if (typeof raw !== 'string' || raw.trim() === '' || !Number.isInteger(n) || n < min || n > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
+    throw new UsageError(`--${name} must be an integer ${range}, got '${String(raw)}'`);
+  }
   return n;
 }

@@ -26,8 +26,7 @@ examples:
   arity: [1, 1],
   async run({ values, positionals }) {
     const address = positionals[0]!;
-    const port = values.port === undefined ? undefined : integerOption(values, 'port', 0);
-    if (port !== undefined && port > 65535) throw new RangeError(`--port must be at most 65535, got ${port}`);
+    const port = values.port === undefined ? undefined : integerOption(values, 'port', 0, 0, 65535);
     const timeout = values.timeout === undefined ? undefined : integerOption(values, 'timeout', 0);
     const info = await lookupName(address, { flags: { nameRequired: true }, ...(port === undefined ? {} : { port }), ...(timeout === undefined ? {} : { timeout }) });
     if (values.json) printJson({ address, host: info.host, ...(port === undefined ? {} : { service: info.service }) });

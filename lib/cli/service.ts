@@ -27,7 +27,9 @@ examples:
   async run({ values, positionals }) {
     const [key, proto = 'tcp'] = positionals as [string, string | undefined];
     if (!PROTOCOLS.includes(proto)) throw new UsageError(`PROTO must be tcp, udp or any, got '${proto}'`);
-    const entry = lookupService(/^\d+$/.test(key) ? Number(key) : key, proto as ServiceProtocol);
+    const port = /^\d+$/.test(key) ? Number(key) : undefined;
+    if (port !== undefined && port > 65535) throw new UsageError(`PORT must be from 0 to 65535, got '${key}'`);
+    const entry = lookupService(port ?? key, proto as ServiceProtocol);
     if (values.json) printJson(entry);
     else process.stdout.write(`${entry.name.padEnd(16)}${entry.port}/${entry.protocol}${entry.aliases.length ? ` ${entry.aliases.join(' ')}` : ''}\n`);
     return 0;

@@ -4,10 +4,12 @@
  * @module
  */
 import { IolibError, SyscallError } from '../errors.js';
+import { Address } from '../address/index.js';
 import { show } from '../internal/validate.js';
 
-function shown(datum: unknown): string {
-  return typeof datum === 'string' ? JSON.stringify(datum) : show(datum);
+/** @internal A looked-up datum as messages show it: a name quoted, an address as its text. */
+export function shown(datum: unknown): string {
+  return typeof datum === 'string' ? JSON.stringify(datum) : datum instanceof Address ? datum.toString() : show(datum);
 }
 
 /**

@@ -24,6 +24,8 @@ import { ResolverError } from './errors.js';
 import { lookupProtocol } from './protocols.js';
 import { isLenientNumericHost, isLocalhostName, noName, resolverError } from './resolver.js';
 import { bounded } from './wait.js';
+
+const EAI_SERVICE = dnsNative.resolverConstants.EAI_SERVICE;
 import type { WaitOptions } from './wait.js';
 
 /** Which address families a host look-up answers: both (true), IPv4 only (false), IPv6 only ('only'). */
@@ -202,6 +204,7 @@ function literal(host: unknown, argName: string): InetAddress | null {
 /** Runs getaddrinfo on the thread pool; rejects with the typed ResolverError. */
 async function getaddrinfo(node: string | null, service: string | null, family: number, type: number, protocol: number, flags: number, datum: unknown, wait: WaitOptions): Promise<RawAddrinfo[]> {
   const answer = await bounded(dnsNative.getaddrinfo(node, service, family, type, protocol, flags), 'getaddrinfo', wait);
+  if (answer.eai === EAI_SERVICE && service !== null) throw resolverError(answer.eai, 0, service, 'Service look-up');
   if (answer.eai !== 0) throw resolverError(answer.eai, answer.errno ?? 0, datum, 'Host look-up');
   return answer.value!;
 }

@@ -3,7 +3,7 @@
  * pool), services, protocols, network interfaces and adapters.
  * @module
  */
-export { IolibError, SyscallError } from '../errors.js';
+export { IolibError, SyscallError, PollTimeoutError, AddressParseError, AbortError } from '../errors.js';
 export {
   ResolverError,
   ResolverAgainError,

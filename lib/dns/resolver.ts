@@ -5,9 +5,8 @@
  */
 import { native } from '../native.js';
 import { dnsNative } from './binding.js';
-import { ResolverAgainError, ResolverFailError, ResolverNoNameError, ResolverUnknownError } from './errors.js';
+import { ResolverAgainError, ResolverFailError, ResolverNoNameError, ResolverUnknownError, shown } from './errors.js';
 import type { ResolverError } from './errors.js';
-import { show } from '../internal/validate.js';
 
 const EAI = dnsNative.resolverConstants;
 const EAI_NAMES = new Map<number, string>(
@@ -39,14 +38,12 @@ export function resolverError(eai: number, errno: number, datum: unknown, what: 
   const Cls = CLASSES.get(code) ?? ResolverUnknownError;
   const systemCode = eai === EAI.EAI_SYSTEM && errno ? (native.errnoName(errno) ?? `E${errno}`) : undefined;
   const detail = systemCode ? `${dnsNative.gaiStrerror(eai)} (${systemCode})` : dnsNative.gaiStrerror(eai);
-  const shown = typeof datum === 'string' ? JSON.stringify(datum) : show(datum);
-  return new Cls(datum, code, eai, `${what} of ${shown} failed: ${code} ${detail}`, systemCode);
+  return new Cls(datum, code, eai, `${what} of ${shown(datum)} failed: ${code} ${detail}`, systemCode);
 }
 
 /** A resolver-style "no such name" for names refused before any look-up. */
 export function noName(datum: unknown, what: string, why: string): ResolverError {
-  const shown = typeof datum === 'string' ? JSON.stringify(datum) : show(datum);
-  return new ResolverNoNameError(datum, 'EAI_NONAME', EAI.EAI_NONAME ?? 0, `${what} of ${shown} failed: EAI_NONAME ${why}`);
+  return new ResolverNoNameError(datum, 'EAI_NONAME', EAI.EAI_NONAME ?? 0, `${what} of ${shown(datum)} failed: EAI_NONAME ${why}`);
 }
 
 // inet_aton's grammar: one to four parts, each decimal, octal (leading 0) or hex (0x).

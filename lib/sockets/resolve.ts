@@ -48,8 +48,8 @@ export interface ResolvedEndpoint {
 
 /**
  * Resolves a host and a port designator together, the one place makeSocket and connect do:
- * the port first, then the host, at once for a literal address (no trip through the microtask
- * queue), after the look-up for a name. `argNames` name the two in errors; a `remote` endpoint
+ * both are checked first; the host resolves at once for a literal address (no trip through the
+ * microtask queue), after the look-up for a name. `argNames` name the two in errors; a `remote` endpoint
  * needs a port (see {@link resolveRemotePort}).
  */
 export function resolveEndpoint(
@@ -60,8 +60,8 @@ export function resolveEndpoint(
   argNames: readonly [host: string, port: string],
   remote = false,
 ): ResolvedEndpoint | Promise<ResolvedEndpoint> {
-  const portNumber = remote ? resolveRemotePort(port, argNames[1], protocol) : resolvePort(port, argNames[1], protocol);
   const literal = literalHost(host, argNames[0]);
+  const portNumber = remote ? resolveRemotePort(port, argNames[1], protocol) : resolvePort(port, argNames[1], protocol);
   if (literal) return { hosts: [literal], port: portNumber };
   return lookUp(host as string, ipv6).then((hosts) => ({ hosts, port: portNumber }));
 }

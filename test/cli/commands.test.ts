@@ -209,6 +209,11 @@ describe('iolib (commands)', function () {
         [['reverse', '127.0.0.1', '--port', 'x'], /--port must be an integer/],
         [['interfaces', 'eth0'], /takes 0 arguments/],
         [['bench', '--rounds', '0'], /--rounds must be an integer >= 1/],
+        [['reverse', '127.0.0.1', '-p', '99999'], /--port must be an integer from 0 to 65535, got '99999'/],
+        [['reverse', '127.0.0.1', '-p', '-1'], /--port needs a value; write one that starts with '-' as --port=VALUE/],
+        [['reverse', '127.0.0.1', '--port=-1'], /--port must be an integer from 0 to 65535, got '-1'/],
+        [['lookup', 'localhost', '--timeout', '-5'], /--timeout needs a value; write one that starts with '-' as --timeout=VALUE/],
+        [['service', '70000'], /PORT must be from 0 to 65535, got '70000'/],
       ];
       for (const [args, pattern] of cases) {
         const r = await iolib(args);

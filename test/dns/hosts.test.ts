@@ -307,6 +307,14 @@ describe('iolib/dns: hosts', () => {
       expect(err).to.be.instanceOf(ResolverError);
       expect(['EAI_NONAME', 'EAI_AGAIN']).to.include(err.code);
       expect(String(err.datum)).to.equal('192.0.2.77');
+      expect(err.message).to.match(/^Name look-up of 192\.0\.2\.77 failed: EAI_/);
+    });
+    it('an unknown service names the service, not the host', async () => {
+      const err = await rejection(lookupAddresses('127.0.0.1', 'no-such-service-x'));
+      expect(err).to.be.instanceOf(ResolverError);
+      expect(err.code).to.equal('EAI_SERVICE');
+      expect(err.datum).to.equal('no-such-service-x');
+      expect(err.message).to.match(/^Service look-up of "no-such-service-x" failed: EAI_SERVICE/);
     });
     it('rejects bad arguments', async () => {
       expect((await rejection(lookupName('127.0.0.1', { port: -1 }))).code).to.equal('ERR_OUT_OF_RANGE');

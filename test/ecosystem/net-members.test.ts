@@ -262,12 +262,12 @@ describe('node:net members on iolib sockets', function () {
       expect(err.port).to.equal(first.localPort);
     });
 
-    it('sendTo a bad destination: send EINVAL 127.0.0.1:0', async function () {
+    it('sendTo a destination the kernel refuses: send EACCES 255.255.255.255:9 (broadcast not enabled)', async function () {
       const s = cleanup.add(asInstance(await makeSocket({ type: 'datagram', localHost: '127.0.0.1', localPort: 0 }), SocketDatagramInternetActive));
-      const err = await rejectsWith(s.sendTo(Buffer.from('x'), { remoteHost: '127.0.0.1', remotePort: 0 }), SocketError);
-      expect(err.message).to.equal(`send ${err.code} 127.0.0.1:0`);
-      expect(err.address).to.equal('127.0.0.1');
-      expect(err.port).to.equal(0);
+      const err = await rejectsWith(s.sendTo(Buffer.from('x'), { remoteHost: '255.255.255.255', remotePort: 9 }), SocketError);
+      expect(err.message).to.equal('send EACCES 255.255.255.255:9');
+      expect(err.address).to.equal('255.255.255.255');
+      expect(err.port).to.equal(9);
     });
   });
 

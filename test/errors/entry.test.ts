@@ -37,6 +37,15 @@ describe('errors: the node-iolib/errors entry point', function () {
     expect(err).to.be.instanceOf(errors.ResolverError);
   });
 
+  it('the dns entry exports the wait and address errors its look-ups reject with', async function () {
+    const aborted = AbortSignal.abort('stop');
+    const abortErr = await dns.lookupHostname('localhost', { signal: aborted }).then(() => null, (e: unknown) => e);
+    expect(abortErr).to.be.instanceOf(dns.AbortError);
+    const parseErr = await dns.lookupName('zz').then(() => null, (e: unknown) => e);
+    expect(parseErr).to.be.instanceOf(dns.AddressParseError);
+    expect(dns.PollTimeoutError).to.equal(errors.PollTimeoutError);
+  });
+
   it('every coded argument error is of the class its code names in ERROR_CODES', async function () {
     expect(errors.ERROR_CODES.ERR_OUT_OF_RANGE).to.equal(RangeError);
     for (const [make, code] of [
