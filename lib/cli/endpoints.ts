@@ -215,6 +215,22 @@ function datagramChannel(label: string, socket: DatagramSocket, iterator: AsyncI
   };
 }
 
+/**
+ * A connected UDP socket's messages, read with receiveFrom: it reports the peer's ICMP port
+ * unreachable (ECONNREFUSED), which the socket's stream reads pass over, so a relay to a port
+ * nobody listens on fails (as socat's does) instead of waiting for ever.
+ */
+function refusable(socket: SocketDatagramInternetActive): AsyncIterator<Message> {
+  return {
+    async next() {
+      const got = (await socket.receiveFrom({ size: RECEIVE_SIZE }))!;
+      const message: Message = { data: got.buffer.subarray(0, got.bytes) };
+      if (got.truncated) message.truncated = true;
+      return { value: message, done: false };
+    },
+  };
+}
+
 /** Accepts the first connection of a passive socket, then closes the listener. */
 async function acceptOne(server: SocketStreamInternetPassive | SocketStreamLocalPassive | SocketSeqpacketLocalPassive): Promise<AnySocket & Readable & Writable> {
   try {
@@ -287,7 +303,7 @@ export async function openEndpoint(spec: EndpointSpec, options: EndpointOptions)
     case 'udp': {
       const socket = (await makeSocket({ type: 'datagram', remoteHost: spec.host, remotePort: spec.port, ...MESSAGE_OPTIONS })) as SocketDatagramInternetActive;
       socket.setOption('receiveBuffer', UDP_RECEIVE_BUFFER);
-      return datagramChannel(label, socket, socket.iterator({ destroyOnReturn: false })[Symbol.asyncIterator](), undefined);
+      return datagramChannel(label, socket, refusable(socket), undefined);
     }
     case 'udp-listen': {
       const socket = (await makeSocket({ type: 'datagram', localHost: spec.host, localPort: spec.port, ...MESSAGE_OPTIONS })) as SocketDatagramInternetActive;

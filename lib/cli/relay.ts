@@ -8,25 +8,36 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { integerOption, type Command } from './command.js';
 import { ENDPOINT_HELP, openEndpoint, parseEndpoint, type Channel, type EndpointOptions, type EndpointSpec } from './endpoints.js';
 
-/** Copies everything `from` reads into `to`, then half-closes `to`. Resolves to the bytes moved. */
+/**
+ * Copies everything `from` reads into `to`, then half-closes `to`. Resolves to the bytes moved;
+ * a failure names the endpoint it came from.
+ */
 async function pump(from: Channel, to: Channel): Promise<number> {
   let bytes = 0;
-  for await (const chunk of from.read()) {
-    bytes += chunk.length;
-    await to.write(chunk);
+  const chunks = from.read()[Symbol.asyncIterator]();
+  for (;;) {
+    const next = await endpointCall(from.label, () => chunks.next());
+    if (next.done) break;
+    bytes += next.value.length;
+    await endpointCall(to.label, () => to.write(next.value));
   }
-  await to.end();
+  await endpointCall(to.label, () => to.end());
   return bytes;
 }
 
-/** Opens an endpoint; a failure names the endpoint. */
-async function open(spec: EndpointSpec, options: EndpointOptions): Promise<Channel> {
+/** Runs `call` on the endpoint `label`; its failure is rethrown with the label in front. */
+async function endpointCall<T>(label: string, call: () => Promise<T>): Promise<T> {
   try {
-    return await openEndpoint(spec, options);
+    return await call();
   } catch (err) {
     const e = err as Error & { code?: unknown };
-    throw Object.assign(new Error(`${spec.label}: ${e.message}`, { cause: err }), typeof e.code === 'string' ? { code: e.code } : {});
+    throw Object.assign(new Error(`${label}: ${e.message}`, { cause: err }), typeof e.code === 'string' ? { code: e.code } : {});
   }
+}
+
+/** Opens an endpoint; a failure names the endpoint. */
+function open(spec: EndpointSpec, options: EndpointOptions): Promise<Channel> {
+  return endpointCall(spec.label, () => openEndpoint(spec, options));
 }
 
 /** The `relay` subcommand. */

@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import * as dgram from 'node:dgram';
 import * as net from 'node:net';
 import { existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -192,7 +193,17 @@ c.close()
     const [port] = await peer.line(/^\d+$/m);
     const r = await iolib(['relay', 'stdio', `tcp:127.0.0.1:${port}`], { input: randomBytes(32 * 1024 * 1024) });
     expect(r.code, r.stderr).to.equal(1);
-    expect(oneLineError(r)).to.match(/^iolib relay: .*(ECONNRESET|EPIPE|closed)/);
+    expect(oneLineError(r)).to.match(new RegExp(`^iolib relay: tcp:127\\.0\\.0\\.1:${port}: .*(ECONNRESET|EPIPE|closed)`));
+  });
+
+  it('a UDP peer port nobody listens on (ICMP port unreachable) exits 1 naming the endpoint, as socat', async () => {
+    const probe = dgram.createSocket('udp4');
+    await new Promise<void>((resolve) => probe.bind(0, '127.0.0.1', resolve));
+    const { port } = probe.address();
+    await new Promise<void>((resolve) => probe.close(resolve));
+    const r = await iolib(['relay', 'stdio', `udp:127.0.0.1:${port}`], { input: 'hello\n' });
+    expect(r.code, r.stderr).to.equal(1);
+    expect(oneLineError(r)).to.equal(`iolib relay: udp:127.0.0.1:${port}: recvfrom ECONNREFUSED`);
   });
 
   it('--timeout ends the relay when the other direction never ends', async () => {
