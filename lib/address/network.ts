@@ -50,6 +50,12 @@ function prefixFromText(family: Family, text: string): number {
   return mask === null ? -1 : maskPrefix(mask, family === 'ipv4' ? 8 : 16);
 }
 
+/** Why prefixFromText refused `text`. */
+function prefixProblem(family: Family, text: string): string {
+  if (PREFIX_TEXT.test(text)) return `prefix length must be 0..${bitsOf(family)}`;
+  return parseText(family, text) === null ? 'bad netmask' : 'netmask is not contiguous';
+}
+
 /** The network vector of an address argument (2-argument form). */
 function addressVector(family: Family, address: unknown): Vec {
   const Cls = family === 'ipv4' ? Ipv4Address : Ipv6Address;
@@ -88,7 +94,7 @@ function netmaskPrefix(family: Family, netmask: unknown): number {
   if (typeof netmask === 'string') {
     if (family === 'ipv4' && (netmask === 'a' || netmask === 'b' || netmask === 'c')) return { a: 8, b: 16, c: 24 }[netmask];
     const p = prefixFromText(family, netmask);
-    if (p < 0) throw bad(netmask, family, 'bad netmask');
+    if (p < 0) throw bad(netmask, family, prefixProblem(family, netmask));
     return p;
   }
   throw invalidArgType('netmask', `an ${familyName(family)} netmask or a prefix length`, netmask);
@@ -100,14 +106,14 @@ function build(family: Family, address: unknown, netmask: unknown): { vector: Ve
   let prefix: number;
   if (netmask === undefined) {
     if (typeof address !== 'string') {
-      throw invalidArgType('netmask', `an ${familyName(family)} netmask or a prefix length`, netmask);
+      throw invalidArgType('address', `a network string ('10.1.0.0/16'), or an address given with a netmask`, address);
     }
     const slash = address.indexOf('/');
     if (slash < 0) throw bad(address, family, 'no /prefix');
     const v = parseText(family, address.slice(0, slash));
     if (v === null) throw bad(address, family, `not an ${familyName(family)} address`);
     prefix = prefixFromText(family, address.slice(slash + 1));
-    if (prefix < 0) throw bad(address, family, 'bad prefix');
+    if (prefix < 0) throw bad(address, family, prefixProblem(family, address.slice(slash + 1)));
     vector = v;
   } else {
     vector = addressVector(family, address);

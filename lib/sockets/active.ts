@@ -10,7 +10,7 @@ import { Duplex, Writable } from 'node:stream';
 import { setImmediate } from 'node:timers';
 import { H, C, native } from '../native.js';
 import { PollTimeoutError, SocketAlreadyConnectedError, SocketClosedError, SocketConnectionResetError, SocketError } from '../errors.js';
-import { invalidArgType, invalidArgValue, outOfRange, validateBoolean, validateObject, validateSignal, validateTimeout } from '../internal/validate.js';
+import { invalidArgType, invalidArgValue, outOfRange, validateBoolean, validateInteger, validateObject, validateSignal, validateTimeout } from '../internal/validate.js';
 import { TIMER_MAX, abortError, deadlineAfter, remaining } from '../internal/wait.js';
 import { InetAddress } from '../address/index.js';
 import { DEFAULT_BUFFER_SIZE, NO_PROFILE, SocketCore, extraAccessors, profileFor, whenClosed } from './core.js';
@@ -579,7 +579,11 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
         ? H.sendto(h, buffer, start, end, flags, ...target)
         : H.sendto(h, buffer, start, end, flags);
       if (r >= 0) return r;
-      if (r !== -C.EAGAIN || options.dontWait) throw target ? atAddress(failure(r, 'send'), target) : failure(r, 'send');
+      if (r !== -C.EAGAIN || options.dontWait) {
+        // Named by where it went: the target, or a connected socket's peer.
+        const to = target ?? H.getpeername(h);
+        throw typeof to === 'number' ? failure(r, 'send') : atAddress(failure(r, 'send'), to);
+      }
       await this._waitWritable('send', options.timeout, options.signal);
     }
   }
@@ -617,7 +621,8 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
     let buffer = options.buffer;
     if (buffer === undefined) {
       const size = options.size ?? this._inputBufferSize;
-      if (!Number.isInteger(size) || size < 0) throw outOfRange('options.size', 'an integer >= 0', size);
+      // The cap receiveMessage has: no one datagram or read is larger.
+      validateInteger(size, 'options.size', 0, 0x40000000);
       buffer = Buffer.alloc(size);
     } else if (!(buffer instanceof Uint8Array)) {
       throw invalidArgType('options.buffer', 'a Buffer', buffer);

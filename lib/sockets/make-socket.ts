@@ -530,6 +530,8 @@ type LocalActive = SocketClassTable[LocalActiveKey];
 
 async function makeLocalSocket(key: LocalActiveKey | LocalPassiveKey, options: MakeSocketOptions, backlog: number | undefined): Promise<AnySocket> {
   const abstract = options.abstract === true;
+  // Checked before any fd exists, and under the option's own name (bindAddress names 'address').
+  if (options.localFilename !== undefined) localSockaddr(options.localFilename, abstract, 'localFilename');
   const fd = openFd(C.AF_UNIX, partsOf(key)[1]);
   if (key === 'local stream passive' || key === 'local seqpacket passive') {
     if (options.localFilename === undefined) {
@@ -659,7 +661,7 @@ export function makeSocketFromFd(fd: number, options: FromFdOptions = {}): AnySo
   check(native.adoptFd(fd), 'fcntl');
   const connect = options.connect ?? (listening ? 'passive' : 'active');
   const key = keyOf(family, type, connect);
-  if (!key) throw invalidArgValue('options.connect', connect, `does not fit a ${family} ${type} socket`);
+  if (!key) throw invalidArgValue('options.connect', connect, `does not fit ${family === 'internet' ? 'an' : 'a'} ${family} ${type} socket`);
   // A raw socket's protocol is the kernel's; every other kind's is its row's.
   const protocol = type === 'raw' ? lookupProtocolNumber(protocolNumber, 'protocol').name : undefined;
   const socket: AnySocket = socketOf(key, fd, domain === C.AF_INET6, options, protocol);

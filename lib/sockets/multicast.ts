@@ -19,7 +19,9 @@ export interface MulticastOptions {
 }
 
 function groupAddress(group: unknown): InetAddress {
-  const address = group instanceof InetAddress ? group : ensureAddress(group as string, { errorp: false });
+  const designator = group instanceof InetAddress || typeof group === 'string' || typeof group === 'number' || group instanceof Uint8Array || group instanceof Uint16Array;
+  if (!designator) throw invalidArgType('group', 'an address designator (InetAddress, string, Uint8Array(4), Uint16Array(8) or number)', group);
+  const address = group instanceof InetAddress ? group : ensureAddress(group, { errorp: false });
   if (!(address instanceof InetAddress)) throw new AddressParseError(group, `Invalid multicast group: ${show(group)}`);
   if (!isMulticast(address)) throw invalidArgValue('group', address.toString(), 'is not a multicast address');
   return address;

@@ -8,7 +8,7 @@
 import { H, C } from '../native.js';
 import type { FdHandle } from '../native.js';
 import { Ipv4Address, ensureAddress } from '../address/index.js';
-import { SocketOptionNotSupportedError } from '../errors.js';
+import { SocketClosedError, SocketOptionNotSupportedError } from '../errors.js';
 import type { SocketError } from '../errors.js';
 import { lookupInterface } from '../dns/interfaces.js';
 import { invalidArgType, invalidArgValue, outOfRange } from '../internal/validate.js';
@@ -247,7 +247,7 @@ export function socketOptionApplies(info: SocketOptionInfo, t: OptionTarget): bo
 
 function ensureApplies(info: SocketOptionInfo, t: OptionTarget, syscall: string): void {
   if (!socketOptionApplies(info, t)) {
-    throw new SocketOptionNotSupportedError('ENOPROTOOPT', syscall, `Option ${info.name} does not apply to a ${describeTarget(t)}`);
+    throw new SocketOptionNotSupportedError('ENOPROTOOPT', syscall, `Option ${info.name} does not apply to ${/^i/.test(familyOf(t)) ? 'an' : 'a'} ${describeTarget(t)}`);
   }
 }
 
@@ -395,7 +395,10 @@ function optionFailure(result: number, syscall: string, info: SocketOptionInfo, 
   if (code === 'ENOPROTOOPT' || code === 'EOPNOTSUPP') {
     return new SocketOptionNotSupportedError(code, syscall, `${syscall} ${code}: option ${info.name} is not supported on this ${describeTarget(t)}`);
   }
-  return failure(result, syscall);
+  const err = failure(result, syscall);
+  // Other kernel refusals (EINVAL for a value out of its range, ENODEV...) name the option too.
+  if (!(err instanceof SocketClosedError)) err.message += ` (option ${info.name})`;
+  return err;
 }
 
 /** Reads option `name` from a socket's fd. */

@@ -7,7 +7,10 @@ import { LocalAddress, type InetAddress } from '../address/index.js';
 import { inetAddressFromBytes } from '../address/sockaddr.js';
 export { inetAddressFromBytes, inetSockaddr } from '../address/sockaddr.js';
 import type { Sockaddr } from '../internal/sockaddr.js';
-import { invalidArgValue } from '../internal/validate.js';
+import { invalidArgValue, outOfRange } from '../internal/validate.js';
+import { C } from '../native.js';
+
+const SUN_PATH_MAX = C.sockaddrUnPathMax!;
 
 /**
  * A local (Unix) socket name as native arguments: the abstract namespace has a leading NUL.
@@ -17,6 +20,7 @@ export function localSockaddr(filename: string, abstract: boolean, name = 'filen
   if (!abstract && filename.includes('\0')) throw invalidArgValue(name, filename, 'must not contain NUL bytes (only abstract names may)');
   const path = Buffer.from(filename);
   const bytes = abstract ? Buffer.concat([Buffer.alloc(1), path]) : path;
+  if (bytes.length > SUN_PATH_MAX) throw outOfRange(name, `at most ${SUN_PATH_MAX - (abstract ? 1 : 0)} bytes long (sockaddr_un's sun_path)`, `${path.length} bytes`);
   return [1, bytes, 0, 0];
 }
 

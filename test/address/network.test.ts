@@ -305,6 +305,13 @@ describe('iolib/address: netmasks and networks', () => {
       expect(() => new Ipv4Network(null as never)).to.throw(TypeError);
       expect(() => new Ipv4Network('10.0.0.0', {} as never)).to.throw(TypeError);
     });
+    it('says what is wrong with a netmask or prefix, in either form', () => {
+      expect(() => new Ipv4Network('1.2.3.4/255.0.255.0')).to.throw(AddressParseError, /\(netmask is not contiguous\)$/);
+      expect(() => new Ipv4Network('1.2.3.4', '255.0.255.0')).to.throw(AddressParseError, /\(netmask is not contiguous\)$/);
+      expect(() => new Ipv4Network('1.2.3.4/33')).to.throw(AddressParseError, /\(prefix length must be 0\.\.32\)$/);
+      expect(() => new Ipv4Network('1.2.3.4/1.2.3')).to.throw(AddressParseError, /\(bad netmask\)$/);
+      expect(() => new Ipv4Network(5 as never)).to.throw(TypeError, /^The "address" argument must be a network string/);
+    });
     it('equals and inspect', () => {
       expect(new Ipv4Network('10.0.0.0/8').equals(new Ipv4Network('10.0.0.0/16'))).to.equal(false);
       expect(new Ipv4Network('10.0.0.0/8').equals('10.0.0.0/8')).to.equal(false);

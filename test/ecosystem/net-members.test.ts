@@ -262,6 +262,20 @@ describe('node:net members on iolib sockets', function () {
       expect(err.port).to.equal(first.localPort);
     });
 
+    it("sendTo on a connected UDP socket names its peer: send ECONNREFUSED 127.0.0.1:PORT (the port's ICMP unreachable)", async function () {
+      const probe = cleanup.add(asInstance(await makeSocket({ type: 'datagram', localHost: '127.0.0.1' }), SocketDatagramInternetActive));
+      const port = probe.localPort!;
+      await probe.close();
+      const s = cleanup.add(asInstance(await makeSocket({ type: 'datagram', remoteHost: '127.0.0.1', remotePort: port }), SocketDatagramInternetActive));
+      // Each send draws an ICMP port unreachable, which the next send reports.
+      let err: unknown;
+      for (let i = 0; i < 20 && err === undefined; i++) await s.sendTo(Buffer.from('x')).catch((e: unknown) => (err = e));
+      expect(err).to.be.instanceOf(SocketConnectionRefusedError);
+      expect((err as SocketError).message).to.equal(`send ECONNREFUSED 127.0.0.1:${port}`);
+      expect((err as SocketError).address).to.equal('127.0.0.1');
+      expect((err as SocketError).port).to.equal(port);
+    });
+
     it('sendTo a destination the kernel refuses: send EACCES 255.255.255.255:9 (broadcast not enabled)', async function () {
       const s = cleanup.add(asInstance(await makeSocket({ type: 'datagram', localHost: '127.0.0.1', localPort: 0 }), SocketDatagramInternetActive));
       const err = await rejectsWith(s.sendTo(Buffer.from('x'), { remoteHost: '255.255.255.255', remotePort: 9 }), SocketError);

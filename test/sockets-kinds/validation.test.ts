@@ -4,10 +4,12 @@
  * message chunks written to the wrong family, and kind-specific methods on the wrong kind.
  */
 import { expect } from 'chai';
+import { closeSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
 import {
   makeSocket,
   makeSocketPair,
+  makeSocketFromFd,
   type MakeSocketOptions,
   
   
@@ -206,6 +208,62 @@ describe('sockets-kinds: validation of kinds and options', () => {
         }
         expect(err, String(call)).to.be.instanceOf(Cls);
       }
+    });
+  });
+
+  describe('arguments named in their errors', () => {
+    it('receiveFrom size: a TypeError for a non-number, a RangeError naming options.size beyond 2^30', async () => {
+      const s = cleanup.add(await makeSocket({ type: 'datagram', localHost: '127.0.0.1' })) as unknown as { receiveFrom(o: object): Promise<unknown> };
+      for (const [size, Cls] of [['a', TypeError], [2 ** 40, RangeError], [-1, RangeError]] as const) {
+        const err = (await s.receiveFrom({ size }).then(() => null, (e: unknown) => e)) as Error;
+        expect(err, String(size)).to.be.instanceOf(Cls);
+        expect(err.message, String(size)).to.include('"options.size"');
+      }
+    });
+
+    it('joinMulticastGroup(null) is a TypeError naming group', async () => {
+      const s = cleanup.add(await makeSocket({ type: 'datagram', localHost: '127.0.0.1' })) as unknown as { joinMulticastGroup(g: unknown): unknown };
+      expect(() => s.joinMulticastGroup(null)).to.throw(TypeError, /"group"/);
+    });
+
+    it("a Unix path longer than sun_path is a RangeError naming the argument, not the kernel's EINVAL", async () => {
+      const long = `/tmp/${'x'.repeat(120)}`;
+      const err = await rejects({ addressFamily: 'local', connect: 'passive', localFilename: long }, RangeError);
+      expect(err.code).to.equal('ERR_OUT_OF_RANGE');
+      expect(err.message).to.include('"localFilename"').and.include('at most 108 bytes');
+      const abstractErr = await rejects({ addressFamily: 'local', remoteFilename: 'y'.repeat(108), abstract: true }, RangeError);
+      expect(abstractErr.message).to.include('"remoteFilename"').and.include('at most 107 bytes');
+      // The longest names still work: 108 bytes of path, 107 of abstract name.
+      const edge = `/tmp/${'p'.repeat(103 - String(process.pid).length)}${process.pid}`;
+      expect(Buffer.byteLength(edge)).to.equal(108);
+      cleanup.path(edge);
+      const server = cleanup.add(await makeSocket({ addressFamily: 'local', connect: 'passive', localFilename: edge }));
+      expect((server as unknown as { localFilename: string }).localFilename).to.equal(edge);
+    });
+
+    it('a kernel refusal of setOption names the option', async () => {
+      const s = cleanup.add(await makeSocket({ type: 'datagram', localHost: '127.0.0.1' })) as unknown as { setOption(n: string, v: unknown): unknown };
+      let err: unknown;
+      try {
+        s.setOption('bindToDevice', 'no-such-device0');
+      } catch (e) {
+        err = e;
+      }
+      expect(err).to.be.instanceOf(Error);
+      expect((err as Error).message).to.include('(option bindToDevice)');
+    });
+
+    it('messages say "an internet" and "an ipv4" socket', async () => {
+      const s = cleanup.add(await makeSocket({ type: 'datagram', localHost: '127.0.0.1' })) as unknown as { fd: number; getOption(n: string): unknown };
+      expect(() => s.getOption('tcpNodelay')).to.throw(/does not apply to an ipv4 datagram \(udp\) socket/);
+      // The same UDP socket under an fd number no iolib socket owns, passed over a pair.
+      const [a, b] = makeSocketPair();
+      cleanup.add(a);
+      cleanup.add(b);
+      await (a as unknown as { sendFileDescriptor(x: unknown): Promise<void> }).sendFileDescriptor(s);
+      const fd = await (b as unknown as { receiveFileDescriptor(): Promise<number> }).receiveFileDescriptor();
+      cleanup.add(() => closeSync(fd));
+      expect(() => makeSocketFromFd(fd, { connect: 'passive' })).to.throw(TypeError, /does not fit an internet datagram socket/);
     });
   });
 });
