@@ -2,7 +2,8 @@
  * Node's clients over iolib sockets: an http.Agent and an https.Agent whose createConnection
  * makes iolib sockets (kept alive between requests), tls.connect({ socket }), http2.connect
  * with createConnection, undici's connect option, and a ws client. One node:net based server
- * of each kind answers on loopback.
+ * of each kind answers on loopback. It also needs undici and ws, which iolib does not depend
+ * on: `npm install undici ws` beside iolib to run it from an installed package.
  */
 import http from 'node:http';
 import https from 'node:https';

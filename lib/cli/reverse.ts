@@ -21,7 +21,7 @@ options:
 
 examples:
   iolib reverse 127.0.0.1
-  iolib reverse ::1 --port 22 --json`,
+  iolib reverse 127.0.0.1 --port 22 --json`,
   options: { port: { type: 'string', short: 'p' }, timeout: { type: 'string' }, json: { type: 'boolean' } },
   arity: [1, 1],
   async run({ values, positionals }) {
