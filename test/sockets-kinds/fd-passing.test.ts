@@ -308,12 +308,7 @@ describe('sockets-kinds: fd passing', () => {
     it('an fd that is not open is EBADF naming options.fds, not a closed socket; the socket still works', async () => {
       const [a, b] = pair(cleanup);
       for (const send of [() => a.sendFileDescriptor(1_000_000), () => a.sendMessage({ data: Buffer.from('x'), fds: [1, 1_000_000] })]) {
-        let err: unknown;
-        try {
-          await send();
-        } catch (e) {
-          err = e;
-        }
+        const err = await send().then(() => null, (e: unknown) => e);
         expectInstance(err, SocketError);
         expect(err).not.to.be.instanceOf(SocketClosedError);
         expect((err as SocketError).code).to.equal('EBADF');
