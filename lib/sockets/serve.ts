@@ -26,7 +26,8 @@ export interface ConnectionServer {
  * `net.Server` that was never `listen()`ed) from the passive socket `listener`: the server is
  * told `'listening'` (once, however many listeners serve it), as `listen()` would, and every
  * accepted connection is emitted to it as `'connection'`, as its own listening handle would.
- * An http server starts its connection tracking on `'listening'`: `headersTimeout`,
+ * Until it closes, the server's `listening` is true, its `address()` is the (first)
+ * listener's and `close(callback)` calls back without an error. An http server starts its connection tracking on `'listening'`: `headersTimeout`,
  * `requestTimeout`, `closeIdleConnections()` and `closeAllConnections()` need it. Closing the
  * server (`server.close()`) closes `listener`; closing `listener` ends the serving. Resolves
  * once accepting ends; rejects with an accept error that is not the listener's close.
@@ -43,7 +44,11 @@ export async function serve(server: ConnectionServer, listener: PassiveSocket): 
   server.once('close', stop);
   if (!listening.has(server)) {
     listening.add(server);
-    server.once('close', () => listening.delete(server));
+    lendListening(server, listener);
+    server.once('close', () => {
+      listening.delete(server);
+      for (const name of LENT) delete (server as unknown as Record<string, unknown>)[name];
+    });
     server.emit('listening');
   }
   // TLS over a JavaScript stream loses the peer's address in Node (the TLS socket asks a
@@ -60,6 +65,32 @@ export async function serve(server: ConnectionServer, listener: PassiveSocket): 
 
 /** Servers told `'listening'` and not closed since: a server served twice is told once. */
 const listening = new WeakSet<ConnectionServer>();
+
+/** The members lendListening gives a served server until it closes. */
+const LENT = ['listening', 'address', 'close'] as const;
+
+/**
+ * Until it closes, a served server answers as if it listened itself, for code written for
+ * listen(): `listening` is true, `address()` is its first listener's (node:net's shape), and
+ * `close(callback)` calls back without the ERR_SERVER_NOT_RUNNING net.Server gives a server
+ * with no handle of its own.
+ */
+function lendListening(server: ConnectionServer, listener: PassiveSocket): void {
+  const own = server as unknown as { close?: (callback?: (err?: Error) => void) => unknown };
+  const close = own.close;
+  Object.defineProperty(server, 'listening', { configurable: true, enumerable: false, get: () => true });
+  Object.defineProperty(server, 'address', { configurable: true, enumerable: false, writable: true, value: () => listener.address() });
+  if (typeof close !== 'function') return;
+  Object.defineProperty(server, 'close', {
+    configurable: true,
+    enumerable: false,
+    writable: true,
+    value(this: EventEmitter, callback?: (err?: Error) => void) {
+      if (typeof callback === 'function') this.once('close', () => callback());
+      return close.call(this);
+    },
+  });
+}
 
 const ADDRESS_MEMBERS = ['remoteAddress', 'remotePort', 'remoteFamily', 'localAddress', 'localPort', 'localFamily'] as const;
 

@@ -228,14 +228,24 @@ for (const kind of KINDS) {
       const listener = cleanup.add(await kind.listen());
       const server = http.createServer({ headersTimeout: 300, requestTimeout: 600, connectionsCheckingInterval: 50 }, (_req, res) => res.end('ok'));
       let told = 0;
-      server.on('listening', () => told++);
-      cleanup.add(closeServer(server));
-      void serve(server, listener);
+      // What a 'listening' handler written for listen() reads.
+      server.on('listening', () => {
+        told++;
+        expect(server.listening).to.equal(true);
+        expect(server.address()).to.deep.equal(listener.address());
+      });
+      const serving = serve(server, listener);
       expect(told).to.equal(1);
       const client = cleanup.add(net.connect(kind.netTarget(listener)));
       client.write('GET / HTTP/1.1\r\nHost: localhost\r\n');
       const [reply] = await once(client, 'data');
       expect(String(reply)).to.match(/^HTTP\/1.1 408 Request Timeout\r\n/);
+      // close(callback) calls back as a listening net.Server's does: no ERR_SERVER_NOT_RUNNING.
+      const closeErr = await new Promise((resolve) => server.close(resolve));
+      expect(closeErr).to.equal(undefined);
+      expect(server.listening).to.equal(false);
+      expect(server.address()).to.equal(null);
+      await serving;
     });
 
     it('server.close() closes an idle kept-alive connection at once; two listeners tell the server once', async function () {
