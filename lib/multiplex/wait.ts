@@ -63,7 +63,8 @@ function closedError(target: FdTarget): Error {
  * PollTimeoutError after `timeout` ms, AbortError when `signal` aborts, SyscallError EBADF
  * (SocketClosedError for a socket) when the fd is not open or is closed while waiting.
  * Shares the fd's watcher with any Poller or EventBase that has it, so it never conflicts
- * with a registration.
+ * with a registration. Readiness found at once is answered on the event loop's next turn, so
+ * a loop of waits lets timers and other I/O run.
  */
 export function waitUntilFdReady(target: FdTarget, event: FdWaitEvent = 'read', options: FdWaitOptions = {}): Promise<FdReadiness> {
   try {
@@ -85,22 +86,26 @@ export function waitUntilFdReady(target: FdTarget, event: FdWaitEvent = 'read', 
       release(source, sub);
       fn();
     };
-    /** Settles when the fd is ready or gone; says whether it did. */
-    const check = (): boolean => {
+    /**
+     * Settles when the fd is ready or gone; says whether it did. An answer found `atOnce`
+     * comes from the event loop's next turn (as Poller.poll's): a loop of waits on an fd that
+     * stays ready must let timers and other I/O run.
+     */
+    const check = (atOnce: boolean): boolean => {
       const r = source.revents(pollEvents(event));
       if (r & POLLNVAL) {
         settle(() => reject(closedError(target)));
         return true;
       }
       const ready = readinessOf(r, event);
-      if (ready) settle(() => resolve(ready));
+      if (ready) settle(() => (atOnce ? setImmediate(resolve, ready) : resolve(ready)));
       return ready !== null;
     };
-    const sub: Subscriber = { wake: check };
+    const sub: Subscriber = { wake: () => check(false) };
     const source = acquire(target, sub);
-    if (check()) return;
+    if (check(true)) return;
     if (timeout === 0) {
-      settle(() => reject(new PollTimeoutError(event, 0)));
+      settle(() => setImmediate(reject, new PollTimeoutError(event, 0)));
       return;
     }
     disarm = armBounds(event, timeout, signal, (err) => settle(() => reject(err)));

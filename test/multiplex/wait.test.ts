@@ -29,6 +29,26 @@ describe('multiplex: waitUntilFdReady and isFdReady', () => {
       expect(await waitUntilFdReady(fd, 'readOrWrite')).to.deep.equal({ read: true, write: true });
     });
 
+    it('a loop of waits on an fd that stays ready lets timers run (each answer comes from the event loop)', async () => {
+      const fd = makeFifoRdwr(cleanup);
+      let fired = false;
+      setTimeout(() => (fired = true), 5);
+      let waits = 0;
+      // Bounded, so that a starved loop fails the test instead of hanging it.
+      while (!fired && waits < 200_000) {
+        await waitUntilFdReady(fd, 'write');
+        waits++;
+      }
+      expect(fired).to.equal(true);
+      let timedOut = 0;
+      fired = false;
+      setTimeout(() => (fired = true), 5);
+      while (!fired && timedOut < 200_000) {
+        await waitUntilFdReady(fd, 'read', { timeout: 0 }).catch(() => timedOut++);
+      }
+      expect(fired).to.equal(true);
+    });
+
     it('rejects with PollTimeoutError when nothing comes in time (0: without waiting)', async () => {
       const { r } = makeFifo(cleanup);
       const t0 = performance.now();
