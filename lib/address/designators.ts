@@ -30,11 +30,11 @@ export type AddressFamily = 'internet' | 'local' | 'file';
 /** Options of {@link ensureAddress}. */
 export interface EnsureAddressOptions {
   /** Which family the designator is read in (default `'internet'`). */
-  family?: AddressFamily;
+  family?: AddressFamily | undefined;
   /** For `'local'`: make a string an abstract-namespace address (default false). */
-  abstract?: boolean;
+  abstract?: boolean | undefined;
   /** Throw on an invalid designator (default true); false returns null instead. */
-  errorp?: boolean;
+  errorp?: boolean | undefined;
 }
 
 /** What {@link addressToVector} returns. */

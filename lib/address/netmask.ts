@@ -16,11 +16,11 @@ export type NetworkClass = 'a' | 'b' | 'c' | 'd' | 'e';
 /** Options of {@link makeNetmask}: a CIDR prefix length or a class. */
 export interface MakeNetmaskOptions {
   /** Prefix length: 0..32 (0..128 with `ipv6`). Takes precedence over `class`, as in IOLib. */
-  cidr?: number;
+  cidr?: number | undefined;
   /** Classful mask: 'a' = /8, 'b' = /16, 'c' = /24 (IPv4 only). */
-  class?: 'a' | 'b' | 'c';
+  class?: 'a' | 'b' | 'c' | undefined;
   /** Make an IPv6 mask (an Ipv6Address) from `cidr` (default false). */
-  ipv6?: boolean;
+  ipv6?: boolean | undefined;
 }
 
 const CLASS_PREFIX = { a: 8, b: 16, c: 24 } as const;

@@ -46,13 +46,13 @@ export interface HostEntry {
 /** Options of {@link lookupHostname}. */
 export interface LookupHostnameOptions extends WaitOptions {
   /** true (default): IPv4 and IPv6 addresses; false: IPv4 only; 'only': IPv6 only. */
-  ipv6?: Ipv6Mode;
+  ipv6?: Ipv6Mode | undefined;
 }
 
 /** Options of {@link ensureHostname}. */
 export interface EnsureHostnameOptions extends LookupHostnameOptions {
   /** When false, a failed look-up resolves to null instead of rejecting (default true). */
-  errorp?: boolean;
+  errorp?: boolean | undefined;
 }
 
 /** getaddrinfo's flags, by name. */
@@ -79,13 +79,13 @@ export type AddressInfoType = 'stream' | 'datagram' | 'seqpacket' | 'raw';
 /** Options of {@link lookupAddresses}. */
 export interface LookupAddressesOptions extends WaitOptions {
   /** Address family wanted (default 'any'). */
-  family?: 'ipv4' | 'ipv6' | 'local' | 'any';
+  family?: 'ipv4' | 'ipv6' | 'local' | 'any' | undefined;
   /** Socket type wanted (default: every type). */
-  type?: AddressInfoType;
+  type?: AddressInfoType | undefined;
   /** Protocol wanted: a name of the protocols database ('tcp') or a number (default: any). */
-  protocol?: string | number;
+  protocol?: string | number | undefined;
   /** getaddrinfo's flags. */
-  flags?: AddressInfoFlags;
+  flags?: AddressInfoFlags | undefined;
 }
 
 /** One entry of getaddrinfo's answer. */
@@ -121,9 +121,9 @@ export interface NameInfoFlags {
 /** Options of {@link lookupName}. */
 export interface LookupNameOptions extends WaitOptions {
   /** The port whose service name is wanted (default 0). */
-  port?: number;
+  port?: number | undefined;
   /** getnameinfo's flags. */
-  flags?: NameInfoFlags;
+  flags?: NameInfoFlags | undefined;
 }
 
 /** What {@link lookupName} answers. */

@@ -10,9 +10,9 @@ import { abortError, armBounds } from '../internal/wait.js';
 /** `{ timeout?, signal? }` as every resolver call takes it. */
 export interface WaitOptions {
   /** Milliseconds to wait before rejecting with PollTimeoutError. */
-  timeout?: number;
+  timeout?: number | undefined;
   /** Rejects with an AbortError when aborted. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** Resolves as `work`, unless the timeout passes or the signal aborts first. */

@@ -24,23 +24,23 @@ export type IoHandler = (fd: FdTarget, event: IoHandlerEvent) => void;
 /** Options of {@link EventBase.setIoHandler}. */
 export interface IoHandlerOptions {
   /** Call the handler with 'timeout' after this many ms (> 0) without readiness, and again every as many ms. */
-  timeout?: number;
+  timeout?: number | undefined;
   /** Remove the handler before its first call, whatever it is called for. Default false. */
-  oneShot?: boolean;
+  oneShot?: boolean | undefined;
 }
 
 /** Options of {@link EventBase.addTimer}. */
 export interface TimerOptions {
   /** Fire once (default) or every `ms` until removed. */
-  oneShot?: boolean;
+  oneShot?: boolean | undefined;
 }
 
 /** Options of {@link EventBase.eventDispatch}. */
 export interface DispatchOptions {
   /** Return after this many ms (after the round that reaches it). */
-  timeout?: number;
+  timeout?: number | undefined;
   /** Return after the first round in which some handler or timer was called. */
-  oneShot?: boolean;
+  oneShot?: boolean | undefined;
 }
 
 interface Handler {

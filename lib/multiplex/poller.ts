@@ -45,9 +45,9 @@ export interface PollEvent {
 /** Options of {@link Poller.poll}. */
 export interface PollOptions {
   /** Milliseconds to wait at most; 0 checks without waiting. Default: no limit. */
-  timeout?: number;
+  timeout?: number | undefined;
   /** Aborts the wait (AbortError). */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** Resolves `interest` (see {@link PollInterest}) to both flags. */

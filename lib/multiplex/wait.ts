@@ -27,9 +27,9 @@ export interface FdReadiness {
 /** Options of {@link waitUntilFdReady}. */
 export interface FdWaitOptions {
   /** Milliseconds to wait at most (PollTimeoutError after); 0 checks without waiting. */
-  timeout?: number;
+  timeout?: number | undefined;
   /** Aborts the wait (AbortError). */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 const EVENTS = ['read', 'write', 'readOrWrite'] as const;

@@ -13,7 +13,7 @@ import { PollTimeoutError, SocketAlreadyConnectedError, SocketClosedError, Socke
 import { invalidArgType, invalidArgValue, outOfRange, validateBoolean, validateInteger, validateObject, validateSignal, validateTimeout } from '../internal/validate.js';
 import { TIMER_MAX, abortError, deadlineAfter, remaining } from '../internal/wait.js';
 import { InetAddress } from '../address/index.js';
-import { DEFAULT_BUFFER_SIZE, NO_PROFILE, SocketCore, extraAccessors, profileFor, whenClosed } from './core.js';
+import { DEFAULT_BUFFER_SIZE, NO_PROFILE, SocketCore, extraAccessors, profileFor, whenClosed, type BindOptions } from './core.js';
 import { atAddress, check, failure } from './syscall.js';
 import { inetAddressFromBytes, decodeLocalPath, localSockaddr } from './sockaddr.js';
 import type { Sockaddr } from '../internal/sockaddr.js';
@@ -23,67 +23,67 @@ import { resolveEndpoint, type HostDesignator, type PortDesignator } from './res
 /** Options of `connect`. */
 export interface ConnectOptions {
   /** The port (number or service name). */
-  port?: PortDesignator;
+  port?: PortDesignator | undefined;
   /** Local sockets: connect to a name in the abstract namespace. */
-  abstract?: boolean;
+  abstract?: boolean | undefined;
   /** ms */
-  timeout?: number;
+  timeout?: number | undefined;
   /** Aborts the wait (AbortError). */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** Options of `sendTo`. */
 export interface SendToOptions {
   /** First byte of the buffer to use (default 0). */
-  start?: number;
+  start?: number | undefined;
   /** End of the bytes to use (default the buffer's length). */
-  end?: number;
+  end?: number | undefined;
   /** Unconnected datagram sockets: the destination host. */
-  remoteHost?: HostDesignator;
+  remoteHost?: HostDesignator | undefined;
   /** Unconnected datagram sockets: the destination port. */
-  remotePort?: PortDesignator;
+  remotePort?: PortDesignator | undefined;
   /** Unconnected local datagram sockets: the destination name. */
-  remoteFilename?: string;
+  remoteFilename?: string | undefined;
   /** Local sockets: the name is in the abstract namespace. */
-  abstract?: boolean;
+  abstract?: boolean | undefined;
   /** MSG_OOB: out-of-band data. */
-  outOfBand?: boolean;
+  outOfBand?: boolean | undefined;
   /** MSG_DONTWAIT: answer at once instead of waiting. */
-  dontWait?: boolean;
+  dontWait?: boolean | undefined;
   /** MSG_DONTROUTE: only to directly connected hosts. */
-  dontRoute?: boolean;
+  dontRoute?: boolean | undefined;
   /** MSG_CONFIRM: the link layer got a reply (Linux). */
-  confirm?: boolean;
+  confirm?: boolean | undefined;
   /** MSG_MORE: more data follows (Linux). */
-  more?: boolean;
+  more?: boolean | undefined;
   /** Give up after this many ms (PollTimeoutError). */
-  timeout?: number;
+  timeout?: number | undefined;
   /** Aborts the wait (AbortError). */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** Options of `receiveFrom`. */
 export interface ReceiveFromOptions {
   /** Where to receive (default a new Buffer of `size`). */
-  buffer?: Buffer;
+  buffer?: Buffer | undefined;
   /** First byte of the buffer to use (default 0). */
-  start?: number;
+  start?: number | undefined;
   /** End of the bytes to use (default the buffer's length). */
-  end?: number;
+  end?: number | undefined;
   /** Bytes to receive when no buffer is given. */
-  size?: number;
+  size?: number | undefined;
   /** MSG_OOB: out-of-band data. */
-  outOfBand?: boolean;
+  outOfBand?: boolean | undefined;
   /** MSG_PEEK: leave the data in the kernel. */
-  peek?: boolean;
+  peek?: boolean | undefined;
   /** MSG_WAITALL: wait for the whole buffer. */
-  waitAll?: boolean;
+  waitAll?: boolean | undefined;
   /** MSG_DONTWAIT: answer at once instead of waiting. */
-  dontWait?: boolean;
+  dontWait?: boolean | undefined;
   /** Give up after this many ms (PollTimeoutError). */
-  timeout?: number;
+  timeout?: number | undefined;
   /** Aborts the wait (AbortError). */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** What `receiveFrom` resolves with. */
@@ -111,11 +111,11 @@ export interface ActiveStreamOptions {
    * sockets). Byte streams given no size read 64 KiB at first, and up to 256 KiB at a time
    * while the peer sends faster than they read; a size given is what every read asks for.
    */
-  inputBufferSize?: number;
+  inputBufferSize?: number | undefined;
   /** Writable high-water mark in bytes. */
-  outputBufferSize?: number;
+  outputBufferSize?: number | undefined;
   /** Decode reads as text in this encoding (IOLib's external format). */
-  encoding?: BufferEncoding;
+  encoding?: BufferEncoding | undefined;
   /**
    * Stream and seqpacket sockets: keep the writable side open after the peer's end (default
    * true, IOLib's explicit shutdown). With false the peer's end ends the socket, as in node:net.
@@ -236,7 +236,19 @@ const NO_PIPES: unknown[] = Object.freeze([]) as unknown as unknown[];
 const READING = 1;
 const CONNECTING = 2;
 
+// TypeScript's declaration of the SocketCore mixin loses `this` in what its members answer
+// (it emits `any`): declared again here, merged into the class, they keep it.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface ActiveSocketBase {
+  bindAddress(address: HostDesignator | string, options?: BindOptions): this;
+  ref(): this;
+  unref(): this;
+  removeAllListeners(event?: string | symbol): this;
+  setMaxListeners(n: number): this;
+}
+
 /** The base of every active socket: a Duplex over one fd. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class ActiveSocketBase extends SocketCore(Duplex) {
   /**
    * @internal Set by close(): flush pending writes but do not shutdown(2) the write side, so a

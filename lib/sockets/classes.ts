@@ -30,8 +30,27 @@ type Ctor<T = object> = new (...args: any[]) => T;
  */
 const ownFiles = new WeakMap<object, string>();
 
-/** Local active sockets' extras: fd passing and peer credentials. */
-function LocalMessaging<TBase extends Ctor<ActiveSocketBase>>(Base: TBase) {
+/** What LocalMessaging adds to a class. */
+interface LocalMessagingMembers {
+  /** @internal The file makeSocket's localFilename created. */
+  _ownFile: string | null;
+  /** Sends one fd (a number, one of our sockets, a node:net socket or a FileHandle). */
+  sendFileDescriptor(fd: FdSource): Promise<void>;
+  /** Receives one fd, close-on-exec; the caller owns it. */
+  receiveFileDescriptor(options?: { timeout?: number | undefined; signal?: AbortSignal | undefined }): Promise<number>;
+  /** Sends data and fds in one message (SCM_RIGHTS); resolves with the bytes sent. */
+  sendMessage(options: SendMessageOptions): Promise<number>;
+  /** Receives data and fds; resolves null with `dontWait` when nothing is there. */
+  receiveMessage(options?: ReceiveMessageOptions): Promise<ReceivedMessage | null>;
+  /** The peer process's pid, uid and gid (SO_PEERCRED). */
+  peerCredentials(): Credentials;
+}
+
+/**
+ * Local active sockets' extras: fd passing and peer credentials. Its type is spelled out: the
+ * one TypeScript would infer, emitted in the declarations, loses `this` in the base's members.
+ */
+function LocalMessaging<TBase extends Ctor<ActiveSocketBase>>(Base: TBase): TBase & Ctor<LocalMessagingMembers> {
   class LocalMessagingImpl extends Base {
     /**
      * @internal The file makeSocket's localFilename created, removed on close (as a listener's
@@ -61,7 +80,7 @@ function LocalMessaging<TBase extends Ctor<ActiveSocketBase>>(Base: TBase) {
      * of the stream (stream and seqpacket sockets) rejects with SocketEndpointShutdownError
      * rather than waiting forever.
      */
-    async receiveFileDescriptor(options: { timeout?: number; signal?: AbortSignal } = {}): Promise<number> {
+    async receiveFileDescriptor(options: { timeout?: number | undefined; signal?: AbortSignal | undefined } = {}): Promise<number> {
       for (;;) {
         // Skipped bytes go SKIP_SIZE at a time (the kernel ends a read at the message that
         // carries fds), and receiveMessage lets the loop run between reads.

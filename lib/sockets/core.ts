@@ -32,11 +32,11 @@ export interface SocketKind {
 /** Options of `bindAddress`. */
 export interface BindOptions {
   /** Internet sockets: the port (number or service name; default 0, any). */
-  port?: PortDesignator;
+  port?: PortDesignator | undefined;
   /** Set SO_REUSEADDR before binding. */
-  reuseAddress?: boolean;
+  reuseAddress?: boolean | undefined;
   /** Local sockets: bind in the Linux abstract namespace. */
-  abstract?: boolean;
+  abstract?: boolean | undefined;
 }
 
 /** A socket's kind with its read chunk and high-water marks (see `_profile`). */

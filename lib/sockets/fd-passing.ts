@@ -23,31 +23,31 @@ export interface SendMessageOptions {
    * Bytes to send. With fds on stream and seqpacket sockets at least one byte goes (a NUL when
    * empty): a zero-length seqpacket record would read as the end of the records.
    */
-  data?: Uint8Array | string;
+  data?: Uint8Array | string | undefined;
   /** fds to pass, each a number, socket or FileHandle. */
-  fds?: FdSource[];
+  fds?: FdSource[] | undefined;
   /** Datagram sockets: the destination's filename. */
-  remoteFilename?: string;
+  remoteFilename?: string | undefined;
   /** The destination name is in the abstract namespace. */
-  abstract?: boolean;
+  abstract?: boolean | undefined;
   /** Give up after this many ms (PollTimeoutError). */
-  timeout?: number;
+  timeout?: number | undefined;
   /** Aborts the wait (AbortError). */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** Options of receiveMessage. */
 export interface ReceiveMessageOptions {
   /** Largest payload to receive (default 65536). */
-  size?: number;
+  size?: number | undefined;
   /** Most fds to keep (default 253); any beyond are closed at once and `truncated` is set. */
-  maxFds?: number;
+  maxFds?: number | undefined;
   /** Answer at once (null) instead of waiting. */
-  dontWait?: boolean;
+  dontWait?: boolean | undefined;
   /** Give up after this many ms (PollTimeoutError). */
-  timeout?: number;
+  timeout?: number | undefined;
   /** Aborts the wait (AbortError). */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** What receiveMessage resolves with. */

@@ -16,7 +16,7 @@ export interface ListenFdsOptions extends Omit<FromFdOptions, 'connect'> {
    * Remove LISTEN_PID, LISTEN_FDS and LISTEN_FDNAMES from the environment (default true), so
    * child processes do not take the fds for theirs.
    */
-  unsetEnvironment?: boolean;
+  unsetEnvironment?: boolean | undefined;
 }
 
 /** One fd passed by the service manager. */

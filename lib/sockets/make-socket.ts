@@ -585,9 +585,9 @@ async function removeStaleSocketFile(path: string): Promise<void> {
 /** Options of {@link makeSocketPair}. */
 export interface SocketPairOptions extends ActiveStreamOptions {
   /** 'stream' (default), 'datagram' or 'seqpacket'. */
-  type?: 'stream' | 'datagram' | 'seqpacket';
+  type?: 'stream' | 'datagram' | 'seqpacket' | undefined;
   /** The protocol number (default 0). */
-  protocol?: number;
+  protocol?: number | undefined;
 }
 
 const PAIR_OPTIONS = ['type', 'protocol', 'inputBufferSize', 'outputBufferSize', 'encoding', 'allowHalfOpen'];
@@ -624,7 +624,7 @@ export function makeSocketPair(options: SocketPairOptions = {}): [LocalActive, L
 /** Options of {@link makeSocketFromFd}. */
 export interface FromFdOptions extends ActiveStreamOptions {
   /** Overrides what SO_ACCEPTCONN says. */
-  connect?: 'active' | 'passive';
+  connect?: 'active' | 'passive' | undefined;
 }
 
 const TYPE_BY_NUMBER = new Map<number, SocketTypeName>(Object.entries(SOCK_TYPES).map(([k, v]) => [v, k as SocketTypeName]));

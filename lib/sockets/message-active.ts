@@ -57,7 +57,27 @@ const MSG_TRUNC = C.MSG_TRUNC;
 type WriteCallback = (error?: Error | null) => void;
 type Target = Sockaddr | undefined;
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Listener = (...args: any[]) => void;
+
+/** A message socket's chunks read are typed as what they are: one Message each. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface MessageActiveBase {
+  read(size?: number): Message | null;
+  [Symbol.asyncIterator](): NodeJS.AsyncIterator<Message>;
+  iterator(options?: { destroyOnReturn?: boolean }): NodeJS.AsyncIterator<Message>;
+  on(event: 'data', listener: (message: Message) => void): this;
+  on(event: string | symbol, listener: Listener): this;
+  once(event: 'data', listener: (message: Message) => void): this;
+  once(event: string | symbol, listener: Listener): this;
+  addListener(event: 'data', listener: (message: Message) => void): this;
+  addListener(event: string | symbol, listener: Listener): this;
+  prependListener(event: 'data', listener: (message: Message) => void): this;
+  prependListener(event: string | symbol, listener: Listener): this;
+}
+
 /** Message-mode active sockets. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class MessageActiveBase extends ActiveSocketBase {
   /** @internal ms to wait before retrying a send the peer had no room for. */
   _sendBackoff = 0;

@@ -15,7 +15,7 @@ import type { ActiveSocketBase } from './active.js';
 /** Options of joinMulticastGroup / leaveMulticastGroup. */
 export interface MulticastOptions {
   /** The interface: an IPv4 address of it (IPv4 only), its name, or its index. */
-  interface?: string | number | InetAddress;
+  interface?: string | number | InetAddress | undefined;
 }
 
 function groupAddress(group: unknown): InetAddress {

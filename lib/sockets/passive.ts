@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import { H, C, native } from '../native.js';
 import { PollTimeoutError, SocketClosedError, SocketDescriptorLimitError } from '../errors.js';
 import { invalidArgType, outOfRange, validateBoolean, validateObject, validateSignal, validateTimeout } from '../internal/validate.js';
-import { SocketCore, type SocketKind } from './core.js';
+import { SocketCore, type BindOptions, type SocketKind } from './core.js';
+import type { HostDesignator } from './resolve.js';
 import { check, failure } from './syscall.js';
 import { streamSizes, type ActiveStreamOptions } from './active.js';
 import { holdLoop, releaseLoop } from './loop-hold.js';
@@ -20,11 +21,11 @@ import { netAddressOf, type NetAddress } from './sockaddr.js';
 /** Options of `acceptConnection`. */
 export interface AcceptOptions extends ActiveStreamOptions {
   /** Wait for a connection (default true); false answers null at once when none is pending. */
-  wait?: boolean;
+  wait?: boolean | undefined;
   /** ms; null on timeout */
-  timeout?: number;
+  timeout?: number | undefined;
   /** Aborts the wait (AbortError). */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /**
@@ -72,6 +73,28 @@ export interface Connections<Conn> {
 }
 
 /** The base of passive sockets. */
+// TypeScript's declaration of the SocketCore mixin loses `this` in what its members answer
+// (it emits `any`): declared again here, merged into the class, they keep it.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface PassiveSocketBase<Conn> {
+  bindAddress(address: HostDesignator | string, options?: BindOptions): this;
+  ref(): this;
+  unref(): this;
+  addListener(event: string | symbol, listener: Listener): this;
+  on(event: string | symbol, listener: Listener): this;
+  once(event: string | symbol, listener: Listener): this;
+  prependListener(event: string | symbol, listener: Listener): this;
+  prependOnceListener(event: string | symbol, listener: Listener): this;
+  removeListener(event: string | symbol, listener: Listener): this;
+  off(event: string | symbol, listener: Listener): this;
+  removeAllListeners(event?: string | symbol): this;
+  setMaxListeners(n: number): this;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Listener = (...args: any[]) => void;
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export abstract class PassiveSocketBase<Conn> extends SocketCore(EventEmitter) {
   /**
    * @internal The class accepted connections get: the kinds table's active row of this

@@ -155,8 +155,11 @@ export class StreamActiveBase extends ActiveSocketBase {
   }
 
   /**
-   * Sets SO_KEEPALIVE, and with `initialDelay` (ms, rounded down to seconds) TCP_KEEPIDLE, as
-   * node:net's `setKeepAlive`; nothing on a local socket or a closed one. Returns the socket.
+   * Sets SO_KEEPALIVE as node:net's `setKeepAlive` (libuv's uv_tcp_keepalive) does: with an
+   * `initialDelay` of a second or more (ms, rounded down to seconds), also TCP_KEEPIDLE to it and
+   * libuv's probes, one a second (TCP_KEEPINTVL) ten times (TCP_KEEPCNT), so a dead peer is
+   * found about ten seconds after the delay. Nothing on a local socket or a closed one. Returns
+   * the socket.
    */
   setKeepAlive(enable = false, initialDelay = 0): this {
     if (typeof initialDelay !== 'number') throw invalidArgType('initialDelay', 'of type number', initialDelay);
@@ -164,7 +167,11 @@ export class StreamActiveBase extends ActiveSocketBase {
     const on = Boolean(enable);
     this.setOption('keepAlive', on);
     const seconds = Math.floor(initialDelay / 1000);
-    if (on && seconds >= 1) this.setOption('tcpKeepIdle', Math.min(seconds, 32767));
+    if (on && seconds >= 1) {
+      this.setOption('tcpKeepIdle', Math.min(seconds, 32767));
+      this.setOption('tcpKeepInterval', 1);
+      this.setOption('tcpKeepCount', 10);
+    }
     return this;
   }
 

@@ -101,9 +101,16 @@ describe('node:net members on iolib sockets', function () {
       expect(client.getOption('tcpNodelay')).to.equal(true);
       client.setNoDelay(false);
       expect(client.getOption('tcpNodelay')).to.equal(false);
+      const probes = () => [client.getOption('tcpKeepIdle'), client.getOption('tcpKeepInterval'), client.getOption('tcpKeepCount')];
+      const kernel = probes();
+      // Under a second: SO_KEEPALIVE alone, the kernel's timings stay (as libuv does).
+      client.setKeepAlive(true, 400);
+      expect(client.getOption('keepAlive')).to.equal(true);
+      expect(probes()).to.deep.equal(kernel);
+      // libuv's uv_tcp_keepalive: the delay in seconds, then a probe a second, ten times.
       expect(client.setKeepAlive(true, 7500)).to.equal(client);
       expect(client.getOption('keepAlive')).to.equal(true);
-      expect(client.getOption('tcpKeepIdle')).to.equal(7);
+      expect(probes()).to.deep.equal([7, 1, 10]);
       client.setKeepAlive(false);
       expect(client.getOption('keepAlive')).to.equal(false);
     });

@@ -74,6 +74,38 @@ export function workerTerminateProbe(workers: number): Promise<ChildResult> {
   return finished(startChild(code));
 }
 
+/**
+ * Starts `workers` worker threads one after another, each terminated a few hundred µs after it
+ * starts loading the addon (process.dlopen of the file lib/native.ts loads), so termination
+ * lands inside the addon's module initialisation. Before session 13 this aborted the process
+ * (node-addon-api's napi_throw failure is fatal unless NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS).
+ */
+export function addonLoadTerminateProbe(workers: number): Promise<ChildResult> {
+  const body = `
+    const { workerData } = await import('node:worker_threads');
+    const started = new Int32Array(workerData.started);
+    Atomics.store(started, 0, 1);
+    Atomics.notify(started, 0);
+    process.dlopen({ exports: {} }, workerData.addon);`;
+  const code = `
+    import { Worker } from 'node:worker_threads';
+    import { createRequire } from 'node:module';
+    const require = createRequire(${JSON.stringify(library)});
+    const addon = process.env.IOLIB_NATIVE_ADDON || require('node-gyp-build').path(${JSON.stringify(fileURLToPath(new URL('../../..', import.meta.url)))});
+    for (let i = 0; i < ${workers}; i++) {
+      const started = new SharedArrayBuffer(4);
+      const w = new Worker(${JSON.stringify(body)}, { eval: true, workerData: { started, addon } });
+      w.on('error', () => {});
+      Atomics.wait(new Int32Array(started), 0, 0, 5000);
+      // Spread the moment of termination over the addon's start-up: 0 to 300 µs after it begins.
+      const until = process.hrtime.bigint() + BigInt(((i * 37) % 300) * 1000);
+      while (process.hrtime.bigint() < until);
+      await w.terminate();
+    }
+    console.log('survived');`;
+  return finished(startChild(code));
+}
+
 /** What {@link emfileProbe} measured. */
 export interface EmfileResult {
   exitCode: number | null;

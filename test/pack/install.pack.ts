@@ -178,6 +178,22 @@ export async function typed(): Promise<void> {
   const addr: Ipv4Address | null = null;
   void addr;
 }
+type IsAny<T> = 0 extends 1 & T ? true : false;
+const no = <T extends false>(): void => {};
+// What the emitted declarations answer, not only what the sources say: no any in the chain.
+export function chained(tcp: SocketStreamInternetActive, server: SocketStreamInternetPassive, dgram: SocketDatagramLocalActive, records: SocketSeqpacketLocalActive): void {
+  yes<Equal<ReturnType<typeof tcp.unref>, SocketStreamInternetActive>>();
+  yes<Equal<ReturnType<typeof server.ref>, SocketStreamInternetPassive>>();
+  yes<Equal<ReturnType<typeof dgram.bindAddress>, SocketDatagramLocalActive>>();
+  no<IsAny<ReturnType<typeof records.shutdown>>>();
+  no<IsAny<ReturnType<typeof dgram.read>>>();
+  dgram.on('data', (m) => no<IsAny<typeof m>>());
+}
+export async function messages(dgram: SocketDatagramLocalActive, timeout?: number): Promise<void> {
+  for await (const m of dgram) no<IsAny<typeof m>>();
+  // exactOptionalPropertyTypes: an option may be given as undefined.
+  await dgram.receiveFrom({ timeout, size: timeout });
+}
 `,
           );
           writeFileSync(join(app, 'required.cts'), `import iolib = require('${pkg.name}');\nexport const make: typeof iolib.makeSocket = iolib.makeSocket;\n`);

@@ -14,7 +14,7 @@ import {
 import { Cleanup, fdCount, freePort } from '../helpers/sockets.js';
 import { kindsPath } from '../helpers/kinds.js';
 import { timerGaps } from '../helpers/timer-gaps.js';
-import { emfileProbe, resettingPeer, workerTerminateProbe } from '../helpers/probes.js';
+import { emfileProbe, resettingPeer, addonLoadTerminateProbe, workerTerminateProbe } from '../helpers/probes.js';
 
 const SCALE = Number(process.env.IOLIB_STRESS_SCALE ?? 1);
 const n = (base: number) => Math.max(1, Math.round(base * SCALE));
@@ -245,6 +245,15 @@ describe('stress campaign (issue 16)', function () {
     report('udp-flood', { seconds, sent: Number(out.trim()), received: got, longestTimerGapMs: longest });
     expect(got).to.be.above(0);
     expect(longest).to.be.below(250);
+  });
+
+  it('addon load terminate: workers terminated while the addon initialises never abort the process', async () => {
+    const workers = n(3000);
+    const r = await addonLoadTerminateProbe(workers);
+    report('addon-load-terminate', { workers, exitCode: r.code, signal: r.signal, survived: r.stdout.includes('survived') });
+    expect(r.signal, r.stderr).to.equal(null);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.include('survived');
   });
 
   it('worker terminate: workers terminated inside native calls never abort the process', async () => {
