@@ -497,7 +497,8 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
       await this._connectRaw(localSockaddr(address, options.abstract === true, 'address'), deadline, options);
       return this;
     }
-    const { hosts, port } = await resolveEndpoint(address, options.port, this._kind.ipv6 ? undefined : false, this._kind.type === 'datagram' ? 'udp' : 'tcp', ['address', 'options.port'], this._kind.type !== 'raw');
+    const { hosts, port } = await resolveEndpoint(address, options.port, this._kind.ipv6 ? undefined : false, this._kind.type === 'datagram' ? 'udp' : 'tcp', ['address', 'options.port'], this._kind.type !== 'raw', options.signal);
+    if (options.signal?.aborted) throw abortError(options.signal);
     // Each address is tried on this same socket. A TCP socket whose connect(2) failed is left
     // half-way (Linux answers its next connect ECONNABORTED): connect(AF_UNSPEC) resets it first.
     let tried = false;

@@ -4,7 +4,7 @@
  */
 import type { EventEmitter } from 'node:events';
 import { unlinkSync } from 'node:fs';
-import { SocketEndpointShutdownError } from '../errors.js';
+import { SocketDescriptorLimitError, SocketEndpointShutdownError } from '../errors.js';
 import type { InetAddress } from '../address/index.js';
 import type { ActiveStreamOptions } from './active.js';
 import { StreamActiveBase } from './stream-active.js';
@@ -78,7 +78,8 @@ function LocalMessaging<TBase extends Ctor<ActiveSocketBase>>(Base: TBase): TBas
      * Receives one fd, close-on-exec; the caller owns it. Messages without an fd are skipped
      * (bytes of a stream up to and including the message that carries the fd); the peer's end
      * of the stream (stream and seqpacket sockets) rejects with SocketEndpointShutdownError
-     * rather than waiting forever.
+     * rather than waiting forever, and an fd the kernel could not hand over (this process had
+     * no free fd) with SocketDescriptorLimitError (EMFILE).
      */
     async receiveFileDescriptor(options: { timeout?: number | undefined; signal?: AbortSignal | undefined } = {}): Promise<number> {
       for (;;) {
@@ -86,6 +87,11 @@ function LocalMessaging<TBase extends Ctor<ActiveSocketBase>>(Base: TBase): TBas
         // carries fds), and receiveMessage lets the loop run between reads.
         const msg = await receiveMessage(this, { ...options, size: SKIP_SIZE, maxFds: 1 });
         if (msg && msg.fds.length > 0) return msg.fds[0]!;
+        // An fd was sent, but the kernel could not give it to this process: failing here beats
+        // waiting for another that may never come.
+        if (msg?.fdsTruncated) {
+          throw new SocketDescriptorLimitError('EMFILE', 'recvmsg', 'recvmsg EMFILE (a file descriptor was sent, but this process had no free fd to receive it)');
+        }
         if (msg && msg.data.length === 0 && this.type !== 'datagram') {
           throw new SocketEndpointShutdownError('ESHUTDOWN', 'recvmsg', 'recvmsg ESHUTDOWN (the peer closed before sending a file descriptor)');
         }

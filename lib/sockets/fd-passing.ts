@@ -58,6 +58,11 @@ export interface ReceivedMessage {
   fds: number[];
   /** Payload or fds were cut short (MSG_TRUNC, MSG_CTRUNC, or more fds than maxFds). */
   truncated: boolean;
+  /**
+   * Fds were sent that did not arrive: the kernel dropped them (MSG_CTRUNC: no free fd here,
+   * or no room for them), or they were beyond `maxFds` (and closed).
+   */
+  fdsTruncated: boolean;
   /** The sender's filename, when it has one. */
   filename?: string;
   /** The sender's name is in the abstract namespace. */
@@ -132,10 +137,12 @@ export async function receiveMessage(socket: ActiveSocketBase, options: ReceiveM
       const [bytes, flags, family, addr, , , fds] = r;
       const kept = fds.slice(0, maxFds);
       for (const extra of fds.slice(maxFds)) native.closeFd(extra);
+      const fdsTruncated = (flags & C.MSG_CTRUNC) !== 0 || fds.length > maxFds;
       const result: ReceivedMessage = {
         data: Buffer.from(buf.subarray(0, bytes)),
         fds: kept,
-        truncated: (flags & (C.MSG_TRUNC | C.MSG_CTRUNC)) !== 0 || fds.length > maxFds,
+        truncated: (flags & C.MSG_TRUNC) !== 0 || fdsTruncated,
+        fdsTruncated,
       };
       if (family === 1 && addr.length > 0) {
         const name = decodeLocalPath(addr);

@@ -8,7 +8,7 @@ import { H, C, native, type FdHandle } from '../native.js';
 import type { Sockaddr } from '../internal/sockaddr.js';
 import { SocketAddressInUseError, AbortError, socketErrorFor } from '../errors.js';
 import { codedError, invalidArgType, invalidArgValue, validateBoolean, validateObject, validateOneOf, validateSignal, validateTimeout, validateInteger } from '../internal/validate.js';
-import { deadlineAfter, remaining } from '../internal/wait.js';
+import { abortError, deadlineAfter, remaining } from '../internal/wait.js';
 import { IPV4_UNSPECIFIED, IPV6_UNSPECIFIED, Ipv6Address, type InetAddress } from '../address/index.js';
 import { check, checkData } from './syscall.js';
 import { localSockaddr } from './sockaddr.js';
@@ -413,18 +413,34 @@ export function makeSocket(options: MakeSocketOptions = {}): Promise<AnySocket> 
   // level around another adds microtask turns.
   try {
     const { key, backlog } = validateKind(options);
-    if (options.signal?.aborted) throw new AbortError(undefined, { cause: options.signal.reason });
+    const { signal } = options;
+    if (signal?.aborted) throw abortError(signal);
+    let made: Promise<AnySocket>;
     switch (key) {
       case 'internet stream active':
       case 'internet datagram active':
-        return makeInternetActive(key, options);
-      case 'internet stream passive': return makeInternetPassive(options, backlog);
-      case 'internet raw active': return makeRawSocket(options);
-      default: return makeLocalSocket(key, options, backlog);
+        made = makeInternetActive(key, options);
+        break;
+      case 'internet stream passive': made = makeInternetPassive(options, backlog); break;
+      case 'internet raw active': made = makeRawSocket(options); break;
+      default: made = makeLocalSocket(key, options, backlog);
     }
+    return signal ? unlessAborted(made, signal) : made;
   } catch (err) {
     return Promise.reject(err);
   }
+}
+
+/**
+ * `made`, unless `signal` aborted while it was being made (a connect that completed at once, a
+ * step that does not watch the signal): then the socket is closed and the promise rejects
+ * with AbortError, as every wait the signal bounds does.
+ */
+async function unlessAborted(made: Promise<AnySocket>, signal: AbortSignal): Promise<AnySocket> {
+  const socket = await made;
+  if (!signal.aborted) return socket;
+  await socket.close({ abort: true });
+  throw abortError(signal);
 }
 
 /** The local address (the first a name has, of the family `ipv6` allows) and port to bind. */
@@ -486,7 +502,7 @@ function activeFrom(
   }
   const preference = options.ipv6 === false ? false : options.ipv6 === true ? undefined : local ? (local instanceof Ipv6Address ? 'only' : false) : undefined;
   // A literal address needs no look-up (and no trip through the microtask queue).
-  const remote = resolveEndpoint(options.remoteHost, options.remotePort, preference, protocol, ['remoteHost', 'remotePort'], true);
+  const remote = resolveEndpoint(options.remoteHost, options.remotePort, preference, protocol, ['remoteHost', 'remotePort'], true, options.signal);
   // A socket per address: each may be of another family. The timeout starts once the name is resolved.
   const connect = ({ hosts, port: remotePort }: ResolvedEndpoint) => {
     const deadline = deadlineAfter(options.timeout);

@@ -29,12 +29,12 @@ export function literalHost(host: HostDesignator, argName: string): InetAddress 
 /** Resolves a host designator to every address it names, in the resolver's order. */
 export async function resolveHost(host: HostDesignator, ipv6: boolean | 'only' | undefined, argName: string): Promise<InetAddress[]> {
   const literal = literalHost(host, argName);
-  return literal ? [literal] : lookUp(host as string, ipv6);
+  return literal ? [literal] : lookUp(host as string, ipv6, undefined);
 }
 
 /** Every address a host name has, in the resolver's order. */
-async function lookUp(name: string, ipv6: boolean | 'only' | undefined): Promise<InetAddress[]> {
-  const entry = await lookupHostname(name, { ipv6: ipv6 ?? true });
+async function lookUp(name: string, ipv6: boolean | 'only' | undefined, signal: AbortSignal | undefined): Promise<InetAddress[]> {
+  const entry = await lookupHostname(name, { ipv6: ipv6 ?? true, signal });
   return [entry.address, ...entry.addresses];
 }
 
@@ -49,8 +49,8 @@ export interface ResolvedEndpoint {
 /**
  * Resolves a host and a port designator together, the one place makeSocket and connect do:
  * both are checked first; the host resolves at once for a literal address (no trip through the
- * microtask queue), after the look-up for a name. `argNames` name the two in errors; a `remote` endpoint
- * needs a port (see {@link resolveRemotePort}).
+ * microtask queue), after the look-up for a name, which `signal` aborts. `argNames` name the two
+ * in errors; a `remote` endpoint needs a port (see {@link resolveRemotePort}).
  */
 export function resolveEndpoint(
   host: HostDesignator,
@@ -59,11 +59,12 @@ export function resolveEndpoint(
   protocol: 'tcp' | 'udp' | 'any',
   argNames: readonly [host: string, port: string],
   remote = false,
+  signal?: AbortSignal,
 ): ResolvedEndpoint | Promise<ResolvedEndpoint> {
   const literal = literalHost(host, argNames[0]);
   const portNumber = remote ? resolveRemotePort(port, argNames[1], protocol) : resolvePort(port, argNames[1], protocol);
   if (literal) return { hosts: [literal], port: portNumber };
-  return lookUp(host as string, ipv6).then((hosts) => ({ hosts, port: portNumber }));
+  return lookUp(host as string, ipv6, signal).then((hosts) => ({ hosts, port: portNumber }));
 }
 
 /**

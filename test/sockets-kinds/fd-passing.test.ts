@@ -5,7 +5,9 @@
  * as a foreign peer in both directions.
  */
 import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
 import { closeSync, fstatSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import { open as openFile } from 'node:fs/promises';
 import * as net from 'node:net';
@@ -317,6 +319,37 @@ describe('sockets-kinds: fd passing', () => {
       expect(a.isOpen()).to.equal(true);
       await a.sendFileDescriptor(1);
       closeSync(await b.receiveFileDescriptor()); // throws unless a new open fd came
+    });
+
+    it('an fd the receiver has no room for: receiveFileDescriptor rejects EMFILE, receiveMessage says fdsTruncated', async function () {
+      this.timeout(20000);
+      // A child with 64 fds, all taken before the fd arrives.
+      const lib = JSON.stringify(fileURLToPath(new URL('../../lib/sockets/index.js', import.meta.url)));
+      const code = `
+        const { makeSocketPair } = await import(${lib});
+        const fs = await import('node:fs');
+        const out = [];
+        for (const how of ['receiveFileDescriptor', 'receiveMessage']) {
+          const [a, b] = makeSocketPair();
+          const file = fs.openSync('/etc/hostname', 'r');
+          const held = [];
+          try { for (;;) held.push(fs.openSync('/dev/null', 'r')); } catch {}
+          await a.sendFileDescriptor(file);
+          if (how === 'receiveFileDescriptor') {
+            const err = await b.receiveFileDescriptor({ timeout: 5000 }).then(() => null, (e) => e);
+            out.push([err.constructor.name, err.code]);
+          } else {
+            const m = await b.receiveMessage({ timeout: 5000 });
+            out.push([m.fds.length, m.fdsTruncated, m.truncated]);
+          }
+          for (const fd of held) fs.closeSync(fd);
+          fs.closeSync(file);
+          a.destroy(); b.destroy();
+        }
+        console.log(JSON.stringify(out));`;
+      const r = spawnSync('/bin/sh', ['-c', `ulimit -n 64; exec ${JSON.stringify(process.execPath)} --input-type=module -e "$CHILD"`], { env: { ...process.env, CHILD: code }, encoding: 'utf8', timeout: 15000 });
+      expect(r.status, r.stderr).to.equal(0);
+      expect(JSON.parse(r.stdout)).to.deep.equal([['SocketDescriptorLimitError', 'EMFILE'], [0, true, true]]);
     });
 
     it('bad fd designators fail at once: a TypeError or RangeError, as a rejection', async () => {

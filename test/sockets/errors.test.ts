@@ -4,6 +4,7 @@
  * an operation waits.
  */
 import { expect } from 'chai';
+import { pbkdf2 } from 'node:crypto';
 import { constants as osConstants } from 'node:os';
 import * as errorsModule from '../../lib/errors.js';
 import * as sockets from '../../lib/sockets/index.js';
@@ -438,6 +439,42 @@ describe('sockets: errors (API.md 2.2)', function () {
       const err = await rejectsNotThrows(() => makeSocket({ remoteHost: '127.0.0.1', remotePort: 9, signal: AbortSignal.abort('pre') }), Error);
       expect(err.name).to.equal('AbortError');
       expect(err.cause).to.equal('pre');
+      expect(fdCount()).to.equal(before);
+    });
+
+    it('makeSocket and connect() with signal: AbortError while the host name is being looked up', async function () {
+      this.timeout(30000);
+      const server = await iolibServer(cleanup);
+      // Every thread of libuv's pool busy: a look-up waits behind them until the signal aborts.
+      const threads = Number(process.env.UV_THREADPOOL_SIZE ?? 4);
+      let busy = threads;
+      const idle = new Promise<void>((resolve) => {
+        for (let i = 0; i < threads; i++) pbkdf2('x', 'y', 2_000_000, 32, 'sha256', () => --busy === 0 && resolve());
+      });
+      const before = fdCount();
+      const ac = new AbortController();
+      const making = makeSocket({ remoteHost: 'localhost', remotePort: server.localPort!, signal: ac.signal });
+      const s = cleanup.add(await makeSocket({}));
+      const ac2 = new AbortController();
+      const connecting = s.connect('localhost', { port: server.localPort!, signal: ac2.signal });
+      ac.abort('stop');
+      ac2.abort('stop too');
+      const [e1, e2] = await Promise.all([rejectsWith(making, Error), rejectsWith(connecting, Error)]);
+      expect(busy, 'rejected while the pool was still busy, not after the look-up').to.be.greaterThan(0);
+      expect([e1.name, e1.cause, e2.name, e2.cause]).to.deep.equal(['AbortError', 'stop', 'AbortError', 'stop too']);
+      await idle;
+      expect(s.isConnected()).to.equal(false);
+      expect(fdCount()).to.equal(before + 1); // s itself
+    });
+
+    it('makeSocket with signal aborted after the call, while a literal connect completes: AbortError, the socket closed', async function () {
+      const server = await iolibServer(cleanup);
+      const before = fdCount();
+      const ac = new AbortController();
+      const making = makeSocket({ remoteHost: '127.0.0.1', remotePort: server.localPort!, signal: ac.signal });
+      ac.abort('late');
+      const err = await rejectsWith(making, Error);
+      expect([err.name, err.cause]).to.deep.equal(['AbortError', 'late']);
       expect(fdCount()).to.equal(before);
     });
 
