@@ -134,43 +134,6 @@ export class AddressParseError extends IolibError {
   }
 }
 
-const SOCKET_ERRORS: Record<string, typeof SocketError> = {
-  EADDRINUSE: SocketAddressInUseError,
-  EADDRNOTAVAIL: SocketAddressNotAvailableError,
-  EAFNOSUPPORT: SocketAddressFamilyNotSupportedError,
-  EISCONN: SocketAlreadyConnectedError,
-  EALREADY: SocketAlreadyConnectedError,
-  ECONNABORTED: SocketConnectionAbortedError,
-  ECONNREFUSED: SocketConnectionRefusedError,
-  ECONNRESET: SocketConnectionResetError,
-  ETIMEDOUT: SocketConnectionTimeoutError,
-  EPIPE: SocketEndpointShutdownError,
-  ESHUTDOWN: SocketEndpointShutdownError,
-  EHOSTDOWN: SocketHostDownError,
-  EHOSTUNREACH: SocketHostUnreachableError,
-  ENETDOWN: SocketNetworkDownError,
-  ENETRESET: SocketNetworkResetError,
-  ENETUNREACH: SocketNetworkUnreachableError,
-  ENOBUFS: SocketNoBufferSpaceError,
-  ENOMEM: SocketNoBufferSpaceError,
-  ENOTCONN: SocketNotConnectedError,
-  EOPNOTSUPP: SocketOperationNotSupportedError,
-  ENOPROTOOPT: SocketOptionNotSupportedError,
-  EPROTONOSUPPORT: SocketProtocolNotSupportedError,
-  ESOCKTNOSUPPORT: SocketTypeNotSupportedError,
-  EPROTOTYPE: SocketTypeNotSupportedError,
-  EACCES: SocketAccessDeniedError,
-  EMFILE: SocketDescriptorLimitError,
-  ENFILE: SocketDescriptorLimitError,
-  EPERM: SocketAccessDeniedError,
-};
-
-/** Builds the SocketError subclass for an errno name, as IOLib's signal-socket-error does. */
-export function socketErrorFor(code: string, syscall: string, detail?: string): SocketError {
-  const Cls = SOCKET_ERRORS[code] ?? SocketError;
-  return new Cls(code, syscall, detail ? `${syscall} ${code} ${detail}` : undefined);
-}
-
 /** An error thrown by an aborted wait, as Node's own APIs make it (name AbortError, code ABORT_ERR). */
 export class AbortError extends Error {
   /** Always 'ABORT_ERR', as Node's AbortError. */

@@ -188,7 +188,10 @@ export function hostPortion(address: unknown, netmask: unknown): InetAddress {
  */
 export function networkClass(address: Ipv4Address | string | number | Uint8Array): NetworkClass {
   const a = requireInetAddress(address);
-  if (!(a instanceof Ipv4Address)) throw invalidArgType('address', 'an IPv4 address', address);
+  if (!(a instanceof Ipv4Address)) {
+    // An IPv6 address object is of the wrong type; IPv6 text is a string of the wrong value.
+    throw typeof address === 'string' ? invalidArgValue('address', address, 'is not an IPv4 address') : invalidArgType('address', 'an IPv4 address', address);
+  }
   const b0 = ipv4Bytes(a)[0]!;
   if (b0 < 0x80) return 'a';
   if (b0 < 0xc0) return 'b';

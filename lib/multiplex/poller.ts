@@ -185,8 +185,10 @@ export class Poller {
 
   /**
    * Resolves with every ready registration, in registration order, as soon as at least one is
-   * ready; with `[]` when `timeout` ms pass first. Rejects with AbortError when `signal`
-   * aborts, with PollerClosedError when the poller is closed meanwhile.
+   * ready; with `[]` when `timeout` ms pass first, or at once when nothing is registered and no
+   * timeout is given (nothing could end the wait, as EventBase.eventDispatch returns when
+   * nothing is left). Rejects with AbortError when `signal` aborts, with PollerClosedError when
+   * the poller is closed meanwhile.
    */
   poll(options: PollOptions = {}): Promise<PollEvent[]> {
     try {
@@ -201,7 +203,7 @@ export class Poller {
     const { timeout, signal } = options;
     if (signal?.aborted) return Promise.reject(abortError(signal));
     const ready = this.#scan();
-    if (ready.length > 0 || timeout === 0) {
+    if (ready.length > 0 || timeout === 0 || (timeout === undefined && this.#regs.size === 0)) {
       // Answered from the event loop, not the caller's tick: a loop of polls on an fd that
       // stays ready would otherwise run as microtasks only, starving timers and other I/O.
       return new Promise<PollEvent[]>((resolve, reject) => {

@@ -14,7 +14,7 @@ import { invalidArgType, invalidArgValue, outOfRange, validateBoolean, validateI
 import { TIMER_MAX, abortError, deadlineAfter, remaining } from '../internal/wait.js';
 import { InetAddress } from '../address/index.js';
 import { DEFAULT_BUFFER_SIZE, NO_PROFILE, SocketCore, extraAccessors, profileFor, whenClosed, type BindOptions } from './core.js';
-import { atAddress, check, failure } from './syscall.js';
+import { atAddress, check, failure, socketErrorFor } from './syscall.js';
 import { inetAddressFromBytes, decodeLocalPath, localSockaddr } from './sockaddr.js';
 import type { Sockaddr } from '../internal/sockaddr.js';
 import { spendTurn, waitedTurn } from './turns.js';
@@ -480,6 +480,9 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
     validateSignal(options.signal, 'options.signal');
     this._open('connect');
     if (options.signal?.aborted) throw abortError(options.signal);
+    // Linux answers EISCONN, which a non-blocking connect's completion check would take for
+    // success when the peer is the same: a connected stream is refused here, whatever the peer.
+    if (this._kind.type !== 'datagram' && this._kind.type !== 'raw' && this.isConnected()) throw socketErrorFor('EISCONN', 'connect');
     // As node:net: connecting from the call on, through a name's look-up.
     this.connecting = true;
     try {

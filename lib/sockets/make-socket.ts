@@ -6,11 +6,11 @@
 import { lstatSync, unlinkSync } from 'node:fs';
 import { H, C, native, type FdHandle } from '../native.js';
 import type { Sockaddr } from '../internal/sockaddr.js';
-import { SocketAddressInUseError, AbortError, socketErrorFor } from '../errors.js';
+import { SocketAddressInUseError, AbortError } from '../errors.js';
 import { codedError, invalidArgType, invalidArgValue, validateBoolean, validateObject, validateOneOf, validateSignal, validateTimeout, validateInteger } from '../internal/validate.js';
 import { abortError, deadlineAfter, remaining } from '../internal/wait.js';
 import { IPV4_UNSPECIFIED, IPV6_UNSPECIFIED, Ipv6Address, type InetAddress } from '../address/index.js';
-import { check, checkData } from './syscall.js';
+import { check, checkData, socketErrorFor } from './syscall.js';
 import { localSockaddr } from './sockaddr.js';
 import { resolveEndpoint, resolveHost, resolvePort, type HostDesignator, type PortDesignator, type ResolvedEndpoint } from './resolve.js';
 import { connectToEach, streamSizes, type ActiveStreamOptions } from './active.js';

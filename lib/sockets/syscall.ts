@@ -5,9 +5,55 @@
  * @module
  */
 import { errnoCode, withErrno } from '../internal/errno.js';
-import { SocketClosedError, SocketError, socketErrorFor } from '../errors.js';
+import {
+  SocketAccessDeniedError, SocketAddressFamilyNotSupportedError, SocketAddressInUseError,
+  SocketAddressNotAvailableError, SocketAlreadyConnectedError, SocketClosedError,
+  SocketConnectionAbortedError, SocketConnectionRefusedError, SocketConnectionResetError,
+  SocketConnectionTimeoutError, SocketDescriptorLimitError, SocketEndpointShutdownError,
+  SocketError, SocketHostDownError, SocketHostUnreachableError, SocketNetworkDownError,
+  SocketNetworkResetError, SocketNetworkUnreachableError, SocketNoBufferSpaceError,
+  SocketNotConnectedError, SocketOperationNotSupportedError, SocketOptionNotSupportedError,
+  SocketProtocolNotSupportedError, SocketTypeNotSupportedError,
+} from '../errors.js';
 import { endpointOf } from './sockaddr.js';
 import type { Sockaddr } from '../internal/sockaddr.js';
+
+const SOCKET_ERRORS: Record<string, typeof SocketError> = {
+  EADDRINUSE: SocketAddressInUseError,
+  EADDRNOTAVAIL: SocketAddressNotAvailableError,
+  EAFNOSUPPORT: SocketAddressFamilyNotSupportedError,
+  EISCONN: SocketAlreadyConnectedError,
+  EALREADY: SocketAlreadyConnectedError,
+  ECONNABORTED: SocketConnectionAbortedError,
+  ECONNREFUSED: SocketConnectionRefusedError,
+  ECONNRESET: SocketConnectionResetError,
+  ETIMEDOUT: SocketConnectionTimeoutError,
+  EPIPE: SocketEndpointShutdownError,
+  ESHUTDOWN: SocketEndpointShutdownError,
+  EHOSTDOWN: SocketHostDownError,
+  EHOSTUNREACH: SocketHostUnreachableError,
+  ENETDOWN: SocketNetworkDownError,
+  ENETRESET: SocketNetworkResetError,
+  ENETUNREACH: SocketNetworkUnreachableError,
+  ENOBUFS: SocketNoBufferSpaceError,
+  ENOMEM: SocketNoBufferSpaceError,
+  ENOTCONN: SocketNotConnectedError,
+  EOPNOTSUPP: SocketOperationNotSupportedError,
+  ENOPROTOOPT: SocketOptionNotSupportedError,
+  EPROTONOSUPPORT: SocketProtocolNotSupportedError,
+  ESOCKTNOSUPPORT: SocketTypeNotSupportedError,
+  EPROTOTYPE: SocketTypeNotSupportedError,
+  EACCES: SocketAccessDeniedError,
+  EMFILE: SocketDescriptorLimitError,
+  ENFILE: SocketDescriptorLimitError,
+  EPERM: SocketAccessDeniedError,
+};
+
+/** Builds the SocketError subclass for an errno name, as IOLib's signal-socket-error does. */
+export function socketErrorFor(code: string, syscall: string, detail?: string): SocketError {
+  const Cls = SOCKET_ERRORS[code] ?? SocketError;
+  return new Cls(code, syscall, detail ? `${syscall} ${code} ${detail}` : undefined);
+}
 
 /** The typed error for a negative native result. EBADF on one of our handles means closed. */
 export function failure(result: number, syscall: string): SocketError {

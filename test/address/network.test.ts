@@ -189,7 +189,8 @@ describe('iolib/address: netmasks and networks', () => {
       });
     }
     it('is IPv4 only', () => {
-      expect(() => networkClass('::1')).to.throw(TypeError);
+      expect(() => networkClass('::1')).to.throw(TypeError).with.property('code', 'ERR_INVALID_ARG_VALUE');
+      expect(() => networkClass(Ipv6Address.fromString('::1') as never)).to.throw(TypeError).with.property('code', 'ERR_INVALID_ARG_TYPE');
       expect(() => networkClass('1.2.3')).to.throw(AddressParseError);
     });
   });

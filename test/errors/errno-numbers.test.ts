@@ -7,7 +7,8 @@ import { expect } from 'chai';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SocketEndpointShutdownError, SocketHostDownError, SocketTypeNotSupportedError, SyscallError, socketErrorFor } from '../../lib/errors.js';
+import { SocketEndpointShutdownError, SocketHostDownError, SocketTypeNotSupportedError, SyscallError } from '../../lib/errors.js';
+import { socketErrorFor } from '../../lib/sockets/syscall.js';
 import { native } from '../../lib/native.js';
 import { pythonOk, requirePython, runPython } from '../helpers/kinds.js';
 

@@ -51,6 +51,11 @@ describe('multiplex: Poller', () => {
       expect(fired).to.equal(true);
     });
 
+    it('with nothing registered and no timeout, poll answers [] at once: nothing could end the wait', async () => {
+      const poller = cleanup.add(new Poller());
+      expect(await poller.poll()).to.deep.equal([]);
+    });
+
     it('a poll answered at once rejects with PollerClosedError when the poller closes before the answer', async () => {
       const { w } = makeFifo(cleanup);
       const poller = new Poller();

@@ -38,11 +38,9 @@ import {
   SocketTypeNotSupportedError,
   SyscallError,
   makeSocket,
-  socketErrorFor,
-  
   type SocketStreamInternetPassive,
-  
 } from '../../lib/sockets/index.js';
+import { socketErrorFor } from '../../lib/sockets/syscall.js';
 import {
   Cleanup, fdCount, freePort, hangingPort, iolibPair, iolibServer, payload, rejectsNotThrows, rejectsWith, throwsWith, turn,
 } from '../helpers/sockets.js';
@@ -419,6 +417,17 @@ describe('sockets: errors (API.md 2.2)', function () {
       expect((err as AbortError).code).to.equal('ABORT_ERR');
       expect(err.cause).to.equal('enough');
       expect(fdCount()).to.equal(before);
+    });
+
+    it('connect() on a connected stream socket: SocketAlreadyConnectedError, to the same peer as to another', async function () {
+      const server = await iolibServer(cleanup);
+      const other = await iolibServer(cleanup);
+      const s = cleanup.add(await makeSocket({ remoteHost: '127.0.0.1', remotePort: server.localPort! }));
+      for (const port of [server.localPort!, other.localPort!]) {
+        const err = await rejectsWith(s.connect('127.0.0.1', { port }), SocketAlreadyConnectedError);
+        expect(err.code).to.equal('EISCONN');
+      }
+      expect(s.remotePort).to.equal(server.localPort);
     });
 
     it('connect() with signal: AbortError', async function () {
