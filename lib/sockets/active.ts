@@ -240,10 +240,15 @@ const CONNECTING = 2;
 // (it emits `any`): declared again here, merged into the class, they keep it.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export interface ActiveSocketBase {
+  /** Binds the socket: an internet host designator with `port`, or a local filename; returns the socket. */
   bindAddress(address: HostDesignator | string, options?: BindOptions): this;
+  /** Lets the socket keep the event loop alive again (as node:net's `ref`); returns the socket. */
   ref(): this;
+  /** Lets the process exit while the socket is open (as node:net's `unref`); returns the socket. */
   unref(): this;
+  /** EventEmitter's `removeAllListeners`; returns the socket. */
   removeAllListeners(event?: string | symbol): this;
+  /** EventEmitter's `setMaxListeners`; returns the socket. */
   setMaxListeners(n: number): this;
 }
 

@@ -58,6 +58,12 @@ export interface MakeSocketOptions extends ActiveStreamOptions {
   reuseAddress?: boolean | undefined;
   /** SO_REUSEPORT: several sockets on one port, the kernel spreading the load. */
   reusePort?: boolean | undefined;
+  /**
+   * IPv6 sockets: IPV6_V6ONLY, set before the bind (the kernel refuses it after): a socket on
+   * `::` that takes no IPv4, so another can have `0.0.0.0` on the same port (node:net's
+   * `ipv6Only`). Default: the system's (net.ipv6.bindv6only, usually false).
+   */
+  ipv6Only?: boolean | undefined;
   /** TCP clients: SO_KEEPALIVE. */
   keepalive?: boolean | undefined;
   /** TCP clients: TCP_NODELAY (no Nagle delay). */
@@ -147,7 +153,7 @@ interface KindRow<S> {
 }
 
 const COMMON = ['addressFamily', 'type', 'connect', 'inputBufferSize', 'outputBufferSize', 'timeout', 'signal'] as const;
-const INET_LOCAL_END = ['ipv6', 'localHost', 'localPort', 'interface', 'reuseAddress', 'reusePort'] as const;
+const INET_LOCAL_END = ['ipv6', 'localHost', 'localPort', 'interface', 'reuseAddress', 'reusePort', 'ipv6Only'] as const;
 const LOCAL_END = ['localFilename', 'abstract'] as const;
 
 /**
@@ -197,7 +203,7 @@ const KIND_TABLE: { readonly [K in KindKey]: KindRow<SocketClassTable[K]> } = {
 /** The family, type and connect of a row. */
 type KindParts = readonly ['internet' | 'local', SocketTypeName, 'active' | 'passive'];
 
-const BOOLEAN_OPTIONS: ReadonlySet<string> = new Set(['ipv6', 'reuseAddress', 'reusePort', 'keepalive', 'nodelay', 'broadcast', 'abstract']);
+const BOOLEAN_OPTIONS: ReadonlySet<string> = new Set(['ipv6', 'reuseAddress', 'reusePort', 'ipv6Only', 'keepalive', 'nodelay', 'broadcast', 'abstract']);
 const STRING_OPTIONS: ReadonlySet<string> = new Set(['localFilename', 'remoteFilename', 'interface']);
 /** The options each row takes. */
 const OPTION_SETS = new Map<KindKey, ReadonlySet<string>>();
@@ -297,7 +303,7 @@ function openFd(domain: number, type: SocketTypeName, protocol = 0): number {
   return check(native.socket(domain, SOCK_TYPES[type], protocol), 'socket');
 }
 
-type Settable = { setOption(name: string, value: unknown): void; close(o?: { abort?: boolean }): Promise<void> };
+type Settable = { readonly ipv6: boolean; setOption(name: string, value: unknown): void; close(o?: { abort?: boolean }): Promise<void> };
 
 /**
  * Applies makeSocket's socket options through the option table. `binding`: SO_REUSEADDR is set
@@ -306,6 +312,11 @@ type Settable = { setOption(name: string, value: unknown): void; close(o?: { abo
 function applyOptions(socket: Settable, options: MakeSocketOptions, binding: boolean, reuseNow = true): void {
   if (reuseNow && (options.reuseAddress ?? binding)) socket.setOption('reuseAddress', true);
   if (options.reusePort !== undefined) socket.setOption('reusePort', options.reusePort);
+  if (options.ipv6Only !== undefined) {
+    if (!socket.ipv6) {
+      if (options.ipv6Only) throw invalidArgValue('ipv6Only', true, 'needs an IPv6 socket (an IPv6 localHost, or ipv6: true)');
+    } else socket.setOption('ipv6V6Only', options.ipv6Only);
+  }
   if (options.keepalive !== undefined) socket.setOption('keepAlive', options.keepalive);
   if (options.nodelay !== undefined) socket.setOption('tcpNodelay', options.nodelay);
   if (options.broadcast !== undefined) socket.setOption('broadcast', options.broadcast);
@@ -361,13 +372,13 @@ function kindOf(family: 'internet' | 'local', ipv6: boolean, type: SocketTypeNam
  *
  * | kind (class) | options |
  * |---|---|
- * | internet stream active ({@link SocketStreamInternetActive}) | `remoteHost`, `remotePort`, `localHost`, `localPort`, `ipv6`, `interface`, `reuseAddress`, `reusePort`, `keepalive`, `nodelay`, `encoding`, `allowHalfOpen` |
- * | internet stream passive ({@link SocketStreamInternetPassive}) | `localHost`, `localPort`, `ipv6`, `interface`, `reuseAddress`, `reusePort`, `backlog`, `nodelay`, `encoding`, `allowHalfOpen` |
+ * | internet stream active ({@link SocketStreamInternetActive}) | `remoteHost`, `remotePort`, `localHost`, `localPort`, `ipv6`, `interface`, `reuseAddress`, `reusePort`, `ipv6Only`, `keepalive`, `nodelay`, `encoding`, `allowHalfOpen` |
+ * | internet stream passive ({@link SocketStreamInternetPassive}) | `localHost`, `localPort`, `ipv6`, `interface`, `reuseAddress`, `reusePort`, `ipv6Only`, `backlog`, `nodelay`, `encoding`, `allowHalfOpen` |
  * | local stream active ({@link SocketStreamLocalActive}) | `remoteFilename`, `localFilename`, `abstract`, `encoding`, `allowHalfOpen` |
  * | local stream passive ({@link SocketStreamLocalPassive}) | `localFilename` (required), `abstract`, `backlog`, `reuseAddress`, `encoding`, `allowHalfOpen` |
  * | local seqpacket active ({@link SocketSeqpacketLocalActive}) | `remoteFilename`, `localFilename`, `abstract`, `allowHalfOpen` |
  * | local seqpacket passive ({@link SocketSeqpacketLocalPassive}) | `localFilename` (required), `abstract`, `backlog`, `reuseAddress`, `allowHalfOpen` |
- * | internet datagram active ({@link SocketDatagramInternetActive}) | `remoteHost`, `remotePort`, `localHost`, `localPort`, `ipv6`, `interface`, `reuseAddress`, `reusePort`, `broadcast` |
+ * | internet datagram active ({@link SocketDatagramInternetActive}) | `remoteHost`, `remotePort`, `localHost`, `localPort`, `ipv6`, `interface`, `reuseAddress`, `reusePort`, `ipv6Only`, `broadcast` |
  * | local datagram active ({@link SocketDatagramLocalActive}) | `remoteFilename`, `localFilename`, `abstract` |
  * | internet raw active ({@link SocketRawInternetActive}) | `remoteHost`, `localHost`, `ipv6`, `interface`, `broadcast`, `protocol` |
  *

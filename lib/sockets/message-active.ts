@@ -63,16 +63,27 @@ type Listener = (...args: any[]) => void;
 /** A message socket's chunks read are typed as what they are: one Message each. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export interface MessageActiveBase {
+  /** Readable's `read`: the next message, or null. */
   read(size?: number): Message | null;
+  /** Iterates the messages read, one Message each. */
   [Symbol.asyncIterator](): NodeJS.AsyncIterator<Message>;
+  /** Readable's `iterator`: the messages read, one Message each. */
   iterator(options?: { destroyOnReturn?: boolean }): NodeJS.AsyncIterator<Message>;
+  /** EventEmitter's `on` for `'data'`: one Message each; returns the socket. */
   on(event: 'data', listener: (message: Message) => void): this;
+  /** EventEmitter's `on`, for any other event; returns the socket. */
   on(event: string | symbol, listener: Listener): this;
+  /** EventEmitter's `once` for `'data'`: one Message each; returns the socket. */
   once(event: 'data', listener: (message: Message) => void): this;
+  /** EventEmitter's `once`, for any other event; returns the socket. */
   once(event: string | symbol, listener: Listener): this;
+  /** EventEmitter's `addListener` for `'data'`: one Message each; returns the socket. */
   addListener(event: 'data', listener: (message: Message) => void): this;
+  /** EventEmitter's `addListener`, for any other event; returns the socket. */
   addListener(event: string | symbol, listener: Listener): this;
+  /** EventEmitter's `prependListener` for `'data'`: one Message each; returns the socket. */
   prependListener(event: 'data', listener: (message: Message) => void): this;
+  /** EventEmitter's `prependListener`, for any other event; returns the socket. */
   prependListener(event: string | symbol, listener: Listener): this;
 }
 

@@ -77,17 +77,29 @@ export interface Connections<Conn> {
 // (it emits `any`): declared again here, merged into the class, they keep it.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export interface PassiveSocketBase<Conn> {
+  /** Binds the socket: an internet host designator with `port`, or a local filename; returns the socket. */
   bindAddress(address: HostDesignator | string, options?: BindOptions): this;
+  /** Lets the socket keep the event loop alive again (as node:net's `ref`); returns the socket. */
   ref(): this;
+  /** Lets the process exit while the socket is open (as node:net's `unref`); returns the socket. */
   unref(): this;
+  /** EventEmitter's `addListener`; returns the socket. */
   addListener(event: string | symbol, listener: Listener): this;
+  /** EventEmitter's `on`; returns the socket. */
   on(event: string | symbol, listener: Listener): this;
+  /** EventEmitter's `once`; returns the socket. */
   once(event: string | symbol, listener: Listener): this;
+  /** EventEmitter's `prependListener`; returns the socket. */
   prependListener(event: string | symbol, listener: Listener): this;
+  /** EventEmitter's `prependOnceListener`; returns the socket. */
   prependOnceListener(event: string | symbol, listener: Listener): this;
+  /** EventEmitter's `removeListener`; returns the socket. */
   removeListener(event: string | symbol, listener: Listener): this;
+  /** EventEmitter's `off`; returns the socket. */
   off(event: string | symbol, listener: Listener): this;
+  /** EventEmitter's `removeAllListeners`; returns the socket. */
   removeAllListeners(event?: string | symbol): this;
+  /** EventEmitter's `setMaxListeners`; returns the socket. */
   setMaxListeners(n: number): this;
 }
 

@@ -4,6 +4,7 @@
  */
 import { expect } from 'chai';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import * as net from 'node:net';
 import {
   AbortError,
@@ -14,7 +15,7 @@ import {
   makeSocket,
   withAcceptConnection,
 } from '../../lib/sockets/index.js';
-import { Cleanup, fdCount, iolibServer, netConnect, readAll, rejectsNotThrows, rejectsWith, turn } from '../helpers/sockets.js';
+import { Cleanup, fdCount, iolibServer, netConnect, readAll, rejectsNotThrows, rejectsWith, requireIpv6, turn } from '../helpers/sockets.js';
 
 describe('sockets: passive sockets', function () {
   const cleanup = new Cleanup();
@@ -70,6 +71,34 @@ describe('sockets: passive sockets', function () {
     it('reuseAddress: false is honoured', async function () {
       const server = cleanup.add(await makeSocket({ connect: 'passive', localHost: '127.0.0.1', reuseAddress: false }));
       expect(server.getOption('reuseAddress')).to.equal(false);
+    });
+  });
+
+  describe('ipv6Only', function () {
+    it("a '::' listener with ipv6Only shares its port with a '0.0.0.0' one; each hears its own family", async function () {
+      await requireIpv6(this);
+      const v4 = cleanup.add(await makeSocket({ connect: 'passive', localHost: '0.0.0.0', localPort: 0 }));
+      const port = v4.localPort!;
+      const dual = readFileSync('/proc/sys/net/ipv6/bindv6only', 'utf8').trim() === '0';
+      if (dual) {
+        // Without it (the system's default here), '::' takes IPv4 too, so the port is taken.
+        await rejectsWith(makeSocket({ connect: 'passive', localHost: '::', localPort: port }), SocketAddressInUseError);
+      }
+      const v6 = cleanup.add(await makeSocket({ connect: 'passive', localHost: '::', localPort: port, ipv6Only: true }));
+      expect(v6.getOption('ipv6V6Only')).to.equal(true);
+      for (const [host, listener] of [['127.0.0.1', v4], ['::1', v6]] as const) {
+        const accepting = listener.acceptConnection();
+        const client = cleanup.add(await netConnect(host, port));
+        const conn = cleanup.add((await accepting)!);
+        expect(conn.remoteAddress).to.equal(host);
+        client.destroy();
+      }
+    });
+
+    it('ipv6Only on an IPv4 socket is a TypeError naming it; false is allowed', async function () {
+      const err = await rejectsWith(makeSocket({ connect: 'passive', localHost: '127.0.0.1', localPort: 0, ipv6Only: true }), TypeError);
+      expect(err.message).to.include('ipv6Only');
+      cleanup.add(await makeSocket({ type: 'datagram', localHost: '127.0.0.1', ipv6Only: false }));
     });
   });
 
