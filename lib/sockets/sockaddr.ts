@@ -3,7 +3,8 @@
  * @internal
  * @module
  */
-import { LocalAddress, type InetAddress } from '../address/index.js';
+import { Ipv6Address, LocalAddress, type InetAddress } from '../address/index.js';
+import { lookupInterface } from '../dns/interfaces.js';
 import { inetAddressFromBytes } from '../address/sockaddr.js';
 export { inetAddressFromBytes, inetSockaddr } from '../address/sockaddr.js';
 import type { Sockaddr } from '../internal/sockaddr.js';
@@ -52,7 +53,23 @@ export interface NetAddress {
 
 /** node:net's form of an internet name. */
 export function netAddressOf(name: InetName): NetAddress {
-  return { address: name.host.toString(), family: name.host.type === 'ipv6' ? 'IPv6' : 'IPv4', port: name.port };
+  return { address: nodeAddressText(name.host), family: name.host.type === 'ipv6' ? 'IPv6' : 'IPv4', port: name.port };
+}
+
+/**
+ * An address as node:net's members print it: a scoped IPv6 address names its interface
+ * (`fe80::1%eth0`), where the address's own text, read from the kernel, gives its index.
+ */
+export function nodeAddressText(host: InetAddress): string {
+  const text = host.toString();
+  if (!(host instanceof Ipv6Address) || host.scopeId === 0) return text;
+  let name: string;
+  try {
+    name = lookupInterface(host.scopeId).name;
+  } catch {
+    return text; // an interface gone meanwhile: its index is all there is
+  }
+  return `${text.slice(0, text.indexOf('%'))}%${name}`;
 }
 
 /** Decodes a native sockaddr into an internet or local name; null when unnamed. */

@@ -14,7 +14,7 @@ import { ActiveSocketBase, type ActiveStreamOptions } from './active.js';
 import { extraAccessors } from './core.js';
 import { failure } from './syscall.js';
 import { StreamWriter, sendNow, taken, type WriteCallback } from './stream-writer.js';
-import { netAddressOf, type NetAddress } from './sockaddr.js';
+import { netAddressOf, nodeAddressText, type NetAddress } from './sockaddr.js';
 import { codedError, invalidArgType } from '../internal/validate.js';
 
 const READ_BYTES = C.READ_BYTES;
@@ -104,7 +104,8 @@ export class StreamActiveBase extends ActiveSocketBase {
 
   /** The peer's address text (node:net's `remoteAddress`); undefined for local sockets or when not connected. */
   get remoteAddress(): string | undefined {
-    return this.remoteHost?.toString();
+    const host = this.remoteHost;
+    return host && nodeAddressText(host);
   }
 
   /** 'IPv4' or 'IPv6' for the peer (node:net's `remoteFamily`); undefined for local sockets. */
@@ -115,7 +116,8 @@ export class StreamActiveBase extends ActiveSocketBase {
 
   /** The local address text (node:net's `localAddress`); undefined for local sockets. */
   get localAddress(): string | undefined {
-    return this.localHost?.toString();
+    const host = this.localHost;
+    return host && nodeAddressText(host);
   }
 
   /** 'IPv4' or 'IPv6' for the local end (node:net's `localFamily`); undefined for local sockets. */

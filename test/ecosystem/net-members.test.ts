@@ -7,13 +7,14 @@ import { expect } from 'chai';
 import { once } from 'node:events';
 import { execFile } from 'node:child_process';
 import * as net from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import {
   makeSocket, SocketStreamInternetActive, SocketStreamInternetPassive, SocketStreamLocalActive, SocketStreamLocalPassive,
   SocketDatagramInternetActive, SocketConnectionRefusedError, SocketAddressInUseError, SocketError,
 } from '../../lib/sockets/index.js';
-import { asInstance, Cleanup, freePort, iolibPair, netServer, payload, readAll, rejectsWith, sha256, tmpSocketPath } from '../helpers/sockets.js';
+import { asInstance, Cleanup, freePort, iolibPair, netServer, payload, readAll, rejectsWith, sha256, skipFor, tmpSocketPath } from '../helpers/sockets.js';
 
 const run = promisify(execFile);
 const libIndex = fileURLToPath(new URL('../../lib/index.js', import.meta.url));
@@ -113,6 +114,21 @@ describe('node:net members on iolib sockets', function () {
       expect(probes()).to.deep.equal([7, 1, 10]);
       client.setKeepAlive(false);
       expect(client.getOption('keepAlive')).to.equal(false);
+    });
+
+    it('a link-local peer: remoteAddress, localAddress and address() name the interface, as node:net prints them', async function () {
+      const linkLocal = Object.entries(networkInterfaces()).flatMap(([name, list]) => (list ?? []).filter((a) => a.family === 'IPv6' && a.address.startsWith('fe80:')).map((a) => `${a.address}%${name}`));
+      if (linkLocal.length === 0) skipFor(this, 'no interface here has an IPv6 link-local address');
+      const server = cleanup.add(asInstance(await makeSocket({ connect: 'passive', localHost: '::', localPort: 0 }), SocketStreamInternetPassive));
+      const accepting = server.acceptConnection();
+      const client = net.connect({ host: linkLocal[0]!, port: server.localPort! });
+      cleanup.add(client);
+      await once(client, 'connect');
+      const conn = cleanup.add(asInstance((await accepting)!, SocketStreamInternetActive));
+      expect(conn.remoteAddress).to.equal(client.localAddress);
+      expect(conn.localAddress).to.equal(client.remoteAddress);
+      expect(conn.address()).to.deep.include({ address: client.remoteAddress, family: 'IPv6' });
+      expect(conn.remoteAddress).to.match(/%[a-z]/i, 'an interface name, not its index');
     });
 
     it('address(), remoteAddress, remoteFamily, localAddress agree with a node:net peer', async function () {
