@@ -14,10 +14,19 @@ import {
 import { Cleanup, fdCount, freePort } from '../helpers/sockets.js';
 import { kindsPath } from '../helpers/kinds.js';
 import { timerGaps } from '../helpers/timer-gaps.js';
-import { emfileProbe, resettingPeer, addonLoadTerminateProbe, workerTerminateProbe } from '../helpers/probes.js';
+import { emfileProbe, resettingPeer, addonLoadTerminateProbe, workerTerminateProbe, type ChildResult } from '../helpers/probes.js';
 
 const SCALE = Number(process.env.IOLIB_STRESS_SCALE ?? 1);
 const n = (base: number) => Math.max(1, Math.round(base * SCALE));
+
+/** Runs a worker-terminating probe with `workers` workers: the child must end cleanly. */
+async function expectSurvives(probe: string, workers: number, run: (workers: number) => Promise<ChildResult>): Promise<void> {
+  const r = await run(workers);
+  report(probe, { workers, exitCode: r.code, signal: r.signal, survived: r.stdout.includes('survived') });
+  expect(r.signal, r.stderr).to.equal(null);
+  expect(r.code, r.stderr).to.equal(0);
+  expect(r.stdout).to.include('survived');
+}
 
 function report(probe: string, figures: Record<string, unknown>): void {
   console.log(`      [${probe}] ${Object.entries(figures).map(([k, v]) => `${k}=${typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(1) : String(v)}`).join(' ')}`);
@@ -248,19 +257,10 @@ describe('stress campaign (issue 16)', function () {
   });
 
   it('addon load terminate: workers terminated while the addon initialises never abort the process', async () => {
-    const workers = n(3000);
-    const r = await addonLoadTerminateProbe(workers);
-    report('addon-load-terminate', { workers, exitCode: r.code, signal: r.signal, survived: r.stdout.includes('survived') });
-    expect(r.signal, r.stderr).to.equal(null);
-    expect(r.code, r.stderr).to.equal(0);
-    expect(r.stdout).to.include('survived');
+    await expectSurvives('addon-load-terminate', n(3000), addonLoadTerminateProbe);
   });
 
   it('worker terminate: workers terminated inside native calls never abort the process', async () => {
-    const workers = n(200);
-    const r = await workerTerminateProbe(workers);
-    report('worker-terminate', { workers, exitCode: r.code, signal: r.signal, survived: r.stdout.includes('survived') });
-    expect(r.signal, r.stderr).to.equal(null);
-    expect(r.code, r.stderr).to.equal(0);
+    await expectSurvives('worker-terminate', n(200), workerTerminateProbe);
   });
 });
