@@ -138,13 +138,33 @@ async function endOf(stream: Writable): Promise<void> {
   await finished;
 }
 
+/**
+ * Keeps `socket`'s first 'error' for the returned check to throw on the channel's next call: a
+ * write's error may come after write() returned, when nothing of the relay listens, and would
+ * otherwise end it as an uncaught error that does not name the endpoint.
+ */
+function errorsOf(socket: Writable): () => void {
+  let failed: Error | null = null;
+  socket.on('error', (err: Error) => (failed ??= err));
+  return () => {
+    if (failed) throw failed;
+  };
+}
+
 /** A channel over a byte-stream socket (TCP, Unix stream, abstract). */
 function streamChannel(label: string, socket: AnySocket & Readable & Writable): Channel {
+  const check = errorsOf(socket);
   return {
     label,
     read: () => socket.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>,
-    write: (chunk) => writeTo(socket, chunk),
-    end: () => endOf(socket),
+    async write(chunk) {
+      check();
+      await writeTo(socket, chunk);
+    },
+    async end() {
+      check();
+      await endOf(socket);
+    },
     close: () => socket.close(),
   };
 }
@@ -168,13 +188,18 @@ async function* payloads(label: string, source: AsyncIterable<Message>, endOnEmp
 
 /** A channel over a seqpacket connection: messages, and shutdown(2) for the end. */
 function seqpacketChannel(label: string, socket: AnySocket & Readable & Writable): Channel {
+  const check = errorsOf(socket);
   return {
     label,
     read: () => payloads(label, socket.iterator({ destroyOnReturn: false }) as AsyncIterable<Message>, false),
     async write(chunk) {
+      check();
       for (const m of messages(chunk)) await writeTo(socket, m);
     },
-    end: () => endOf(socket),
+    async end() {
+      check();
+      await endOf(socket);
+    },
     close: () => socket.close(),
   };
 }
@@ -186,6 +211,7 @@ type DatagramSocket = SocketDatagramInternetActive | SocketDatagramLocalActive;
  * one); an empty datagram ends the stream both ways.
  */
 function datagramChannel(label: string, socket: DatagramSocket, iterator: AsyncIterator<Message>, first: Message | undefined, cleanup?: () => void): Channel {
+  const check = errorsOf(socket);
   const source: AsyncIterable<Message> = {
     [Symbol.asyncIterator]: () => {
       let pending = first;
@@ -205,9 +231,13 @@ function datagramChannel(label: string, socket: DatagramSocket, iterator: AsyncI
     label,
     read: () => payloads(label, source, true),
     async write(chunk) {
+      check();
       for (const m of messages(chunk)) await writeTo(socket, m);
     },
-    end: () => writeTo(socket, Buffer.alloc(0)),
+    async end() {
+      check();
+      await writeTo(socket, Buffer.alloc(0));
+    },
     async close() {
       await socket.close();
       cleanup?.();
