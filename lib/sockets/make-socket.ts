@@ -6,7 +6,7 @@
 import { lstatSync, unlinkSync } from 'node:fs';
 import { H, C, native, type FdHandle } from '../native.js';
 import type { Sockaddr } from '../internal/sockaddr.js';
-import { SocketAddressInUseError, AbortError } from '../errors.js';
+import { SocketAddressInUseError } from '../errors.js';
 import { codedError, invalidArgType, invalidArgValue, validateBoolean, validateObject, validateOneOf, validateSignal, validateTimeout, validateInteger } from '../internal/validate.js';
 import { abortError, deadlineAfter, remaining } from '../internal/wait.js';
 import { IPV4_UNSPECIFIED, IPV6_UNSPECIFIED, Ipv6Address, type InetAddress } from '../address/index.js';

@@ -27,10 +27,11 @@ export interface ConnectionServer {
  * told `'listening'` (once, however many listeners serve it), as `listen()` would, and every
  * accepted connection is emitted to it as `'connection'`, as its own listening handle would.
  * Until it closes, the server's `listening` is true, its `address()` is the (first)
- * listener's and `close(callback)` calls back without an error. An http server starts its connection tracking on `'listening'`: `headersTimeout`,
- * `requestTimeout`, `closeIdleConnections()` and `closeAllConnections()` need it. Closing the
- * server (`server.close()`) closes `listener`; closing `listener` ends the serving. Resolves
- * once accepting ends; rejects with an accept error that is not the listener's close.
+ * listener's and `close(callback)` calls back without an error. An http server starts its
+ * connection tracking on `'listening'`: `headersTimeout`, `requestTimeout`,
+ * `closeIdleConnections()` and `closeAllConnections()` need it. Closing the server
+ * (`server.close()`) closes `listener`; closing `listener` ends the serving. Resolves once
+ * accepting ends; rejects with an accept error that is not the listener's close.
  *
  * ```ts
  * const listener = await makeSocket({ connect: 'passive', localHost: '127.0.0.1', localPort: 8080 });
