@@ -19,7 +19,7 @@ export type IoEvent = 'read' | 'write';
 export type IoHandlerEvent = 'read' | 'write' | 'error' | 'hangup' | 'timeout';
 
 /** An I/O handler: called with the fd (or socket) it was set for and what happened. */
-export type IoHandler = (fd: FdTarget, event: IoHandlerEvent) => void;
+export type IoHandler<T extends FdTarget = FdTarget> = (fd: T, event: IoHandlerEvent) => void;
 
 /** Options of {@link EventBase.setIoHandler}. */
 export interface IoHandlerOptions {
@@ -103,7 +103,7 @@ export class EventBase {
    * second one is a TypeError (ERR_INVALID_ARG_VALUE), as is an fd another Poller or
    * EventBase has registered; an fd that is not open is a SyscallError (EBADF).
    */
-  setIoHandler(fd: FdTarget, event: IoEvent, handler: IoHandler, options: IoHandlerOptions = {}): void {
+  setIoHandler<T extends FdTarget>(fd: T, event: IoEvent, handler: IoHandler<T>, options: IoHandlerOptions = {}): void {
     this.#open();
     validateTarget(fd, 'fd');
     if (event !== 'read' && event !== 'write') throw invalidArgValue('event', event, "must be one of 'read', 'write'");
@@ -126,7 +126,8 @@ export class EventBase {
     const h: Handler = {
       target: fd,
       event,
-      fn: handler,
+      // Called with `fd` itself, the T it was typed for.
+      fn: handler as IoHandler,
       oneShot,
       timer: timeout === undefined ? null : new Timer(() => this.#timedOut(h), timeout, false),
     };

@@ -114,8 +114,11 @@ export interface StreamSocket extends Socket {}
 /** IOLib's `stream-socket`. */
 export abstract class StreamSocket extends Socket {}
 
-/** IOLib's `datagram-socket`. */
-export interface DatagramSocket extends Socket {}
+/** Members of datagram sockets: IOLib's `datagram-socket`. */
+export interface DatagramSocket extends Socket {
+  /** Dissolves the association with the peer (nothing on a socket that has none); returns the socket. */
+  disconnect(): this;
+}
 /** IOLib's `datagram-socket`. */
 export abstract class DatagramSocket extends Socket {}
 
@@ -125,6 +128,10 @@ export interface InternetSocket extends Socket {
   readonly localHost: InetAddress | undefined;
   /** The local port (undefined while unbound). */
   readonly localPort: number | undefined;
+  /** The peer's address (undefined without a peer, and on passive sockets). */
+  readonly remoteHost: InetAddress | undefined;
+  /** The peer's port (undefined without a peer, and on passive sockets). */
+  readonly remotePort: number | undefined;
 }
 /** IOLib's `internet-socket`. */
 export abstract class InternetSocket extends Socket {}
@@ -133,6 +140,8 @@ export abstract class InternetSocket extends Socket {}
 export interface LocalSocket extends Socket {
   /** The local name (undefined while unbound). */
   readonly localFilename: string | undefined;
+  /** The peer's name (undefined without a peer, and on passive sockets). */
+  readonly remoteFilename: string | undefined;
 }
 /** IOLib's `local-socket`. */
 export abstract class LocalSocket extends Socket {}

@@ -14,7 +14,7 @@ describe('multiplex: EventBase', () => {
       const base = cleanup.add(new EventBase());
       const calls: [number, IoHandlerEvent][] = [];
       base.setIoHandler(r, 'read', (fd, event) => {
-        calls.push([fd as number, event]);
+        calls.push([fd, event]); // fd is typed as the number it was set for
         if (calls.length === 2) base.removeFdHandlers(r);
       });
       later(10, () => writeSync(w, 'x'));

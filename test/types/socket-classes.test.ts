@@ -12,7 +12,7 @@ import {
   makeSocket, makeSocketFromFd, makeSocketPair, withOpenSocket, type AnySocket, type MakeSocketOptions, type SocketFor,
   SocketDatagramInternetActive, SocketDatagramLocalActive, SocketRawInternetActive, SocketSeqpacketLocalActive,
   SocketSeqpacketLocalPassive, SocketStreamInternetActive, SocketStreamInternetPassive, SocketStreamLocalActive,
-  SocketStreamLocalPassive, SocketError,
+  SocketStreamLocalPassive, SocketError, InternetSocket, LocalSocket, type DatagramSocket,
 } from '../../lib/index.js';
 import { Cleanup } from '../helpers/sockets.js';
 import { native } from '../../lib/native.js';
@@ -141,5 +141,21 @@ describe('types: the options select the class', function () {
     typeIs<Equal<ReturnType<typeof makeSocketPair<{}>>, [SocketStreamLocalActive, SocketStreamLocalActive]>>();
     typeIs<Equal<ReturnType<typeof makeSocketPair<{ type: 'datagram' }>>, [SocketDatagramLocalActive, SocketDatagramLocalActive]>>();
     typeIs<Equal<ReturnType<typeof makeSocketPair<{ type: 'seqpacket' }>>, [SocketSeqpacketLocalActive, SocketSeqpacketLocalActive]>>();
+  });
+
+  it('a socket adopted from an fd, narrowed by its traits, has the members API.md gives them', async function () {
+    /** What code that adopts an fd of unknown kind can read once instanceof has narrowed it. */
+    function describe(s: AnySocket): string {
+      if (s instanceof InternetSocket) return `${s.remoteHost?.toString()}:${s.remotePort}`;
+      if (s instanceof LocalSocket) return `${s.localFilename ?? ''}|${s.remoteFilename ?? ''}`;
+      return '?';
+    }
+    const client = cleanup.add(await makeSocket({ type: 'datagram', remoteHost: '127.0.0.1', remotePort: 9 }));
+    expect(describe(client)).to.equal('127.0.0.1:9');
+    const [a] = makeSocketPair({ type: 'datagram' });
+    cleanup.add(a);
+    expect(describe(a)).to.equal('|');
+    const d: DatagramSocket = a;
+    expect(d.disconnect()).to.equal(a);
   });
 });
