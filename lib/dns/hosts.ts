@@ -24,9 +24,9 @@ import { ResolverError } from './errors.js';
 import { lookupProtocol } from './protocols.js';
 import { isLenientNumericHost, isLocalhostName, noName, resolverError } from './resolver.js';
 import { bounded } from './wait.js';
+import type { WaitOptions } from './wait.js';
 
 const EAI_SERVICE = dnsNative.resolverConstants.EAI_SERVICE;
-import type { WaitOptions } from './wait.js';
 
 /** Which address families a host look-up answers: both (true), IPv4 only (false), IPv6 only ('only'). */
 export type Ipv6Mode = boolean | 'only';

@@ -60,6 +60,11 @@ export const ERROR_CODES = {
 /** An error code of {@link ERROR_CODES}. */
 export type ErrorCode = keyof typeof ERROR_CODES;
 
+/** `phrase` after its indefinite article, for messages: 'an internet stream', 'a local datagram'. */
+export function withArticle(phrase: string): string {
+  return `${/^[aeiou]/i.test(phrase) ? 'an' : 'a'} ${phrase}`;
+}
+
 /** The error for `code` (of its table class) with `message`: every coded error is made here. */
 export function codedError<K extends ErrorCode>(code: K, message: string): InstanceType<(typeof ERROR_CODES)[K]> & { code: K } {
   const err = new ERROR_CODES[code](message) as InstanceType<(typeof ERROR_CODES)[K]> & { code: K };

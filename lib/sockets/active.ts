@@ -13,7 +13,7 @@ import { PollTimeoutError, SocketAlreadyConnectedError, SocketClosedError, Socke
 import { invalidArgType, invalidArgValue, outOfRange, validateBoolean, validateInteger, validateObject, validateSignal, validateTimeout } from '../internal/validate.js';
 import { TIMER_MAX, abortError, deadlineAfter, remaining } from '../internal/wait.js';
 import { InetAddress } from '../address/index.js';
-import { DEFAULT_BUFFER_SIZE, NO_PROFILE, SocketCore, extraAccessors, profileFor, whenClosed, type BindOptions } from './core.js';
+import { DEFAULT_BUFFER_SIZE, NO_PROFILE, SocketCore, extraAccessors, profileFor, validateCloseOptions, whenClosed, type BindOptions } from './core.js';
 import { atAddress, check, failure, socketErrorFor } from './syscall.js';
 import { inetAddressFromBytes, decodeLocalPath, localSockaddr } from './sockaddr.js';
 import type { Sockaddr } from '../internal/sockaddr.js';
@@ -696,8 +696,7 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
    */
   close(options: { abort?: boolean } = {}): Promise<void> {
     try {
-      validateObject(options, 'options');
-      if (options.abort !== undefined) validateBoolean(options.abort, 'options.abort');
+      validateCloseOptions(options);
     } catch (err) {
       return Promise.reject(err);
     }

@@ -10,7 +10,7 @@ import { Buffer } from 'node:buffer';
 import { H, C, native, type FdHandle } from '../native.js';
 export { whenClosed } from '../native.js';
 import { SocketClosedError } from '../errors.js';
-import { invalidArgType, validateObject } from '../internal/validate.js';
+import { invalidArgType, validateBoolean, validateObject } from '../internal/validate.js';
 import { WaitQueue } from '../internal/wait.js';
 import type { InetAddress } from '../address/index.js';
 import { checkAt, checkData, failure, socketErrorFor } from './syscall.js';
@@ -27,6 +27,16 @@ export interface SocketKind {
   readonly ipv6: boolean;
   readonly type: SocketTypeName;
   readonly protocol: string;
+}
+
+/** An EventEmitter listener, as the re-declared members of the socket classes take it. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Listener = (...args: any[]) => void;
+
+/** Validates close()'s options (shared by active and passive sockets). */
+export function validateCloseOptions(options: { abort?: boolean }): void {
+  validateObject(options, 'options');
+  if (options.abort !== undefined) validateBoolean(options.abort, 'options.abort');
 }
 
 /** Options of `bindAddress`. */

@@ -7,7 +7,7 @@ import { lstatSync, unlinkSync } from 'node:fs';
 import { H, C, native, type FdHandle } from '../native.js';
 import type { Sockaddr } from '../internal/sockaddr.js';
 import { SocketAddressInUseError } from '../errors.js';
-import { codedError, invalidArgType, invalidArgValue, validateBoolean, validateObject, validateOneOf, validateSignal, validateTimeout, validateInteger } from '../internal/validate.js';
+import { codedError, invalidArgType, invalidArgValue, validateBoolean, validateObject, validateOneOf, validateSignal, validateTimeout, validateInteger, withArticle } from '../internal/validate.js';
 import { abortError, deadlineAfter, remaining } from '../internal/wait.js';
 import { IPV4_UNSPECIFIED, IPV6_UNSPECIFIED, Ipv6Address, type InetAddress } from '../address/index.js';
 import { check, checkData, socketErrorFor } from './syscall.js';
@@ -245,7 +245,7 @@ function socketOf<K extends KindKey>(key: K, fd: number, ipv6: boolean, options:
 }
 
 function optionError(option: string, kind: string): TypeError & { code: string } {
-  return codedError('ERR_INVALID_ARG_VALUE', `The option '${option}' is not valid for ${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} socket`);
+  return codedError('ERR_INVALID_ARG_VALUE', `The option '${option}' is not valid for ${withArticle(kind)} socket`);
 }
 
 /** Why a type has no socket of some family or connect (stream sockets have every one). */
@@ -688,7 +688,7 @@ export function makeSocketFromFd(fd: number, options: FromFdOptions = {}): AnySo
   check(native.adoptFd(fd), 'fcntl');
   const connect = options.connect ?? (listening ? 'passive' : 'active');
   const key = keyOf(family, type, connect);
-  if (!key) throw invalidArgValue('options.connect', connect, `does not fit ${family === 'internet' ? 'an' : 'a'} ${family} ${type} socket`);
+  if (!key) throw invalidArgValue('options.connect', connect, `does not fit ${withArticle(`${family} ${type}`)} socket`);
   // A raw socket's protocol is the kernel's; every other kind's is its row's.
   const protocol = type === 'raw' ? lookupProtocolNumber(protocolNumber, 'protocol').name : undefined;
   const socket: AnySocket = socketOf(key, fd, domain === C.AF_INET6, options, protocol);

@@ -13,6 +13,7 @@ import { viewOf } from '../internal/buffers.js';
 import { InetAddress } from '../address/index.js';
 import { invalidArgType } from '../internal/validate.js';
 import { ActiveSocketBase, type ActiveStreamOptions, type ConnectOptions } from './active.js';
+import type { Listener } from './core.js';
 import { failure } from './syscall.js';
 import { decodeLocalPath, inetAddressFromBytes, localSockaddr, type InetName, type LocalName } from './sockaddr.js';
 import { literalHost, resolveHost, resolvePort, type HostDesignator, type PortDesignator } from './resolve.js';
@@ -56,9 +57,6 @@ const MSG_TRUNC = C.MSG_TRUNC;
 
 type WriteCallback = (error?: Error | null) => void;
 type Target = Sockaddr | undefined;
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Listener = (...args: any[]) => void;
 
 /** A message socket's chunks read are typed as what they are: one Message each. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging

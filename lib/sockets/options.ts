@@ -11,7 +11,7 @@ import { Ipv4Address, ensureAddress } from '../address/index.js';
 import { SocketClosedError, SocketOptionNotSupportedError } from '../errors.js';
 import type { SocketError } from '../errors.js';
 import { lookupInterface } from '../dns/interfaces.js';
-import { invalidArgType, invalidArgValue, outOfRange } from '../internal/validate.js';
+import { invalidArgType, invalidArgValue, outOfRange, withArticle } from '../internal/validate.js';
 import { failure } from './syscall.js';
 import { errnoCode } from '../internal/errno.js';
 
@@ -247,7 +247,7 @@ export function socketOptionApplies(info: SocketOptionInfo, t: OptionTarget): bo
 
 function ensureApplies(info: SocketOptionInfo, t: OptionTarget, syscall: string): void {
   if (!socketOptionApplies(info, t)) {
-    throw new SocketOptionNotSupportedError('ENOPROTOOPT', syscall, `Option ${info.name} does not apply to ${/^i/.test(familyOf(t)) ? 'an' : 'a'} ${describeTarget(t)}`);
+    throw new SocketOptionNotSupportedError('ENOPROTOOPT', syscall, `Option ${info.name} does not apply to ${withArticle(describeTarget(t))}`);
   }
 }
 

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { H, C, native } from '../native.js';
 import { PollTimeoutError, SocketClosedError, SocketDescriptorLimitError } from '../errors.js';
 import { invalidArgType, outOfRange, validateBoolean, validateObject, validateSignal, validateTimeout } from '../internal/validate.js';
-import { SocketCore, type BindOptions, type SocketKind } from './core.js';
+import { SocketCore, validateCloseOptions, type BindOptions, type Listener, type SocketKind } from './core.js';
 import type { HostDesignator } from './resolve.js';
 import { check, failure } from './syscall.js';
 import { streamSizes, type ActiveStreamOptions } from './active.js';
@@ -102,9 +102,6 @@ export interface PassiveSocketBase<Conn> {
   /** EventEmitter's `setMaxListeners`; returns the socket. */
   setMaxListeners(n: number): this;
 }
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Listener = (...args: any[]) => void;
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export abstract class PassiveSocketBase<Conn> extends SocketCore(EventEmitter) {
@@ -272,8 +269,7 @@ export abstract class PassiveSocketBase<Conn> extends SocketCore(EventEmitter) {
   /** Closes the socket; pending accepts reject with SocketClosedError. Idempotent. */
   close(options: { abort?: boolean } = {}): Promise<void> {
     try {
-      validateObject(options, 'options');
-      if (options.abort !== undefined) validateBoolean(options.abort, 'options.abort');
+      validateCloseOptions(options);
     } catch (err) {
       return Promise.reject(err);
     }
