@@ -4,7 +4,6 @@
  * @internal
  * @module
  */
-import type { EventEmitter } from 'node:events';
 import { Buffer } from 'node:buffer';
 import { Duplex, Writable } from 'node:stream';
 import { setImmediate } from 'node:timers';

@@ -2,7 +2,6 @@
  * The concrete socket classes of API.md's precedence table.
  * @module
  */
-import type { EventEmitter } from 'node:events';
 import { unlinkSync } from 'node:fs';
 import { SocketDescriptorLimitError, SocketEndpointShutdownError } from '../errors.js';
 import type { InetAddress } from '../address/index.js';

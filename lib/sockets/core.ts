@@ -5,7 +5,6 @@
  * @internal
  * @module
  */
-import type { EventEmitter } from 'node:events';
 import { Buffer } from 'node:buffer';
 import { H, C, native, type FdHandle } from '../native.js';
 export { whenClosed } from '../native.js';
