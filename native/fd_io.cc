@@ -13,13 +13,10 @@ namespace iolib {
 #define POLLRDHUP 0
 #endif
 
-// True once the peer of a connected socket has shut its sending side (or gone): poll(2).
+// True once the peer of a connected socket has shut its sending side (or gone).
 static bool PeerShutDown(int fd) {
-  pollfd p = {fd, POLLRDHUP, 0};
-  int r;
-  do r = poll(&p, 1, 0);
-  while (r < 0 && errno == EINTR);
-  return r > 0 && (p.revents & (POLLRDHUP | POLLHUP)) != 0;
+  int revents = PollNow(fd, POLLRDHUP);
+  return revents > 0 && (revents & (POLLRDHUP | POLLHUP)) != 0;
 }
 
 bool EnvData::PoolRoom(Napi::Env env, size_t size) {

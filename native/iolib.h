@@ -222,6 +222,9 @@ void DetachCloseQueue(EnvData* d);
 // Sets O_NONBLOCK and FD_CLOEXEC; returns 0 or errno.
 int MakeNonblockCloexec(int fd);
 
+// readiness.cc: poll(2) of one fd with no wait; its revents, or -errno.
+int PollNow(int fd, short events);
+
 // Module parts, each adding its exports.
 void InitErrno(Napi::Env env, Napi::Object exports);
 void InitFdHandle(Napi::Env env, Napi::Object exports);
