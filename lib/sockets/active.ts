@@ -4,6 +4,8 @@
  * @internal
  * @module
  */
+// Unused in the code, but the declarations emitted for the SocketCore mixin name it.
+import type { EventEmitter } from 'node:events';
 import { Buffer } from 'node:buffer';
 import { Duplex, Writable } from 'node:stream';
 import { setImmediate } from 'node:timers';

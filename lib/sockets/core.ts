@@ -5,6 +5,8 @@
  * @internal
  * @module
  */
+// Unused in the code, but the declarations emitted for the SocketCore mixin name it.
+import type { EventEmitter } from 'node:events';
 import { Buffer } from 'node:buffer';
 import { H, C, native, type FdHandle } from '../native.js';
 export { whenClosed } from '../native.js';
