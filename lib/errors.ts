@@ -1,11 +1,11 @@
 /**
  * The iolib condition hierarchy (IOLib's `iolib-error` tree): {@link IolibError} >
  * {@link SyscallError} > {@link SocketError} with one subclass per errno IOLib names, plus
- * {@link PollTimeoutError}, {@link AddressParseError} and the resolver errors. The only use of
- * the addon here is its errno table, the numbers of errors made by name.
+ * {@link PollTimeoutError}, {@link AddressParseError} and the resolver errors. No native code:
+ * the address values throw these, and import without the addon.
  * @module
  */
-import { native } from './native.js';
+import { errnoNumber } from './internal/errno-numbers.js';
 import { show } from './internal/validate.js';
 
 /** Base class of every error iolib raises itself. */
@@ -14,11 +14,6 @@ export class IolibError extends Error {
   override get name(): string {
     return this.constructor.name;
   }
-}
-
-/** Looks an errno name ('ECONNREFUSED') up to its number in the platform's <errno.h>, or 0 when it has none. */
-function errnoNumber(code: string): number {
-  return Object.hasOwn(native.errnoNumbers, code) ? native.errnoNumbers[code]! : 0;
 }
 
 /** A failed system call: `code` is the errno name, `errno` its number, `syscall` the call. */

@@ -1,15 +1,12 @@
 /**
- * The one place that loads the addon (node-gyp-build: build/Release when there is one, else
- * the matching prebuild from prebuilds/), gives it types, and routes its callbacks to the
+ * The addon (loaded by addon.ts) with its types, and the routing of its callbacks to the
  * handles' owners. Every other module imports the addon from here, so whoever uses it has its
  * callbacks in place.
  * @internal
  * @module
  */
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
 import { viewOf } from './internal/buffers.js';
+import { addon } from './addon.js';
 import type { Sockaddr } from './internal/sockaddr.js';
 
 /** A receive's result, recvfrom's and recvmsg's alike: the byte count, the msg_flags, the sender. */
@@ -137,36 +134,8 @@ export interface Native {
   [more: string]: unknown;
 }
 
-const require = createRequire(import.meta.url);
-const here = dirname(fileURLToPath(import.meta.url));
-// dist/lib/native.js -> package root; lib/native.ts (ts-node style runs) -> package root.
-const root = here.includes(`${join('dist', 'lib')}`) ? join(here, '..', '..') : join(here, '..');
-
-/**
- * Loads the addon as node-gyp-build does (build/Release, then the best matching prebuild), or
- * the build IOLIB_NATIVE_ADDON names (a path to its .node file: `npm run test:asan` and
- * `test:tsan` run the suite on their sanitizer builds so). node-gyp-build's own errors say
- * neither which package failed nor what to do: this one names both.
- */
-function loadAddon(): Native {
-  const other = process.env.IOLIB_NATIVE_ADDON;
-  try {
-    return (other ? require(other) : require('node-gyp-build')(root)) as Native;
-  } catch (err) {
-    if (other) throw new Error(`IOLIB_NATIVE_ADDON=${other} does not load: ${(err as Error).message}`, { cause: err });
-    const name = (require(join(root, 'package.json')) as { name: string }).name;
-    const target = `platform=${process.platform} arch=${process.arch} abi=${process.versions.modules} napi=${process.versions.napi}`;
-    const reason = String((err as Error).message).trim().replace(/\s*\n\s*/g, '; ');
-    throw new Error(
-      `${name}: no native addon loads for ${target} (${reason}). ` +
-        `Build it from source with \`npm rebuild ${name}\` (needs a C++17 compiler, Python 3 and make).`,
-      { cause: err },
-    );
-  }
-}
-
 /** The loaded addon. */
-export const native: Native = loadAddon();
+export const native: Native = addon();
 
 /** The handle calls (`H.write(h, buf)`). */
 export const H = native.handle;

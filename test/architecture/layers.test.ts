@@ -1,10 +1,10 @@
 /**
  * The layer order of lib/, read from the sources' imports: the bottom layer (lib/internal,
- * lib/errors.ts, lib/native.ts), then address, dns, sockets, multiplex, and on top the cli and
+ * lib/errors.ts, lib/addon.ts, lib/native.ts), then address, dns, sockets, multiplex, and on top the cli and
  * the entry points (lib/index.ts, lib/error-classes.ts). A module may import its own layer or a lower one, never a higher one; the
  * cli uses only the packages' entry points; and lib/address reaches native code only through the
- * one interface-name resolver (`fe80::1%lo` is resolved when the text is parsed) and the errno
- * table errors.ts reads.
+ * one interface-name resolver (`fe80::1%lo` is resolved when the text is parsed), which loads
+ * the addon at its first question, not at import.
  */
 import { expect } from 'chai';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -19,7 +19,7 @@ export const LAYERS = ['bottom', 'address', 'dns', 'sockets', 'multiplex', 'cli'
 function layerOf(file: string): (typeof LAYERS)[number] {
   const rel = relative(LIB, file);
   if (rel === 'index.ts' || rel === 'error-classes.ts') return 'entry';
-  if (rel === 'errors.ts' || rel === 'native.ts' || rel.startsWith('internal/')) return 'bottom';
+  if (rel === 'errors.ts' || rel === 'addon.ts' || rel === 'native.ts' || rel.startsWith('internal/')) return 'bottom';
   const pkg = rel.split('/')[0]!;
   if ((LAYERS as readonly string[]).includes(pkg)) return pkg as (typeof LAYERS)[number];
   throw new Error(`${rel} is in no layer: add its package to LAYERS`);
@@ -44,14 +44,11 @@ function importsOf(file: string): string[] {
 /** The interface-name resolver: lib/address resolves IPv6 zones (`fe80::1%lo`) when parsed. */
 const RESOLVER = join(LIB, 'internal', 'interface-index.ts');
 
-/**
- * The modules through which lib/address may reach native code, and what for: the resolver, and
- * errors.ts, whose only use of the addon is its errno table (the numbers of errors made by name).
- */
-const ADDRESS_GATEWAYS = new Set([RESOLVER, join(LIB, 'errors.ts')]);
+/** The one module through which lib/address may reach native code: the resolver. */
+const ADDRESS_GATEWAYS = new Set([RESOLVER]);
 
-/** Modules that load native code: the addon itself and the errno conversion. */
-const NATIVE = new Set([join(LIB, 'native.ts'), join(LIB, 'internal', 'errno.ts')]);
+/** Modules that load native code: the loader, the addon's typed exports and the errno conversion. */
+const NATIVE = new Set([join(LIB, 'addon.ts'), join(LIB, 'native.ts'), join(LIB, 'internal', 'errno.ts')]);
 
 /**
  * The ways lib/address reaches native code other than through {@link ADDRESS_GATEWAYS}: each import
@@ -113,7 +110,7 @@ describe('architecture: the layers of lib/', function () {
     expect(inner).to.deep.equal([]);
   });
 
-  it('lib/address reaches native code only through the interface-name resolver (and the errno table of errors.ts)', function () {
+  it('lib/address reaches native code only through the interface-name resolver', function () {
     expect(addressPathsToNative(graph)).to.deep.equal([]);
   });
 
