@@ -110,6 +110,7 @@ describe('pack: the tarball installs and works with no compiler', function () {
     describe(`npm install ${mode}`, function () {
       let app: string;
       let env: NodeJS.ProcessEnv;
+      let installed: string;
 
       before(function () {
         app = join(base, mode === '--ignore-scripts' ? 'app-noscripts' : 'app-scripts');
@@ -118,8 +119,14 @@ describe('pack: the tarball installs and works with no compiler', function () {
         env = { ...process.env, PATH: bin, npm_config_build_from_source: '', npm_config_update_notifier: 'false' };
         for (const tool of TOOLS) expect(which(tool, env.PATH), `${tool} hidden`).to.equal(null);
         const args = ['install', '--no-audit', '--no-fund', ...(mode === '--ignore-scripts' ? ['--ignore-scripts'] : ['--foreground-scripts']), tarball];
-        run('npm', args, app, env);
+        installed = run('npm', args, app, env);
       });
+
+      if (mode !== '--ignore-scripts') {
+        it('ran the install script (node-gyp-build), which found the prebuild', function () {
+          expect(installed).to.include('> node-gyp-build');
+        });
+      }
 
       it('used the prebuild: nothing was compiled', function () {
         const installed = join(app, 'node_modules', pkg.name);
@@ -212,7 +219,55 @@ export async function messages(dgram: SocketDatagramLocalActive, timeout?: numbe
           expect(`${r.stdout}${r.stderr}`.trim()).to.equal('');
           expect(r.status).to.equal(0);
         });
+
+        for (const [module, moduleResolution] of [['commonjs', 'node10'], ['esnext', 'bundler']] as const) {
+          it(`type-checks every entry point under module ${module}, moduleResolution ${moduleResolution}`, function () {
+            const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+            const dir = join(app, `ts-${moduleResolution}`);
+            mkdirSync(dir, { recursive: true });
+            writeFileSync(
+              join(dir, 'entries.ts'),
+              `import { makeSocket } from '${pkg.name}';
+import { SocketStreamInternetActive } from '${pkg.name}/sockets';
+import { ensureAddress, Ipv4Address } from '${pkg.name}/address';
+import { lookupHostname } from '${pkg.name}/dns';
+import { Poller } from '${pkg.name}/multiplex';
+import { SocketError } from '${pkg.name}/errors';
+export const used: [typeof makeSocket, typeof SocketStreamInternetActive, Ipv4Address | null, typeof lookupHostname, typeof Poller, typeof SocketError] = [makeSocket, SocketStreamInternetActive, ensureAddress('127.0.0.1') as Ipv4Address, lookupHostname, Poller, SocketError];
+`,
+            );
+            writeFileSync(
+              join(dir, 'tsconfig.json'),
+              JSON.stringify({
+                compilerOptions: {
+                  target: 'ES2022', lib: ['ES2023', 'ESNext.Disposable'], module, moduleResolution, esModuleInterop: true,
+                  strict: true, skipLibCheck: false, noEmit: true, ignoreDeprecations: '6.0',
+                  types: ['node'], typeRoots: [join(root, 'node_modules', '@types')],
+                },
+                files: ['entries.ts'],
+              }),
+            );
+            // The consumer's node_modules is the app's.
+            const r = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: dir, env, encoding: 'utf8' });
+            expect(`${r.stdout}${r.stderr}`.trim()).to.equal('');
+            expect(r.status).to.equal(0);
+          });
+        }
       }
     });
   }
+
+  it('installs from the unpacked package directory (npm install --install-links DIR), whose prepare has nothing to build', function () {
+    const unpacked = join(base, 'unpacked');
+    mkdirSync(unpacked);
+    run('tar', ['xzf', tarball, '-C', unpacked], base);
+    const app = join(base, 'app-dir');
+    mkdirSync(app);
+    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer-dir', version: '1.0.0', private: true }));
+    const env = { ...process.env, PATH: bin, npm_config_update_notifier: 'false' };
+    const out = run('npm', ['install', '--no-audit', '--no-fund', '--foreground-scripts', '--install-links', join(unpacked, 'package')], app, env);
+    expect(out).to.include('> node native/prepare.mjs');
+    writeFileSync(join(app, 'esm.mjs'), `import { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);\n${ECHO(`const iolib = await import('${pkg.name}');\nconsole.log(JSON.stringify(await main(iolib)));`)}`);
+    expect((JSON.parse(run('node', ['esm.mjs'], app, env)) as { cls: string }).cls).to.equal('SocketStreamInternetPassive');
+  });
 });
