@@ -124,6 +124,11 @@ export interface Native {
   readPoolStats(): [idle: number, held: number];
   /** How long cached slabs may sit idle before they are freed (default 10 s). */
   setReadPoolTrimInterval(ms: number): void;
+  /**
+   * How long a closed handle's send ring, still sending the bytes of completed writes, waits
+   * for one to leave before it gives up and closes the fd (default 10 s).
+   */
+  setRingDrainTimeout(ms: number): void;
   /** The index of the interface called `name` (if_nametoindex), or -errno (ENODEV/ENXIO: none). */
   ifNameToIndex(name: string): number;
   errnoName(errno: number): string | undefined;

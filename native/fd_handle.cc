@@ -446,9 +446,17 @@ static void CleanupEnv(void* arg) {
   for (FdHandle* h : data->slots) {
     if (h) h->CloseNow();
   }
+  EndDrains(data);
   DetachCloseQueue(data);
   if (data->slabs != nullptr) data->slabs->Detach();
   data->slabs = nullptr;
+}
+
+// setRingDrainTimeout(ms): how long a closed handle's send ring waits for a byte to leave
+// before it gives up (tests shorten it).
+static Napi::Value SetRingDrainTimeout(const Napi::CallbackInfo& info) {
+  GetEnvData(info.Env())->drainTimeoutMs = static_cast<uint64_t>(info[0].As<Napi::Number>().Int64Value());
+  return info.Env().Undefined();
 }
 
 // readPoolStats() -> [idle, held]: slabs cached for reuse, and in use (by read pool Buffers or send rings).
@@ -497,6 +505,7 @@ void FdHandle::Init(Napi::Env env, Napi::Object exports) {
   exports.Set("handle", handle);
   exports.Set("readPoolStats", Napi::Function::New(env, ReadPoolStats, "readPoolStats"));
   exports.Set("setReadPoolTrimInterval", Napi::Function::New(env, SetReadPoolTrimInterval, "setReadPoolTrimInterval"));
+  exports.Set("setRingDrainTimeout", Napi::Function::New(env, SetRingDrainTimeout, "setRingDrainTimeout"));
   InitDispatcher(env, GetEnvData(env));
   napi_add_env_cleanup_hook(env, CleanupEnv, GetEnvData(env));
 }

@@ -59,6 +59,10 @@ constexpr size_t kScratchCap = size_t{1} << 22;
 
 struct FdHandle;
 struct CloseQueue;
+struct SendRing;
+
+// A send ring draining after its handle closed gives up once no byte has left for this long.
+constexpr uint64_t kDrainTimeoutMs = 10000;
 
 // Per-environment state (worker threads each get their own).
 struct EnvData {
@@ -69,6 +73,10 @@ struct EnvData {
   CloseQueue* closer = nullptr;          // close_queue.cc
   bool closing = false;                  // the environment is tearing down: no more JS
   Napi::FunctionReference onWritten;    // onWritten.call(owner, bytes queued|-errno): a send ring's job ended
+  // Send rings draining after their handles closed (send_ring.cc), ended at teardown, and how
+  // long one waits for a byte to leave before it gives up (tests shorten it).
+  std::vector<SendRing*> draining;
+  uint64_t drainTimeoutMs = kDrainTimeoutMs;
   std::vector<char> scratch;            // shared read buffer: one per env, not per socket
   // Byte reads land in a pool Buffer that JS slices without a copy; a region handed to JS is
   // never written again, and a new pool (a recycled slab) replaces a full one.
@@ -136,6 +144,10 @@ struct EnvData {
 };
 
 EnvData* GetEnvData(Napi::Env env);
+
+// Teardown: the send rings draining after their handles closed stop and close their fds
+// (send_ring.cc).
+void EndDrains(EnvData* d);
 
 // Queues `execute` on libuv's thread pool and `complete` after it on the loop (a work item is
 // queued once, as Node-API requires, so each job makes its own); nullptr if that failed.

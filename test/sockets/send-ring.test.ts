@@ -592,7 +592,7 @@ describe('sockets: send rings (bulk stream writes through the thread pool)', fun
     }
 
     for (const reading of [true, false]) {
-      it(`close({ abort: true }) mid-transfer (${reading ? 'peer reading: a job likely running' : 'peer paused: ring blocked'}) closes the fd, no late successes`, async function () {
+      it(`close({ abort: true }) mid-transfer (${reading ? 'peer reading: a job likely running' : 'peer paused: ring blocked'}): no late successes, and the ring's bytes still reach the peer before the fd closes`, async function () {
         const { client, peer } = await toNetPeer(!reading);
         const fd = client.fd;
         const target = fdTarget(fd);
@@ -620,17 +620,19 @@ describe('sockets: send rings (bulk stream writes through the thread pool)', fun
         cleanup.add(y);
         await pump.done;
         await until(() => pump.callbacks === pump.writes, 5000, 'every write callback');
-        // The job, if one ran, closes the fd once it ends.
-        await until(() => fdTarget(fd) !== target, 5000, 'the aborted socket fd to be closed');
         expect(pump.okAfterAbort, 'successful callbacks after the abort').to.equal(0);
         expect(clientErrors, "'error' events after an abort").to.deep.equal([]);
         expect(pump.errors.length, 'writes that failed with the abort').to.be.greaterThan(0);
-        // The peer sees a prefix of what was written (nothing from a freed or reused slab), and the end.
+        // The ring goes on sending what it holds (those writes completed) once the peer reads,
+        // and closes the fd when it is empty.
         if (!reading) peer.resume();
+        await until(() => fdTarget(fd) !== target, 5000, 'the aborted socket fd to be closed');
+        // The peer sees every completed write and a prefix of the rest (nothing from a freed or
+        // reused slab), and the end.
         await until(() => peer.readableEnded || peer.destroyed, 5000, 'the peer to see the end');
         const all = Buffer.concat(chunks);
         expect(all.length).to.be.at.most(pump.okBytes + MiB);
-        expect(all.length, 'bytes at the peer').to.be.greaterThan(0);
+        expect(all.length, 'bytes at the peer: at least every completed write').to.be.at.least(pump.okBytes);
         for (let off = 0; off < all.length; off += big.length) {
           const part = all.subarray(off, off + big.length);
           expect(part.equals(big.subarray(0, part.length)), `the peer got a prefix of the stream (at ${off})`).to.equal(true);
@@ -775,6 +777,144 @@ describe('sockets: send rings (bulk stream writes through the thread pool)', fun
     });
   });
 
+  describe('a closed socket\'s ring still sends what it holds (its writes completed)', function () {
+    for (const size of [64 * KiB, 256 * KiB, MiB]) {
+      for (const mode of ['write(data, () => destroy())', 'end(data); destroy()'] as const) {
+        it(`${mode} with ${size / KiB} KiB: the peer gets every byte (sha256), as from node:net`, async function () {
+          for (let round = 0; round < 3; round++) {
+            const { client, peer } = await toNetPeer();
+            const data = big.subarray(round * size, (round + 1) * size);
+            const got = digest(peer);
+            const fd = client.fd;
+            const target = fdTarget(fd);
+            if (mode === 'end(data); destroy()') {
+              client.end(data);
+              expect(client._ringInUse, 'the write went to the ring').to.equal(true);
+              client.destroy();
+            } else {
+              await new Promise<void>((resolve) => client.write(data, () => resolve()));
+              client.destroy();
+            }
+            const r = await got;
+            expect(r.bytes).to.equal(data.length);
+            expect(r.hash).to.equal(sha256(data));
+            await until(() => fdTarget(fd) !== target, 5000, 'the fd to be closed once the ring drained');
+          }
+        });
+      }
+    }
+
+    it('gives up on a peer that never reads once no byte has left for the drain timeout: fd closed, slabs back', async function () {
+      await settleSlabs();
+      native.setRingDrainTimeout(300);
+      cleanup.add(() => native.setRingDrainTimeout(10_000));
+      const { client, peer } = await toNetPeer(true);
+      const before = native.readPoolStats()[1];
+      writeRingSized(client, big.subarray(0, 8 * MiB), () => {});
+      client.on('error', () => {});
+      await until(() => client._ringBlocked, 5000, 'the ring to fill up and block');
+      const fd = client.fd;
+      const target = fdTarget(fd);
+      const t0 = performance.now();
+      client.destroy();
+      await once(client, 'close');
+      expect(fdTarget(fd), 'the fd stays while the ring waits for the peer').to.equal(target);
+      await until(() => fdTarget(fd) !== target, 5000, 'the fd to be closed after the drain timeout');
+      expect(performance.now() - t0, 'closed after the timeout, not before').to.be.at.least(290);
+      expect(native.readPoolStats()[1]).to.be.at.most(before);
+      // The peer then reads a prefix of the stream and its end.
+      const chunks: Buffer[] = [];
+      peer.on('data', (d: Buffer) => chunks.push(d));
+      peer.resume();
+      await once(peer, 'end');
+      const all = Buffer.concat(chunks);
+      expect(all.equals(big.subarray(0, all.length)), 'a prefix of what was written').to.equal(true);
+    });
+
+    it('resetAndDestroy() (SO_LINGER 0) drops what the ring holds: the fd closes at once, with the peer not reading', async function () {
+      const { client, peer } = await toNetPeer(true);
+      peer.on('error', () => {});
+      writeRingSized(client, big.subarray(0, 8 * MiB), () => {});
+      client.on('error', () => {});
+      await until(() => client._ringBlocked, 5000, 'the ring to fill up and block');
+      const fd = client.fd;
+      const target = fdTarget(fd);
+      client.resetAndDestroy();
+      await once(client, 'close');
+      expect(fdTarget(fd), 'the fd closed with the socket').to.not.equal(target);
+    });
+
+    it('a process that ends by running out of work after destroy() still sends every completed ring write (sha256)', async function () {
+      let resolvePeer!: (s: net.Socket) => void;
+      const gotPeer = new Promise<net.Socket>((resolve) => (resolvePeer = resolve));
+      const server = cleanup.add(await netServer('127.0.0.1', (s) => {
+        s.pause(); // the kernel fills, so the ring holds bytes when the child destroys
+        resolvePeer(s);
+      }));
+      // The same bytes made on both sides (a pipe to the child would be non-blocking for readFileSync).
+      const fill = '(n) => { const b = Buffer.alloc(n); for (let i = 0; i < n; i++) b[i] = (Math.imul(i, 2654435761) >>> 24) & 255; return b; }';
+      const data = (eval(fill) as (n: number) => Buffer)(8 * MiB);
+      // No process.exit(): the child ends once its loop has no more work.
+      const child = start(process.execPath, ['--input-type=module', '-e', `
+        const { makeSocket } = await import(${JSON.stringify(library)});
+        const data = (${fill})(${8 * MiB});
+        const client = await makeSocket({ remoteHost: '127.0.0.1', remotePort: ${server.port} });
+        let completed = 0;
+        for (let off = 0; off < data.length; off += 1 << 20) client.write(data.subarray(off, off + (1 << 20)), (err) => { if (!err) completed += 1 << 20; });
+        client.end();
+        const poll = () => {
+          if (!client._ringBlocked) return setImmediate(poll);
+          console.log(completed);
+          client.destroy();
+        };
+        poll();`]);
+      const peer = cleanup.add(await gotPeer);
+      const got = digest(peer);
+      peer.resume();
+      const finished = await child.done;
+      expect(finished.code, finished.stderr).to.equal(0);
+      const completed = Number(finished.stdout.toString());
+      expect(completed, 'writes completed (copied into the ring) before destroy()').to.be.greaterThan(0);
+      // Every completed write arrives; writes still queued in the stream are dropped, as by node:net.
+      const r = await got;
+      expect(r.bytes).to.be.at.least(completed);
+      expect(r.hash).to.equal(sha256(data.subarray(0, r.bytes)));
+    });
+
+    it('a worker terminated while a closed socket\'s ring waits for its peer: no crash, the fd closed', async function () {
+      let resolvePeer!: (s: net.Socket) => void;
+      const gotPeer = new Promise<net.Socket>((resolve) => (resolvePeer = resolve));
+      const server = cleanup.add(await netServer('127.0.0.1', (s) => {
+        s.pause();
+        resolvePeer(s);
+      }));
+      const code = `
+        const { parentPort, workerData } = require('node:worker_threads');
+        import(${JSON.stringify(library)}).then(async ({ makeSocket }) => {
+          const client = await makeSocket({ remoteHost: '127.0.0.1', remotePort: workerData.port });
+          const chunk = Buffer.alloc(1 << 20, 7);
+          for (let i = 0; i < 8; i++) client.write(chunk);
+          const poll = () => {
+            if (!client._ringBlocked) return setImmediate(poll);
+            const fd = client.fd;
+            client.destroy();
+            parentPort.postMessage(fd);
+          };
+          poll();
+        });`;
+      const worker = new Worker(code, { eval: true, workerData: { port: server.port } });
+      const [fd] = (await once(worker, 'message')) as [number];
+      const peer = cleanup.add(await gotPeer);
+      const target = fdTarget(fd);
+      expect(target, 'the closed socket\'s fd is kept while its ring waits').to.match(/^socket:/);
+      const exited = once(worker, 'exit');
+      await worker.terminate();
+      await exited;
+      await until(() => fdTarget(fd) !== target, 5000, 'the worker\'s draining fd to be closed');
+      peer.destroy();
+    });
+  });
+
   describe('slabs', function () {
     it('the ring takes its slabs from the read pools\' cache and gives them all back once drained', async function () {
       // Sent to a node:net peer, so no iolib read pool is made or dropped meanwhile; a
@@ -799,20 +939,26 @@ describe('sockets: send rings (bulk stream writes through the thread pool)', fun
       expect(r.hash).to.equal(sha256(data));
     });
 
-    it('an aborted ring gives its slabs back too', async function () {
-      await settleSlabs();
-      const { client } = await toNetPeer(true);
-      const before = native.readPoolStats()[1];
-      writeRingSized(client, big.subarray(0, 8 * MiB), () => {});
-      client.on('error', () => {});
-      await until(() => client._ringBlocked, 5000, 'the ring to fill up and block');
-      expect(native.readPoolStats()[1] - before).to.equal(RING_SLABS);
-      const fd = client.fd;
-      const target = fdTarget(fd);
-      await client.close({ abort: true });
-      await until(() => fdTarget(fd) !== target, 5000, 'the fd to be closed');
-      expect(native.readPoolStats()[1]).to.be.at.most(before);
-    });
+    for (const end of ['the peer reads it all', 'the peer resets'] as const) {
+      it(`an aborted ring gives its slabs back too, once it drained (${end})`, async function () {
+        await settleSlabs();
+        const { client, peer } = await toNetPeer(true);
+        const before = native.readPoolStats()[1];
+        writeRingSized(client, big.subarray(0, 8 * MiB), () => {});
+        client.on('error', () => {});
+        peer.on('error', () => {});
+        await until(() => client._ringBlocked, 5000, 'the ring to fill up and block');
+        expect(native.readPoolStats()[1] - before).to.equal(RING_SLABS);
+        const fd = client.fd;
+        const target = fdTarget(fd);
+        await client.close({ abort: true });
+        expect(native.readPoolStats()[1] - before, 'slabs held while the ring drains').to.equal(RING_SLABS);
+        if (end === 'the peer reads it all') peer.resume();
+        else peer.resetAndDestroy();
+        await until(() => fdTarget(fd) !== target, 5000, 'the fd to be closed');
+        expect(native.readPoolStats()[1]).to.be.at.most(before);
+      });
+    }
   });
 
   describe('worker threads', function () {
