@@ -46,6 +46,12 @@ interface WritableStateFlags {
 }
 
 /** Byte-stream active sockets. */
+/**
+ * The error write()'s own send met, for the _write its stream path runs at once (nothing is
+ * queued then) to report instead of sending again; 0 otherwise.
+ */
+let failedFastWrite = 0;
+
 export class StreamActiveBase extends ActiveSocketBase {
   /**
    * @internal The write side while it holds a remainder or send-ring bytes (kept in `_extra`);
@@ -239,8 +245,18 @@ export class StreamActiveBase extends ActiveSocketBase {
         const n = H.write(this._fdHandle, chunk);
         if (n > 0) this._wrote(n);
         if (n === chunk.length) return true;
-        // The rest, or the whole chunk after an error, takes the stream's path, which reports it.
+        // The rest takes the stream's path. So does the whole chunk after an error, which that
+        // path reports as this send met it: a second send would meet another error (EPIPE
+        // after the ECONNRESET the first one took from the socket).
         if (n > 0) chunk = chunk.subarray(n);
+        else if (n !== -C.EAGAIN) {
+          failedFastWrite = n;
+          try {
+            return super.write(chunk);
+          } finally {
+            failedFastWrite = 0;
+          }
+        }
       }
     }
     return super.write(chunk, encoding as BufferEncoding, callback);
@@ -254,7 +270,8 @@ export class StreamActiveBase extends ActiveSocketBase {
     }
     // The common case stays free of allocations: the kernel takes the whole chunk at once.
     const h = this._fdHandle;
-    const n = h === null ? -C.EBADF : H.write(h, chunk);
+    const n = failedFastWrite !== 0 ? failedFastWrite : h === null ? -C.EBADF : H.write(h, chunk);
+    failedFastWrite = 0;
     if (n === chunk.length) {
       this._wrote(n);
       callback();

@@ -562,6 +562,25 @@ describe('sockets: stream sockets as Duplex streams', function () {
       expect(events).to.deep.equal(['error', 'close true'], "'close' comes after 'error', with hadError as node:net's");
     });
 
+    for (const how of ['write(chunk)', 'write(chunk, callback)'] as const) {
+      it(`the first ${how} after a reset the socket did not read reports the reset (ECONNRESET), not the EPIPE a second send would meet`, async function () {
+        const { client, conn } = await iolibPair(cleanup);
+        conn.resetAndDestroy();
+        await once(conn, 'close');
+        // On loopback the RST arrived within the close: a plain send(2) now fails with
+        // ECONNRESET, once, and EPIPE after that.
+        const errored = once(client, 'error');
+        let called: Promise<Error | null | undefined> | undefined;
+        if (how === 'write(chunk)') client.write(Buffer.from('after the reset'));
+        else called = new Promise((resolve) => client.write(Buffer.from('after the reset'), resolve));
+        const [err] = (await errored) as [SocketError];
+        expect(err).to.be.instanceOf(SocketConnectionResetError);
+        expect(err.code).to.equal('ECONNRESET');
+        expect(err.syscall).to.equal('write');
+        if (called) expect(await called).to.equal(err);
+      });
+    }
+
     it('a reset from an iolib peer (linger 0) while writing is a typed error, no crash', async function () {
       const { client, conn } = await iolibPair(cleanup);
       conn.setOption('linger', { onoff: true, linger: 0 });
