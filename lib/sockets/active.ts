@@ -591,9 +591,13 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
   async sendTo(buffer: Uint8Array, options: SendToOptions = {}): Promise<number> {
     if (!(buffer instanceof Uint8Array)) throw invalidArgType('buffer', 'a Buffer or Uint8Array', buffer);
     validateObject(options, 'options');
+    validateTimeout(options.timeout, 'options.timeout');
+    validateSignal(options.signal, 'options.signal');
     const { start, end } = bounds(buffer, options.start, options.end);
     const flags = flagsOf(options, SEND_FLAGS);
+    if (options.signal?.aborted) throw abortError(options.signal);
     const target = await this._sendTarget(options);
+    if (options.signal?.aborted) throw abortError(options.signal);
     await this._sendTurn('send', options.timeout, options.signal, options.dontWait === true);
     for (;;) {
       const h = this._open('send');

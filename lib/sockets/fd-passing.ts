@@ -11,6 +11,7 @@ import { checkData, failure, socketErrorFor } from './syscall.js';
 import { decodeLocalPath, localSockaddr } from './sockaddr.js';
 import type { Sockaddr } from '../internal/sockaddr.js';
 import { spendTurn, waitedTurn } from './turns.js';
+import { abortError } from '../internal/wait.js';
 import type { ActiveSocketBase } from './active.js';
 
 /** Something that has an fd: a number, one of our sockets, a node:net socket or a FileHandle. */
@@ -108,6 +109,7 @@ export async function sendMessage(socket: ActiveSocketBase, options: SendMessage
     if (typeof options.remoteFilename !== 'string') throw invalidArgType('options.remoteFilename', 'of type string', options.remoteFilename);
     target = localSockaddr(options.remoteFilename, options.abstract === true, 'options.remoteFilename');
   }
+  if (options.signal?.aborted) throw abortError(options.signal);
   await socket._sendTurn('sendmsg', options.timeout, options.signal, false);
   for (;;) {
     const h = socket._open('sendmsg');

@@ -451,6 +451,21 @@ describe('sockets: errors (API.md 2.2)', function () {
       expect(fdCount()).to.equal(before);
     });
 
+    it('sendTo and sendMessage with an already aborted signal reject at once and send nothing', async function () {
+      const receiver = cleanup.add(await makeSocket({ type: 'datagram', localHost: '127.0.0.1', localPort: 0 }));
+      const sender = cleanup.add(await makeSocket({ type: 'datagram' }));
+      const sent = await rejectsNotThrows(() => sender.sendTo(Buffer.from('no'), { remoteHost: '127.0.0.1', remotePort: receiver.localPort!, signal: AbortSignal.abort('pre') }), Error);
+      expect(sent.name).to.equal('AbortError');
+      expect(sent.cause).to.equal('pre');
+      const [a, b] = sockets.makeSocketPair({ type: 'datagram' });
+      cleanup.add(a);
+      cleanup.add(b);
+      const passed = await rejectsNotThrows(() => a.sendMessage({ data: 'no', signal: AbortSignal.abort('pre') }), Error);
+      expect(passed.name).to.equal('AbortError');
+      expect(await receiver.receiveFrom({ dontWait: true })).to.equal(null);
+      expect(await b.receiveFrom({ dontWait: true })).to.equal(null);
+    });
+
     it('makeSocket and connect() with signal: AbortError while the host name is being looked up', async function () {
       this.timeout(30000);
       const server = await iolibServer(cleanup);
