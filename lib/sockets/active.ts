@@ -115,7 +115,7 @@ export interface ActiveStreamOptions {
   inputBufferSize?: number | undefined;
   /** Writable high-water mark in bytes. */
   outputBufferSize?: number | undefined;
-  /** Decode reads as text in this encoding (IOLib's external format). */
+  /** Decode reads as text, and encode string writes, in this encoding (IOLib's external format). */
   encoding?: BufferEncoding | undefined;
   /**
    * Stream and seqpacket sockets: keep the writable side open after the peer's end (default
@@ -276,7 +276,11 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
       writableHighWaterMark: objectMode ? 256 : sizes.output,
     });
     this._profile = profileFor(NO_PROFILE.kind, sizes.input, sizes.output, sizes.grow);
-    if (options.encoding !== undefined) this.setEncoding(options.encoding);
+    if (options.encoding !== undefined) {
+      // IOLib's external format works both ways: reads decode with it, string writes encode.
+      this.setEncoding(options.encoding);
+      this.setDefaultEncoding(options.encoding);
+    }
     // Node gives every stream a bound write callback and an empty pipes array (72 and 32
     // bytes of each socket's heap); a socket that never queues a write or pipes needs neither.
     // They are made again on first use: _writeCallback, pipe.

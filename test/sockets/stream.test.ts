@@ -205,6 +205,17 @@ describe('sockets: stream sockets as Duplex streams', function () {
       expect(await readAllText(client)).to.equal('é');
     });
 
+    it('the encoding option also encodes string writes (IOLib\'s external format works both ways)', async function () {
+      const server = await iolibServer(cleanup);
+      const accepting = server.acceptConnection({ encoding: 'hex' });
+      const client = cleanup.add(await makeSocket({ remoteHost: '127.0.0.1', remotePort: server.localPort!, encoding: 'latin1' }));
+      const conn = cleanup.add((await accepting)!);
+      client.end('é'); // latin1: one byte, e9 (UTF-8 would send c3 a9)
+      conn.end('cafe'); // hex: the two bytes ca fe
+      expect(await readAllText(conn)).to.equal('e9');
+      expect(Buffer.from(await readAllText(client), 'latin1')).to.deep.equal(Buffer.from([0xca, 0xfe]));
+    });
+
     it('inputBufferSize bounds the chunk size of reads and sets the readable high-water mark', async function () {
       const { client, conn } = await iolibPair(cleanup, '127.0.0.1', { inputBufferSize: 1000, outputBufferSize: 3000 }, { inputBufferSize: 4096 });
       expect(client.inputBufferSize).to.equal(1000);
