@@ -701,7 +701,8 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
 
   /**
    * Closes the socket: pending writes are flushed first unless `abort`. Resolves once the fd
-   * is closed. Idempotent.
+   * is closed; rejects with the error that failed the flush (a peer's reset, say), since the
+   * data it left unsent is lost. Idempotent.
    */
   close(options: { abort?: boolean } = {}): Promise<void> {
     try {
@@ -714,18 +715,19 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
       if (options.abort) this.destroy();
       return this._closing;
     }
-    this._closing = new Promise<void>((resolve) => {
+    this._closing = new Promise<void>((resolve, reject) => {
       // A local close ends the readable side (pending reads and async iteration end), it
       // is not an error: push the end before destroying, or iterators see a premature close.
-      const done = () => {
+      const done = (failed?: unknown) => {
         this.off('finish', done);
         this.off('error', done);
         this.off('close', done);
         if (!this.destroyed && !(this as unknown as { _readableState: { ended: boolean } })._readableState.ended) this.push(null);
         this.destroy();
-        // Resolved once the fd is closed, which a queued close(2) may leave for a moment.
-        if (this.closed) resolve();
-        else this.once('close', () => resolve());
+        const settle = failed instanceof Error ? () => reject(failed) : () => resolve();
+        // Settled once the fd is closed, which a queued close(2) may leave for a moment.
+        if (this.closed) settle();
+        else this.once('close', settle);
       };
       // `writable` is false once end() was called: writes may still be pending then, and
       // they are flushed too (end(data); close() must not drop data).

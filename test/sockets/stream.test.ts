@@ -592,6 +592,27 @@ describe('sockets: stream sockets as Duplex streams', function () {
       });
     }
 
+    it('close() while flushing to a peer that then resets rejects with the reset: the unsent data is not reported sent', async function () {
+      let peer!: net.Socket;
+      const server = cleanup.add(await netServer('127.0.0.1', (s) => (peer = s)));
+      const client = cleanup.add(await makeSocket({ remoteHost: '127.0.0.1', remotePort: server.port }));
+      await until(() => peer !== undefined, 2000, 'the accept');
+      peer.pause();
+      peer.on('error', () => {});
+      const data = payload(32 * 1024 * 1024);
+      client.write(data);
+      const closing = client.close();
+      let settled = false;
+      closing.then(() => (settled = true), () => (settled = true));
+      await turn();
+      expect(settled, 'close() waits for the flush').to.equal(false);
+      peer.resetAndDestroy();
+      const err = await closing.then(() => null, (e: unknown) => e);
+      expect(err, 'close() rejected').to.be.instanceOf(SocketError);
+      expect((err as SocketError).code).to.be.oneOf(['ECONNRESET', 'EPIPE']);
+      expect(client.isOpen()).to.equal(false);
+    });
+
     it('a reset from an iolib peer (linger 0) while writing is a typed error, no crash', async function () {
       const { client, conn } = await iolibPair(cleanup);
       conn.setOption('linger', { onoff: true, linger: 0 });
