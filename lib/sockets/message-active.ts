@@ -87,6 +87,18 @@ export interface MessageActiveBase {
 
 /** Message-mode active sockets. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+/** Pushes `rest[from..]` (what a throwing handler left of a batch), again past any throw. */
+function pushRest(socket: MessageActiveBase, rest: Message[], from: number, status: number): void {
+  let more = true;
+  let j = from;
+  try {
+    for (; j < rest.length; j++) more = socket.push(rest[j]);
+  } finally {
+    if (j < rest.length) process.nextTick(pushRest, socket, rest, j + 1, status);
+  }
+  socket._afterMessages(more, status);
+}
+
 export class MessageActiveBase extends ActiveSocketBase {
   /** @internal ms to wait before retrying a send the peer had no room for. */
   _sendBackoff = 0;
@@ -166,14 +178,40 @@ export class MessageActiveBase extends ActiveSocketBase {
       this._touch();
       this._skipReadAhead();
     }
-    for (let i = 0; i < count; i++) {
-      const len = words[2 * i]!;
-      const data = viewOf(pool, at, len);
-      at += len;
-      const msg = withAddresses ? this._messageFrom(data, info, words, 2 * count + RECORD_WORDS * i) : this._peerMessage(data);
-      if (words[2 * i + 1]! & MSG_TRUNC) msg.truncated = true;
-      more = this.push(msg);
+    let i = 0;
+    try {
+      for (; i < count; i++) {
+        const len = words[2 * i]!;
+        const msg = this._messageAt(viewOf(pool, at, len), info, words, i, count, withAddresses);
+        at += len;
+        more = this.push(msg);
+      }
+    } finally {
+      // A 'data' handler threw (the exception goes on to the process): the batch's other
+      // messages still arrive, after it, as node:dgram's would. `info` is the next batch's
+      // soon, so they are made now.
+      if (i < count) {
+        const rest: Message[] = [];
+        for (let j = i + 1; j < count; j++) {
+          const len = words[2 * j]!;
+          rest.push(this._messageAt(viewOf(pool, at, len), info, words, j, count, withAddresses));
+          at += len;
+        }
+        process.nextTick(pushRest, this, rest, 0, status);
+      }
     }
+    this._afterMessages(more, status);
+  }
+
+  /** @internal The i-th message of a batch of `count`, its payload `data`. */
+  _messageAt(data: Buffer, info: Buffer, words: Uint32Array, i: number, count: number, withAddresses: boolean): Message {
+    const msg = withAddresses ? this._messageFrom(data, info, words, 2 * count + RECORD_WORDS * i) : this._peerMessage(data);
+    if (words[2 * i + 1]! & MSG_TRUNC) msg.truncated = true;
+    return msg;
+  }
+
+  /** @internal After a batch: backpressure, then the end or the error that came with it. */
+  _afterMessages(more: boolean, status: number): void {
     if (!more) this._stopReading();
     if (status === STATUS_END) {
       this._stopReading();

@@ -3,7 +3,9 @@
  * scope, and their short reads reach JS in one call (a lone one takes plain calls). A handler
  * that throws must still be the process's uncaught exception, and must cost the other sockets
  * of that turn nothing: they get their bytes, whole. Run with full reads (64 KiB: each goes to
- * JS at once) and short ones (100 bytes: handed to JS together at the end of the turn).
+ * JS at once) and short ones (100 bytes: handed to JS together at the end of the turn). A
+ * message socket's batch (recvmmsg) is the same: a throwing handler costs the batch's other
+ * messages nothing.
  */
 import { expect } from 'chai';
 import { fileURLToPath } from 'node:url';
@@ -68,6 +70,33 @@ a.destroy();
 b.destroy();
 `;
 
+// 200 datagrams queued before the first read (sendTo completes at once), so they come in
+// recvmmsg batches; the handler throws on the first. Every one must still arrive, in order.
+const messageChild = (type: 'datagram' | 'seqpacket') => `
+import { makeSocket, makeSocketPair } from ${JSON.stringify(libIndex)};
+let a, b;
+if (${JSON.stringify(type)} === 'datagram') {
+  b = await makeSocket({ type: 'datagram', localHost: '127.0.0.1', localPort: 0 });
+  a = await makeSocket({ type: 'datagram', remoteHost: '127.0.0.1', remotePort: b.localPort });
+} else {
+  [a, b] = makeSocketPair({ type: 'seqpacket' });
+}
+const uncaught = [];
+process.on('uncaughtException', (err) => uncaught.push(err.message));
+for (let i = 0; i < 200; i++) await a.sendTo(Buffer.from(String(i)));
+const got = [];
+await new Promise((resolve) => {
+  b.on('data', (m) => {
+    got.push(Number(m.data.toString()));
+    if (got.length === 200) resolve();
+    if (got.length === 1) throw new Error('thrown by the message handler');
+  });
+});
+console.log(JSON.stringify({ uncaught, inOrder: got.every((n, i) => n === i), count: got.length }));
+a.destroy();
+b.destroy();
+`;
+
 describe('batched dispatch of ready sockets', function () {
   this.timeout(30_000);
 
@@ -108,4 +137,13 @@ describe('batched dispatch of ready sockets', function () {
       expect(done.stdout.toString()).to.equal('');
     });
   });
+
+  for (const type of ['datagram', 'seqpacket'] as const) {
+    it(`a ${type} socket: a 'data' handler that throws costs the rest of its message batch nothing`, async () => {
+      const done = await start(process.execPath, ['--input-type=module', '-e', messageChild(type)]).done;
+      expect(done.stderr).to.equal('');
+      expect(done.code).to.equal(0);
+      expect(JSON.parse(done.stdout.toString())).to.deep.equal({ uncaught: ['thrown by the message handler'], inOrder: true, count: 200 });
+    });
+  }
 });
