@@ -255,6 +255,9 @@ export interface ActiveSocketBase {
 
 /** The base of every active socket: a Duplex over one fd. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+/** The error a gathering receive (waitAll) met after it had bytes to answer: the next receive's. */
+const gatheredThenFailed = new WeakMap<object, Error>();
+
 export class ActiveSocketBase extends SocketCore(Duplex) {
   /**
    * @internal Set by close(): flush pending writes but do not shutdown(2) the write side, so a
@@ -664,6 +667,11 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
     // peek cannot be gathered without spinning, so waitAll with peek answers what is queued.
     const gather = options.waitAll === true && !options.peek && !options.dontWait && !options.outOfBand && this._kind.type === 'stream';
     const deadline = deadlineAfter(options.timeout);
+    const pending = gatheredThenFailed.get(this);
+    if (pending !== undefined) {
+      gatheredThenFailed.delete(this);
+      throw pending;
+    }
     let got = 0;
     for (;;) {
       const r = H.recvfrom(this._open('recvfrom'), buffer, start + got, end, flags);
@@ -687,7 +695,15 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
         await spendTurn(this);
         return result;
       }
-      if (r !== -C.EAGAIN) throw failure(r, 'recvfrom');
+      if (r !== -C.EAGAIN) {
+        // As recv(2) with MSG_WAITALL: what was gathered is answered, and the error (which
+        // this read took from the socket) is the next receive's.
+        if (got > 0) {
+          gatheredThenFailed.set(this, failure(r, 'recvfrom'));
+          return { buffer: buffer as Buffer, bytes: got };
+        }
+        throw failure(r, 'recvfrom');
+      }
       if (options.dontWait) return null;
       waitedTurn(this);
       try {

@@ -5,8 +5,8 @@
 import { expect } from 'chai';
 import {
   PollTimeoutError,
+  SocketConnectionResetError,
   makeSocket,
-  
 } from '../../lib/sockets/index.js';
 import { Cleanup, iolibPair, iolibServer, netConnect, rejectsNotThrows, rejectsWith, turn } from '../helpers/sockets.js';
 
@@ -61,6 +61,18 @@ describe('sockets: sendTo / receiveFrom on stream sockets', function () {
     const r = (await conn.receiveFrom({ size: 8, waitAll: true }))!;
     expect(r.buffer.subarray(0, r.bytes).toString()).to.equal('peekaboo');
     expect(await conn.receiveFrom({ dontWait: true })).to.equal(null);
+  });
+
+  it('waitAll: a reset after some bytes answers them (as recv(2) does), and the next receive gets the reset', async function () {
+    const { client, conn } = await iolibPair(cleanup);
+    const receiving = conn.receiveFrom({ size: 100, waitAll: true });
+    await client.sendTo(Buffer.from('twenty-three bytes here'));
+    await turn();
+    client.resetAndDestroy();
+    const r = (await receiving)!;
+    expect(r.buffer.subarray(0, r.bytes).toString()).to.equal('twenty-three bytes here');
+    const err = await rejectsNotThrows(() => conn.receiveFrom({ size: 100 }), SocketConnectionResetError);
+    expect(err.code).to.equal('ECONNRESET');
   });
 
   it('waitAll: waits until the whole range is filled, across separate sends', async function () {
