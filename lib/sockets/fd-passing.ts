@@ -12,6 +12,8 @@ import { decodeLocalPath, localSockaddr } from './sockaddr.js';
 import type { Sockaddr } from '../internal/sockaddr.js';
 import { spendTurn, waitedTurn } from './turns.js';
 import { abortError } from '../internal/wait.js';
+import { SocketClosedError } from '../errors.js';
+import { Socket } from './kinds.js';
 import type { ActiveSocketBase } from './active.js';
 
 /** Something that has an fd: a number, one of our sockets, a node:net socket or a FileHandle. */
@@ -87,6 +89,8 @@ export function fdOf(source: FdSource, name = 'fd'): number {
     fd = 'fd' in source ? (source as { fd: unknown }).fd : (source as { _handle?: { fd?: number } | null })._handle?.fd;
   }
   if (typeof fd !== 'number') throw invalidArgType(name, 'an fd number, a socket or a FileHandle', source);
+  // A closed socket of this library (fd -1) is the contract's closed-socket failure, as the multiplexer's.
+  if (fd === -1 && source instanceof Socket) throw new SocketClosedError('sendmsg', `Socket is closed (${name})`);
   if (!Number.isInteger(fd) || fd < 0) throw outOfRange(name, 'an open fd (an integer >= 0)', fd);
   return fd;
 }

@@ -288,6 +288,26 @@ print(b.recv(100).decode(), flush=True)
       expect((err as SocketError).message).to.include('fd: 1000000 is not an open file descriptor');
     });
 
+    it('passing a closed iolib socket as the fd to send is SocketClosedError naming the argument, as the multiplexer\'s', async () => {
+      const [a, b] = makeSocketPair();
+      cleanup.add(a);
+      cleanup.add(b);
+      const [c, d] = makeSocketPair();
+      cleanup.add(d);
+      await c.close();
+      for (const [send, name] of [[() => a.sendFileDescriptor(c), 'fd'], [() => a.sendMessage({ fds: [c] }), 'options.fds[0]']] as const) {
+        let err: unknown;
+        try {
+          await send();
+        } catch (e) {
+          err = e;
+        }
+        expectInstance(err, SocketClosedError);
+        expect((err as SocketClosedError).code).to.equal('ERR_SOCKET_CLOSED');
+        expect((err as Error).message).to.include(name);
+      }
+    });
+
     it("connect: 'passive' on a datagram fd is a TypeError", async () => {
       const [a, b] = makeSocketPair({ type: 'datagram' });
       cleanup.add(a);
