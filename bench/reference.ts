@@ -1,17 +1,13 @@
 /**
  * The C reference programs (bench/reference/*.c): built with the system compiler (`cc`, or
- * $CC) into bench/reference/build/ (gitignored) when a benchmark needs them and their build is
+ * $CC) into REFERENCE_BUILD_DIR (see paths.ts) when a benchmark needs them and their build is
  * missing or older than its source, and run as child processes that print one number.
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Reference } from './workload.js';
-
-/** bench/reference of the source tree (this file runs from dist/bench). */
-const REFERENCE_DIR = fileURLToPath(new URL('../../bench/reference/', import.meta.url));
-const BUILD_DIR = join(REFERENCE_DIR, 'build');
+import { REFERENCE_BUILD_DIR as BUILD_DIR, REFERENCE_DIR } from './paths.js';
 
 function mtime(path: string): number {
   try {

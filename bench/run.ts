@@ -19,6 +19,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatValue, machine, summarize, table, writeResults, type Library, type RunRecord, type WorkloadResult } from './report.js';
 import { buildReferences, runReference } from './reference.js';
+import { DEFAULT_OUT_DIR } from './paths.js';
 import { writeChart } from './svg.js';
 import { RUN_TIMEOUT_MS, envInt, windowMs, type Form, type RunReply, type Workload } from './workload.js';
 import { selectWorkloads } from './workloads/index.js';
@@ -48,7 +49,7 @@ export interface RunOptions {
   libraries?: Library[];
   /** Forms of the windowed workloads (default BENCH_FORM: count, window or both; count). */
   forms?: Form[];
-  /** Where results.json and results.svg go (default BENCH_OUT or bench/ of the source tree); null: not written. */
+  /** Where results.json and results.svg go (default BENCH_OUT, else DEFAULT_OUT_DIR: see paths.ts); null: not written. */
   outDir?: string | null;
   /** Called after every run, warm-up runs included. */
   onProgress?: (p: Progress) => void;
@@ -144,7 +145,7 @@ export async function run(selection: readonly string[] = [], options: RunOptions
   const libraries = options.libraries ?? envLibraries();
   const workloads = selectWorkloads(selection, options.forms ?? envForms());
   const envOut = process.env.BENCH_OUT === 'none' ? null : process.env.BENCH_OUT;
-  const outDir = options.outDir === undefined ? (envOut === undefined ? fileURLToPath(new URL('../../bench/', import.meta.url)) : envOut) : options.outDir;
+  const outDir = options.outDir === undefined ? (envOut === undefined ? DEFAULT_OUT_DIR : envOut) : options.outDir;
   const started = new Date();
   const t0 = performance.now();
   if (libraries.includes('c') && workloads.some((w) => w.reference)) await buildReferences();

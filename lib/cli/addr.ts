@@ -135,13 +135,15 @@ function printReport(r: AddrReport): void {
 /** Reports on every non-empty line of standard input; the first bad line fails the whole. */
 async function batch(json: boolean): Promise<number> {
   const reports: AddrReport[] = [];
+  let number = 0;
   for await (const line of createInterface({ input: process.stdin })) {
+    number++; // the input's own line number, blank lines counted
     const text = line.trim();
     if (text === '') continue;
     try {
       reports.push(addrReport(text));
     } catch (err) {
-      throw new Error(`line ${reports.length + 1} (${text}): ${(err as Error).message}`, { cause: err });
+      throw new Error(`line ${number} (${text}): ${(err as Error).message}`, { cause: err });
     }
   }
   if (json) printJson(reports);

@@ -32,7 +32,7 @@ export const bench: Command = {
   name: 'bench',
   args: '[WORKLOAD...]',
   summary: 'Run the benchmarks against node:net / node:dgram and chart the ratios.',
-  help: `Runs bench/ from a source checkout: each WORKLOAD (a name or a prefix, e.g. tcp or
+  help: `Runs bench/: each WORKLOAD (a name or a prefix, e.g. tcp or
 idle-memory; all when none is given) through iolib, node:net / node:dgram and the C references, with a
 progress bar on a terminal and plain progress lines otherwise, then prints the table of
 ratios and the paths of results.json and the SVG chart. See bench/README.md for the method.
@@ -40,7 +40,9 @@ ratios and the paths of results.json and the SVG chart. See bench/README.md for 
 options:
   --rounds N    recorded rounds (default: the runner's, 7)
   --warmup N    unrecorded rounds first (default: the runner's, 1)
-  --out DIR     where results.json and results.svg go (default: bench/)
+  --out DIR     where results.json and results.svg go (default: bench/ in a source
+                checkout, the working directory in an installed package, which
+                writes nothing into itself)
   --json        print results.json on stdout (the table then goes to stderr)
   -h, --help    this help
 

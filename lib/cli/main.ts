@@ -42,9 +42,22 @@ exit status: 0 success, 1 failure (the error on one line), 2 bad command line
 `;
 }
 
+/**
+ * Output into a pipe whose reader has gone (`iolib interfaces | head -1`) ends the command
+ * quietly with status 0, as Unix tools end on SIGPIPE; the relay reports it instead, since
+ * there the reader is one of its two endpoints.
+ */
+function quietOnClosedOutput(): void {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    fail(err);
+  });
+}
+
 /** Runs the command line `argv` (without node and the script); resolves to the exit status. */
 async function main(argv: string[]): Promise<number> {
   const [word, ...rest] = argv;
+  if (word !== relay.name) quietOnClosedOutput();
   if (word === undefined || word === '-h' || word === '--help' || word === 'help') {
     const topic = word === 'help' ? COMMANDS.find((c) => c.name === rest[0]) : undefined;
     if (topic) return main([topic.name, '--help']);

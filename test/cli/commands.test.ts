@@ -76,6 +76,12 @@ describe('iolib (commands)', function () {
   this.timeout(60_000);
 
   describe('addr', () => {
+    it('- : a bad line is named by its line number in the input, blank lines counted', async () => {
+      const r = await iolib(['addr', '-'], { input: '10.0.0.0/8\n\n\nbogus\n' });
+      expect(r.code).to.equal(1);
+      expect(r.stderr).to.match(/^iolib addr: line 4 \(bogus\): /);
+    });
+
     it('agrees with Python ipaddress on 400 random IPv4 and IPv6 networks', async function () {
       requireTools(this, 'python3');
       const networks = randomNetworks(400, 20);
@@ -169,6 +175,14 @@ describe('iolib (commands)', function () {
       expect(oneLineError(unknown)).to.match(/^iolib service: /);
       const proto = await iolib(['service', 'http', 'sctp-ish']);
       expect(proto.code).to.equal(2);
+    });
+
+    it('output into a pipe whose reader has gone ends quietly with status 0 (as `iolib interfaces | head -1`)', async () => {
+      const run = start(process.execPath, [CLI, 'service', 'http', '--json']);
+      run.child.stdout!.destroy(); // the reader goes before the command writes
+      const done = await run.done;
+      expect(done.stderr).to.equal('');
+      expect(done.code).to.equal(0);
     });
 
     it('interfaces lists lo with 127.0.0.1 (text and JSON)', async () => {

@@ -164,6 +164,18 @@ main(iolib).then(async (r) => {
           expect(out).to.include('every message came back intact');
         });
 
+        it('iolib bench in the installed package writes its results into the working directory and nothing into the package', function () {
+          const installed = join(app, 'node_modules', pkg.name);
+          const shipped = readFileSync(join(installed, 'bench', 'results.json'));
+          const work = join(app, 'bench-here');
+          mkdirSync(work);
+          // The C references need a compiler: the machine's PATH, not the bare one.
+          run('node', [join(installed, 'dist', 'lib', 'cli', 'main.js'), 'bench', 'tcp-pingpong', '--rounds', '1', '--warmup', '0'], work, { ...process.env, BENCH_SCALE: '0.02' });
+          expect(existsSync(join(work, 'results.json')), 'results.json in the working directory').to.equal(true);
+          expect(readFileSync(join(installed, 'bench', 'results.json')).equals(shipped), 'the shipped results.json untouched').to.equal(true);
+          expect(existsSync(join(installed, 'bench', 'reference', 'build')), 'no build directory in the package').to.equal(false);
+        });
+
         it("type-checks the README's snippet and typed uses in a strict consumer with skipLibCheck: false", function () {
           const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
           writeFileSync(join(app, 'readme.mts'), readmeSnippet());
