@@ -17,7 +17,13 @@ console.log(`service bound to ${server.localFilename}`);
 const serving = (async () => {
   for await (const request of server as AsyncIterable<Message>) {
     if (!request.filename) continue; // an unnamed sender cannot be answered
-    server.write({ data: request.data.toString().toUpperCase(), filename: request.filename, abstract: request.abstract });
+    // sendTo, not write(): a client gone before its reply (ECONNREFUSED, ENOENT) costs only that
+    // reply, where a failed write() would end the stream, and the service with it.
+    try {
+      await server.sendTo(Buffer.from(request.data.toString().toUpperCase()), { remoteFilename: request.filename, abstract: request.abstract === true });
+    } catch (err) {
+      console.error(`no reply to ${request.filename}: ${(err as Error).message}`);
+    }
   }
 })();
 

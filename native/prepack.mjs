@@ -17,3 +17,9 @@ const sources = newest([join(root, 'binding.gyp'), ...readdirSync(join(root, 'na
 const dir = join(root, 'prebuilds', `${process.platform}-${process.arch}`);
 const builds = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.node')).map((f) => join(dir, f)) : [];
 if (builds.length === 0 || newest(builds) < sources) run('npm run prebuildify');
+
+// The benchmarks and examples ship to run, not to import: no declarations, and no source maps
+// for bench/, whose TypeScript does not ship (the examples' sources do, and their maps stay).
+const walk = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
+for (const f of walk(join(root, 'dist', 'bench'))) if (/\.d\.ts(\.map)?$|\.js\.map$/.test(f)) rmSync(f);
+for (const f of walk(join(root, 'dist', 'examples'))) if (/\.d\.ts(\.map)?$/.test(f)) rmSync(f);

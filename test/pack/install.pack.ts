@@ -12,7 +12,7 @@ import { expect } from 'chai';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
@@ -92,6 +92,12 @@ describe('pack: the tarball installs and works with no compiler', function () {
     }
     expect(files.filter((f) => /^prebuilds\/linux-x64\/.*\.node$/.test(f)), 'a linux-x64 prebuild').to.have.length.greaterThan(0);
     expect(files.filter((f) => f.startsWith('dist/test/') || /(^|\/)test\//.test(f)), 'tests').to.deep.equal([]);
+    // Benchmarks and examples ship to run: no declarations, and no maps to sources not shipped.
+    expect(files.filter((f) => /^dist\/(bench|examples)\/.*\.d\.ts$/.test(f)), 'declarations of bench/ and examples/').to.deep.equal([]);
+    for (const map of files.filter((f) => f.endsWith('.js.map'))) {
+      const { sources } = JSON.parse(readFileSync(join(root, map), 'utf8')) as { sources: string[] };
+      for (const source of sources) expect(files, `${map} maps to ${source}`).to.include(join(dirname(map), source));
+    }
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
     for (const [, link] of readme.matchAll(/\]\(([^)#:]+)(?:#[^)]*)?\)/g)) expect(files, `README links ${link}`).to.include(link!);
   });
