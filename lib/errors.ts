@@ -110,6 +110,12 @@ export class PollTimeoutError extends IolibError {
   readonly timeout: number;
   /** What was waited for: 'read', 'write', 'connect', ... */
   readonly event: string;
+  /** A connect's: the address it waited on (the filename for a local socket). */
+  declare address?: string;
+  /** A connect's: the port it waited on (internet sockets). */
+  declare port?: number;
+  /** A connect's: the filename it waited on (local sockets). */
+  declare path?: string;
   constructor(event: string, timeout: number) {
     super(`Timed out after ${timeout} ms waiting for ${event}`);
     this.event = event;

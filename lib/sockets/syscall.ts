@@ -6,6 +6,7 @@
  */
 import { errnoCode, withErrno } from '../internal/errno.js';
 import {
+  PollTimeoutError,
   SocketAccessDeniedError, SocketAddressFamilyNotSupportedError, SocketAddressInUseError,
   SocketAddressNotAvailableError, SocketAlreadyConnectedError, SocketClosedError,
   SocketConnectionAbortedError, SocketConnectionRefusedError, SocketConnectionResetError,
@@ -76,11 +77,12 @@ export function checkData<T>(result: T | number, syscall: string): T {
 
 /**
  * Names the address a failed connect, bind or send was about, as node:net does
- * (`connect ECONNREFUSED 127.0.0.1:1`, with `address` and `port`, or `path`). Other errors
- * (closed sockets, timeouts, aborts) pass through unchanged.
+ * (`connect ECONNREFUSED 127.0.0.1:1`, with `address` and `port`, or `path`); a connect that
+ * timed out too. Other errors (closed sockets, aborts) pass through unchanged.
  */
 export function atAddress(err: unknown, sa: Sockaddr): unknown {
-  if (!(err instanceof SocketError) || err instanceof SocketClosedError || err.address !== undefined) return err;
+  const named = (err instanceof SocketError && !(err instanceof SocketClosedError)) || err instanceof PollTimeoutError;
+  if (!named || err.address !== undefined) return err;
   const at = endpointOf(sa);
   Object.assign(err, at);
   err.message += ` ${'port' in at ? `${at.address.includes(':') ? `[${at.address}]` : at.address}:${at.port}` : at.address}`;

@@ -394,13 +394,18 @@ describe('sockets: errors (API.md 2.2)', function () {
       expect(took).to.be.at.least(140).and.below(3000);
       expect(err.timeout).to.be.at.most(150);
       expect(err.event).to.equal('connect');
+      // As every connect error: the address and port it was about.
+      expect(err.address).to.equal('127.0.0.1');
+      expect(err.port).to.equal(port);
+      expect(err.message).to.include(`127.0.0.1:${port}`);
       expect(fdCount()).to.equal(before);
     });
 
-    it('connect() with timeout: PollTimeoutError; the socket can still be closed', async function () {
+    it('connect() with timeout: PollTimeoutError naming the address; the socket can still be closed', async function () {
       const port = await hangingPort(cleanup);
       const s = cleanup.add(await makeSocket({}));
-      await rejectsWith(s.connect('127.0.0.1', { port, timeout: 100 }), PollTimeoutError);
+      const err = await rejectsWith(s.connect('127.0.0.1', { port, timeout: 100 }), PollTimeoutError);
+      expect([err.address, err.port]).to.deep.equal(['127.0.0.1', port]);
       await s.close();
       expect(s.fd).to.equal(-1);
     });
