@@ -2,7 +2,7 @@
  * The concrete socket classes of API.md's precedence table.
  * @module
  */
-import { unlinkSync } from 'node:fs';
+import { lstatSync, unlinkSync } from 'node:fs';
 import { SocketDescriptorLimitError, SocketEndpointShutdownError } from '../errors.js';
 import type { InetAddress } from '../address/index.js';
 import type { ActiveStreamOptions } from './active.js';
@@ -221,14 +221,41 @@ export class SocketSeqpacketLocalPassive extends PassiveSocketBase<SocketSeqpack
   }
 }
 
-function removeOwnFile(socket: { _ownFile: string | null }): void {
-  if (!socket._ownFile) return;
+/** The file each socket's bind created, by device and inode: the file its path names at close may be another's. */
+const ownFileIds = new WeakMap<object, string>();
+
+function fileId(path: string): string | null {
   try {
-    unlinkSync(socket._ownFile);
+    const st = lstatSync(path, { bigint: true });
+    return `${st.dev}:${st.ino}`;
+  } catch {
+    return null;
+  }
+}
+
+/** Records that `socket`'s bind created the file at `path`, which its close removes. */
+export function ownFileCreated(socket: { _ownFile: string | null }, path: string): void {
+  socket._ownFile = path;
+  const id = fileId(path);
+  if (id !== null) ownFileIds.set(socket, id);
+}
+
+/**
+ * Removes the file the socket's bind created, if its path still names that file: one that was
+ * unlinked and replaced (another listener bound there since) is not this socket's to remove.
+ */
+function removeOwnFile(socket: { _ownFile: string | null }): void {
+  const path = socket._ownFile;
+  if (!path) return;
+  const id = ownFileIds.get(socket);
+  ownFileIds.delete(socket);
+  socket._ownFile = null;
+  if (id === undefined || fileId(path) !== id) return;
+  try {
+    unlinkSync(path);
   } catch {
     // Already gone: someone else removed it.
   }
-  socket._ownFile = null;
 }
 
 declareTraits(SocketStreamInternetActive, [Socket, ActiveSocket, StreamSocket, InternetSocket]);

@@ -21,7 +21,7 @@ import { lookupProtocolNumber } from './protocols.js';
 import {
   SocketDatagramInternetActive, SocketDatagramLocalActive, SocketRawInternetActive, SocketSeqpacketLocalActive,
   SocketSeqpacketLocalPassive, SocketStreamInternetActive, SocketStreamInternetPassive, SocketStreamLocalActive,
-  SocketStreamLocalPassive,
+  SocketStreamLocalPassive, ownFileCreated,
 } from './classes.js';
 
 /**
@@ -569,7 +569,7 @@ async function makeLocalSocket(key: LocalActiveKey | LocalPassiveKey, options: M
     return guarded(socket, async (s) => {
       if (!abstract) await removeStaleSocketFile(options.localFilename!);
       s.bindAddress(options.localFilename!, { abstract });
-      if (!abstract) s._ownFile = options.localFilename!;
+      if (!abstract) ownFileCreated(s, options.localFilename!);
       s._listen(backlog);
     });
   }
@@ -577,7 +577,7 @@ async function makeLocalSocket(key: LocalActiveKey | LocalPassiveKey, options: M
   return guarded(socket, async (s) => {
     if (options.localFilename !== undefined) {
       s.bindAddress(options.localFilename, { abstract });
-      if (!abstract) s._ownFile = options.localFilename;
+      if (!abstract) ownFileCreated(s, options.localFilename);
     }
     if (options.remoteFilename !== undefined) {
       const sa = localSockaddr(options.remoteFilename, abstract, 'remoteFilename');

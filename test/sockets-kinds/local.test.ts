@@ -6,7 +6,7 @@
  */
 import { expect } from 'chai';
 import { once } from 'node:events';
-import { existsSync, lstatSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import { randomBytes } from 'node:crypto';
 import {
@@ -125,6 +125,20 @@ describe('sockets-kinds: local stream sockets', () => {
     }
     expect(err).to.be.instanceOf(SocketConnectionRefusedError);
     expect(server.isListening()).to.equal(true);
+  });
+
+  it('closing a listener whose file was replaced (unlinked, then another bound there) leaves the other\'s file', async () => {
+    const path = kindsPath('replaced');
+    const first = await listen(cleanup, path);
+    unlinkSync(path);
+    const second = await listen(cleanup, path);
+    await first.close();
+    expect(lstatSync(path).isSocket(), "the second listener's file is left").to.equal(true);
+    // And it still answers.
+    const client = cleanup.add(await makeSocket({ addressFamily: 'local', remoteFilename: path }));
+    expect(client.isConnected()).to.equal(true);
+    await second.close();
+    expect(existsSync(path), 'the second removes its own').to.equal(false);
   });
 
   it('removes its own socket file on close, and only once', async () => {
