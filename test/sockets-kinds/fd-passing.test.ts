@@ -352,7 +352,7 @@ describe('sockets-kinds: fd passing', () => {
       expect(JSON.parse(r.stdout)).to.deep.equal([['SocketDescriptorLimitError', 'EMFILE'], [0, true, true]]);
     });
 
-    it('bad fd designators fail at once: a TypeError or RangeError, as a rejection', async () => {
+    it('bad fd designators fail at once, as a rejection: a TypeError or RangeError (a closed socket: SocketClosedError)', async () => {
       const [a] = pair(cleanup);
       const closed = await makeSocket({ type: 'datagram' });
       await closed.close();
@@ -360,7 +360,7 @@ describe('sockets-kinds: fd passing', () => {
         ['3', TypeError],
         [-1, RangeError],
         [1.5, RangeError],
-        [closed, RangeError],
+        [closed, SocketClosedError],
         [{}, TypeError],
       ] as const) {
         let p: Promise<unknown> | undefined;
