@@ -74,8 +74,10 @@ function LocalMessaging<TBase extends Ctor<ActiveSocketBase>>(Base: TBase): TBas
     }
 
     /**
-     * Receives one fd, close-on-exec; the caller owns it. Messages without an fd are skipped
-     * (bytes of a stream up to and including the message that carries the fd); the peer's end
+     * Receives one fd, close-on-exec; the caller owns it. Messages without an fd are skipped,
+     * and so is the data of the read that brings it: a whole datagram or record, or on a byte
+     * stream at most 64 KiB (of a larger message sent with the fd, the rest stays to be read).
+     * The peer's end
      * of the stream (stream and seqpacket sockets) rejects with SocketEndpointShutdownError
      * rather than waiting forever, and an fd the kernel could not hand over (this process had
      * no free fd) with SocketDescriptorLimitError (EMFILE).

@@ -135,6 +135,12 @@ export class MessageActiveBase extends ActiveSocketBase {
     return peer ?? (this._rawPeer && this.isOpen() ? this._rawPeer : null);
   }
 
+  /** The peer's address; a connected raw socket's is the one it connected to (the kernel does not tell it). */
+  override remoteName(): InetName | LocalName {
+    if (this._rawPeer && this.isOpen()) return this._rawPeer;
+    return super.remoteName();
+  }
+
   override _onConnected(): void {
     this._peerName = this._peer();
     this._segments = null;
