@@ -16,10 +16,18 @@ import WebSocket, { WebSocketServer } from 'ws';
 import { throwawayCertificate } from './certificate.js';
 import { makeSocket } from 'node-iolib';
 
-/** An iolib TCP connection to 127.0.0.1:port, typed as the net.Socket Node's APIs ask for. */
-async function connect(port: number): Promise<net.Socket> {
-  return (await makeSocket({ remoteHost: '127.0.0.1', remotePort: port })) as unknown as net.Socket;
+/**
+ * An iolib TCP connection to 127.0.0.1:port, typed as the net.Socket Node's APIs ask for.
+ * TCP_NODELAY is on unless `noDelay` is false, as Node's own clients have it (http.Agent's
+ * `noDelay` option, undici's connector): with Nagle's algorithm, a request written in pieces
+ * (headers, then the body) waits about 40 ms for the server's delayed ACK.
+ */
+async function connect(port: number, noDelay = true): Promise<net.Socket> {
+  return (await makeSocket({ remoteHost: '127.0.0.1', remotePort: port, nodelay: noDelay })) as unknown as net.Socket;
 }
+
+/** What http.Agent hands createConnection: its options, with `noDelay` (true unless the agent was given false). */
+type AgentOptions = { noDelay?: boolean };
 
 async function listen(server: net.Server): Promise<number> {
   server.listen(0, '127.0.0.1');
@@ -35,12 +43,13 @@ async function text(res: AsyncIterable<unknown>): Promise<string> {
 
 const { key, cert } = throwawayCertificate();
 
-// http.Agent: createConnection(options, callback) may answer later, so an async connect fits.
+// http.Agent: createConnection(options, callback) may answer later, so an async connect fits;
+// it passes on the agent's noDelay, as node:net's connections take it.
 const httpServer = http.createServer((req, res) => res.end(`http ${req.url}`));
 const httpPort = await listen(httpServer);
 const agent = new http.Agent({ keepAlive: true });
-agent.createConnection = ((_options: unknown, callback: (err: Error | null, socket?: net.Socket) => void) => {
-  connect(httpPort).then((s) => callback(null, s), callback);
+agent.createConnection = ((options: AgentOptions, callback: (err: Error | null, socket?: net.Socket) => void) => {
+  connect(httpPort, options.noDelay ?? true).then((s) => callback(null, s), callback);
 }) as typeof agent.createConnection;
 for (const path of ['/one', '/two']) {
   const req = http.get({ agent, host: 'localhost', path });
@@ -53,8 +62,8 @@ agent.destroy();
 const httpsServer = https.createServer({ key, cert }, (req, res) => res.end(`https ${req.url}`));
 const httpsPort = await listen(httpsServer);
 const secureAgent = new https.Agent({ keepAlive: true });
-secureAgent.createConnection = ((_options: unknown, callback: (err: Error | null, socket?: net.Socket) => void) => {
-  connect(httpsPort).then((s) => callback(null, tls.connect({ socket: s, ca: cert, servername: 'localhost' })), callback);
+secureAgent.createConnection = ((options: AgentOptions, callback: (err: Error | null, socket?: net.Socket) => void) => {
+  connect(httpsPort, options.noDelay ?? true).then((s) => callback(null, tls.connect({ socket: s, ca: cert, servername: 'localhost' })), callback);
 }) as typeof secureAgent.createConnection;
 {
   const req = https.get({ agent: secureAgent, host: 'localhost', path: '/secure' });
@@ -80,7 +89,8 @@ const stream = session.request({ ':path': '/h2' });
 console.log(`http2.connect: ${await text(stream)}`);
 session.close();
 
-// undici: its connect option takes (options, callback).
+// undici: its connect option takes (options, callback). undici's own connector sets
+// TCP_NODELAY; connect() above does too.
 const undici = new Client(`http://localhost:${httpPort}`, {
   connect: (_options, callback) => void connect(httpPort).then((s) => callback(null, s), (err: Error) => callback(err, null)),
 });
