@@ -1,7 +1,7 @@
 /**
  * The addon (loaded by addon.ts) with its types, and the routing of its callbacks to the
- * handles' owners. Every other module imports the addon from here, so whoever uses it has its
- * callbacks in place.
+ * handles' owners. Every module that uses handles imports the addon from here, so it has its
+ * callbacks in place; only the interface-name resolver, which needs none, asks addon.ts itself.
  * @internal
  * @module
  */

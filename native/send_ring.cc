@@ -188,9 +188,9 @@ static void AwaitDrain(SendRing* r, napi_env env) {
       r->deadline = nullptr;
       return EndDrain(r);
     }
-    uv_timer_init(loop, r->deadline);
     // Both keep the loop alive, as a flushing close does: a process that ends by running out of
     // work still sends what the ring holds.
+    uv_timer_init(loop, r->deadline);
     r->writable->data = r->deadline->data = r;
     r->progressAt = Now(r);
   }
@@ -333,6 +333,13 @@ Napi::Value FdHandle::RingFlush(const Args& info) {
   return Num(env, 0);
 }
 
+// Whether closing `fd` resets the connection (SO_LINGER on with 0 s: resetAndDestroy()).
+static bool Resetting(int fd) {
+  linger l = {};
+  socklen_t len = sizeof l;
+  return getsockopt(fd, SOL_SOCKET, SO_LINGER, &l, &len) == 0 && l.l_onoff != 0 && l.l_linger == 0;
+}
+
 bool FdHandle::DetachRing(bool closeFd) {
   SendRing* r = ring;
   ring = nullptr;
@@ -341,10 +348,7 @@ bool FdHandle::DetachRing(bool closeFd) {
     std::lock_guard<std::mutex> guard(r->lock);
     used = r->used;
   }
-  linger reset = {};
-  socklen_t len = sizeof reset;
-  bool resetting = getsockopt(fd < 0 ? r->fd : fd, SOL_SOCKET, SO_LINGER, &reset, &len) == 0 && reset.l_onoff != 0 && reset.l_linger == 0;
-  if (closeFd && used > 0 && !envData->closing && !resetting) {
+  if (closeFd && used > 0 && !envData->closing && !Resetting(r->fd)) {
     // Bytes whose writes completed: the ring sends them and closes the fd (see the top).
     r->handle = nullptr;
     r->closeFd = true;
