@@ -8,6 +8,8 @@ import { spawn } from 'node:child_process';
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { once } from 'node:events';
 import { closeSync } from 'node:fs';
+import * as net from 'node:net';
+import { native } from '../../lib/native.js';
 import {
   makeSocket, makeSocketPair, SocketError, SocketStreamInternetPassive,
 } from '../../lib/sockets/index.js';
@@ -164,6 +166,75 @@ describe('stress campaign (issue 16)', function () {
     };
     await Promise.all([0, 1, 2, 3, 4, 5].flatMap((i) => [one(false, i), one(true, i)]));
     report('integrity', { connections: 12, bytes, longestTimerGapMs: gaps.stop() });
+  });
+
+  it('ring drain: sockets destroyed right after bulk writes deliver every completed write to readers, and give up on the rest', async () => {
+    native.setRingDrainTimeout(1000);
+    cleanup.add(() => native.setRingDrainTimeout(10_000));
+    const data = randomBytes(8 * 1024 * 1024);
+    const MiB = 1024 * 1024;
+    // Connections made 20 at a time: each finds its peer by its own port.
+    const peers = new Map<number, net.Socket>();
+    const waiting = new Map<number, (s: net.Socket) => void>();
+    const server = net.createServer((s) => {
+      const take = waiting.get(s.remotePort!);
+      if (take) take(s);
+      else peers.set(s.remotePort!, s);
+    });
+    const peerOf = (port: number) => peers.get(port) ?? new Promise<net.Socket>((resolve) => waiting.set(port, resolve));
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    cleanup.add(() => server.close());
+    const port = (server.address() as net.AddressInfo).port;
+    const before = fdCount();
+    const connections = n(120);
+    const outcome = { reading: 0, resetting: 0, silent: 0, bytes: 0 };
+    for (let i = 0; i < connections; i += 20) {
+      await Promise.all(Array.from({ length: Math.min(20, connections - i) }, async (_, k) => {
+        // Readers (slow, pausing) must get every completed write; a peer that resets or never
+        // reads ends the drain by its error or by the timeout.
+        const shape = ['reading', 'reading', 'reading', 'resetting', 'silent'][(i + k) % 5] as keyof typeof outcome;
+        const client = await makeSocket({ remoteHost: '127.0.0.1', remotePort: port });
+        const peer = await peerOf(client.localPort!);
+        peer.pause();
+        peer.on('error', () => {});
+        client.on('error', () => {});
+        let completed = 0;
+        const writes = 1 + randomInt(8);
+        for (let w = 0; w < writes; w++) client.write(data.subarray(w * MiB, (w + 1) * MiB), (err) => { if (!err) completed += MiB; });
+        await new Promise((resolve) => setTimeout(resolve, randomInt(5)));
+        client.destroy();
+        outcome[shape]++;
+        if (shape === 'reading') {
+          const chunks: Buffer[] = [];
+          peer.on('data', (d: Buffer) => {
+            chunks.push(d);
+            if (randomInt(20) === 0) {
+              peer.pause();
+              setTimeout(() => peer.resume(), randomInt(10));
+            }
+          });
+          peer.resume();
+          await once(peer, 'end');
+          const got = Buffer.concat(chunks);
+          expect(got.length, 'every completed write arrived').to.be.at.least(completed);
+          expect(createHash('sha256').update(got).digest('hex'), 'a prefix of what was written').to.equal(createHash('sha256').update(data.subarray(0, got.length)).digest('hex'));
+          outcome.bytes += got.length;
+          peer.destroy();
+        } else if (shape === 'resetting') {
+          await new Promise((resolve) => setTimeout(resolve, randomInt(50)));
+          peer.resetAndDestroy();
+        } else {
+          // Never reads: the ring gives up after the (shortened) drain timeout; then the peer goes.
+          await new Promise((resolve) => setTimeout(resolve, 1500));
+          peer.destroy();
+        }
+      }));
+    }
+    const deadline = Date.now() + 5000;
+    while (fdCount() > before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    report('ring-drain', { connections, ...outcome, fdsLeft: fdCount() - before });
+    expect(fdCount(), 'fds after every drain ended').to.equal(before);
   });
 
   it('fd flood: thousands of fds passed and closed, none leaked', async () => {
