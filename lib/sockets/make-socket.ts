@@ -710,11 +710,23 @@ export function withOpenSocket<const O extends MakeSocketOptions, R>(options: O,
 export async function withOpenSocket<R>(options: MakeSocketOptions, fn: (socket: AnySocket) => Promise<R> | R): Promise<R> {
   if (typeof fn !== 'function') throw invalidArgType('fn', 'a function', fn);
   const socket = await makeSocket(options);
+  return closedAfter(socket, fn);
+}
+
+/**
+ * Runs `fn(socket)` and closes the socket whatever it does. A close that fails (its flush met a
+ * reset) rejects when `fn` succeeded; when `fn` threw, its error is the one that goes on.
+ */
+async function closedAfter<S extends { close(): Promise<void> }, R>(socket: S, fn: (socket: S) => Promise<R> | R): Promise<R> {
+  let result: R;
   try {
-    return await fn(socket);
-  } finally {
-    await socket.close();
+    result = await fn(socket);
+  } catch (err) {
+    await socket.close().catch(() => {});
+    throw err;
   }
+  await socket.close();
+  return result;
 }
 
 /** Accepts one connection, runs `fn` with it and closes it on every exit path; null when none came. */
@@ -727,9 +739,5 @@ export async function withAcceptConnection<C extends { close(): Promise<void> },
   if (server === null || typeof server !== 'object' || typeof server.acceptConnection !== 'function') throw invalidArgType('server', 'a passive socket', server);
   const conn = await server.acceptConnection(options ?? {});
   if (!conn) return null;
-  try {
-    return await fn(conn);
-  } finally {
-    await conn.close();
-  }
+  return closedAfter(conn, fn);
 }

@@ -11,6 +11,7 @@ import { Ipv4Address, Ipv6Address, InetAddress, IPV4_LOOPBACK } from '../../lib/
 import {
   IolibError,
   SocketConnectionRefusedError,
+  SocketError,
   SocketStreamInternetActive,
   SocketStreamInternetPassive,
   makeSocket,
@@ -19,7 +20,7 @@ import {
   type MakeSocketOptions,
 } from '../../lib/sockets/index.js';
 import {
-  Cleanup, fdCount, fdTarget, freePort, iolibPair, iolibServer, netConnect, netServer, readAll, rejectsNotThrows, rejectsWith, requireIpv6,
+  Cleanup, fdCount, fdTarget, freePort, iolibPair, iolibServer, netConnect, netServer, readAll, rejectsNotThrows, rejectsWith, requireIpv6, until,
 } from '../helpers/sockets.js';
 
 type CodedError = Error & { code?: string };
@@ -355,6 +356,33 @@ describe('sockets: makeSocket', function () {
       expect(seen!.isOpen()).to.equal(false);
       void server;
     });
+
+    for (const fnThrows of [false, true]) {
+      it(`a close whose flush meets a reset ${fnThrows ? 'does not mask the function\'s own error' : 'rejects withOpenSocket, though the function succeeded'}`, async function () {
+        let peer!: net.Socket;
+        const server = cleanup.add(await netServer('127.0.0.1', (s) => {
+          peer = s;
+          s.pause(); // reads nothing: the flush waits, then meets the reset below
+          s.on('error', () => {});
+        }));
+        const own = new Error('the function failed');
+        let wrote!: () => void;
+        const written = new Promise<void>((resolve) => (wrote = resolve));
+        const running = withOpenSocket({ remoteHost: '127.0.0.1', remotePort: server.port }, async (s) => {
+          s.write(Buffer.alloc(32 * 1024 * 1024));
+          wrote();
+          if (fnThrows) throw own;
+          return 'done';
+        });
+        // The reset comes once the function has run: its close() is flushing then.
+        await written;
+        await until(() => peer !== undefined, 2000, 'the accept');
+        peer.resetAndDestroy();
+        const err = await running.then(() => null, (e: unknown) => e);
+        if (fnThrows) expect(err).to.equal(own);
+        else expect(err).to.be.instanceOf(SocketError);
+      });
+    }
 
     it('rejects without calling the function when the socket cannot be made', async function () {
       const port = await freePort();
