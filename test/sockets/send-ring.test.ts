@@ -868,12 +868,16 @@ describe('sockets: send rings (bulk stream writes through the thread pool)', fun
           client.destroy();
         };
         poll();`]);
+      // The peer reads only once the child has destroyed its socket (and printed): reading
+      // earlier, it could keep the ring from ever blocking.
+      const destroyed = child.line(/^(\d+)$/m, 20_000);
       const peer = cleanup.add(await gotPeer);
+      const [, printed] = await destroyed;
       const got = digest(peer);
       peer.resume();
       const finished = await child.done;
       expect(finished.code, finished.stderr).to.equal(0);
-      const completed = Number(finished.stdout.toString());
+      const completed = Number(printed);
       expect(completed, 'writes completed (copied into the ring) before destroy()').to.be.greaterThan(0);
       // Every completed write arrives; writes still queued in the stream are dropped, as by node:net.
       const r = await got;
