@@ -132,16 +132,25 @@ describe('sockets: send rings (bulk stream writes through the thread pool)', fun
   });
 
   /**
-   * An iolib client connected to a node:net server; resolves with both ends. `paused`: the
-   * node:net end is paused from the start (it reads nothing until resumed).
+   * A node:net server for one connection: `gotPeer` resolves with its end, paused from the
+   * start with `paused` (it reads nothing until resumed).
    */
-  async function toNetPeer(paused = false): Promise<{ client: SocketStreamInternetActive; peer: net.Socket }> {
+  async function netPeerServer(paused: boolean): Promise<{ server: Awaited<ReturnType<typeof netServer>>; gotPeer: Promise<net.Socket> }> {
     let accepted!: (s: net.Socket) => void;
     const gotPeer = new Promise<net.Socket>((resolve) => (accepted = resolve));
     const server = cleanup.add(await netServer('127.0.0.1', (s) => {
       if (paused) s.pause();
       accepted(s);
     }));
+    return { server, gotPeer };
+  }
+
+  /**
+   * An iolib client connected to a node:net server; resolves with both ends. `paused`: the
+   * node:net end is paused from the start (it reads nothing until resumed).
+   */
+  async function toNetPeer(paused = false): Promise<{ client: SocketStreamInternetActive; peer: net.Socket }> {
+    const { server, gotPeer } = await netPeerServer(paused);
     const client = cleanup.add(await makeSocket({ remoteHost: '127.0.0.1', remotePort: server.port }));
     const peer = cleanup.add(await gotPeer);
     return { client, peer };
@@ -743,12 +752,7 @@ describe('sockets: send rings (bulk stream writes through the thread pool)', fun
 
   describe('lifetime', function () {
     it('a socket dropped right after end() with its ring still full stays alive until every byte is sent', async function () {
-      let accepted!: (s: net.Socket) => void;
-      const gotPeer = new Promise<net.Socket>((resolve) => (accepted = resolve));
-      const server = cleanup.add(await netServer('127.0.0.1', (s) => {
-        s.pause();
-        accepted(s);
-      }));
+      const { server, gotPeer } = await netPeerServer(true);
       const data = big.subarray(0, 12 * MiB);
       // Made, written and dropped in a function of its own: no frame keeps the socket.
       const blocked = await (async () => {
@@ -845,12 +849,7 @@ describe('sockets: send rings (bulk stream writes through the thread pool)', fun
     });
 
     it('a process that ends by running out of work after destroy() still sends every completed ring write (sha256)', async function () {
-      let resolvePeer!: (s: net.Socket) => void;
-      const gotPeer = new Promise<net.Socket>((resolve) => (resolvePeer = resolve));
-      const server = cleanup.add(await netServer('127.0.0.1', (s) => {
-        s.pause(); // the kernel fills, so the ring holds bytes when the child destroys
-        resolvePeer(s);
-      }));
+      const { server, gotPeer } = await netPeerServer(true); // the kernel fills, so the ring holds bytes when the child destroys
       // The same bytes made on both sides (a pipe to the child would be non-blocking for readFileSync).
       const fill = '(n) => { const b = Buffer.alloc(n); for (let i = 0; i < n; i++) b[i] = (Math.imul(i, 2654435761) >>> 24) & 255; return b; }';
       const data = (eval(fill) as (n: number) => Buffer)(8 * MiB);
@@ -886,12 +885,7 @@ describe('sockets: send rings (bulk stream writes through the thread pool)', fun
     });
 
     it('a worker terminated while a closed socket\'s ring waits for its peer: no crash, the fd closed', async function () {
-      let resolvePeer!: (s: net.Socket) => void;
-      const gotPeer = new Promise<net.Socket>((resolve) => (resolvePeer = resolve));
-      const server = cleanup.add(await netServer('127.0.0.1', (s) => {
-        s.pause();
-        resolvePeer(s);
-      }));
+      const { server, gotPeer } = await netPeerServer(true);
       const code = `
         const { parentPort, workerData } = require('node:worker_threads');
         import(${JSON.stringify(library)}).then(async ({ makeSocket }) => {
