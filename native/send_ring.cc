@@ -134,8 +134,7 @@ void EndDrains(EnvData* d) {
       r->draining = false;
       continue;
     }
-    d->draining.push_back(r);
-    EndDrain(r);
+    EndDrain(r);  // no longer listed: its search finds nothing to remove
   }
 }
 

@@ -270,8 +270,8 @@ export class StreamActiveBase extends ActiveSocketBase {
     }
     // The common case stays free of allocations: the kernel takes the whole chunk at once.
     const h = this._fdHandle;
+    // write() resets failedFastWrite after the one _write it runs: no store here per write.
     const n = failedFastWrite !== 0 ? failedFastWrite : h === null ? -C.EBADF : H.write(h, chunk);
-    failedFastWrite = 0;
     if (n === chunk.length) {
       this._wrote(n);
       callback();
