@@ -344,7 +344,9 @@ describe('sockets-kinds: fd passing', () => {
           }
           for (const fd of held) fs.closeSync(fd);
           fs.closeSync(file);
-          a.destroy(); b.destroy();
+          // Closed before the next round fills the table: a queued close(2) finishing later
+          // would free an fd under it.
+          await Promise.all([a.close(), b.close()]);
         }
         console.log(JSON.stringify(out));`;
       const r = spawnSync('/bin/sh', ['-c', `ulimit -n 64; exec ${JSON.stringify(process.execPath)} --input-type=module -e "$CHILD"`], { env: { ...process.env, CHILD: code }, encoding: 'utf8', timeout: 15000 });
