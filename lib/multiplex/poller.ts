@@ -96,6 +96,26 @@ class Registration implements Subscriber {
   }
 }
 
+/** Gives a registration's source back to the registry (the fd itself is left alone). */
+function dropRegistration(reg: Registration): void {
+  unclaim(reg.source);
+  release(reg.source, reg);
+}
+
+/**
+ * Pollers with a poll() waiting: kept alive by this set, since the caller may hold nothing
+ * but the promise, and the watchers' subscribers refer to their poller only weakly.
+ */
+const polling = new Set<Poller>();
+
+/**
+ * Releases the registrations (and the duplicate fds they hold) of a Poller the collector took
+ * without close().
+ */
+const abandoned = new FinalizationRegistry<Map<FdTarget, Registration>>((regs) => {
+  for (const reg of regs.values()) dropRegistration(reg);
+});
+
 interface PendingPoll {
   resolve(events: PollEvent[]): void;
   reject(err: Error): void;
@@ -129,12 +149,18 @@ interface PendingPoll {
  * - An idle Poller holds no watcher and does not keep the process alive, but each
  *   registration of a user fd holds a duplicate of it until it is unregistered or the poller
  *   closed: {@link close} (or `using`) releases everything and closes nothing of the user's.
+ *   A Poller that nothing refers to (and no poll() waits on) is released by the garbage
+ *   collector, as if closed.
  *   Once closed, every method but close() fails with {@link PollerClosedError}.
  */
 export class Poller {
   readonly #regs = new Map<FdTarget, Registration>();
   #pending: PendingPoll | null = null;
   #closed = false;
+
+  constructor() {
+    abandoned.register(this, this.#regs, this);
+  }
 
   /** How many registrations the poller has. */
   get size(): number {
@@ -157,7 +183,12 @@ export class Poller {
     const { read, write } = interestOf(interest, 'interest');
     if (this.#regs.has(target)) throw invalidArgValue('target', fdOf(target), 'is already registered with this Poller');
     checkUnclaimed(target, 'target');
-    const reg: Registration = new Registration(target, read, write, () => this.#onWake(reg));
+    // The watcher's subscriber must not keep the poller alive: the registry holds it for good.
+    const self = new WeakRef(this);
+    const reg: Registration = new Registration(target, read, write, () => {
+      const poller = self.deref();
+      if (poller) poller.#onWake(reg);
+    });
     reg.source = acquire(target, reg);
     claim(reg.source);
     this.#regs.set(target, reg);
@@ -179,7 +210,7 @@ export class Poller {
   unregister(target: FdTarget): this {
     const reg = this.#lookup(target);
     this.#regs.delete(target);
-    this.#drop(reg);
+    dropRegistration(reg);
     return this;
   }
 
@@ -214,6 +245,7 @@ export class Poller {
       // A poll that times out answers nothing ready, as poll(2) does.
       const cleanup = armBounds('poll', timeout, signal, (err) => this.#settle((p) => (err instanceof PollTimeoutError ? p.resolve([]) : p.reject(err))));
       this.#pending = { resolve, reject, cleanup };
+      polling.add(this);
       for (const reg of this.#regs.values()) reg.source.wait(reg, reg.uvEvents);
     });
   }
@@ -226,7 +258,8 @@ export class Poller {
     if (this.#closed) return;
     this.#closed = true;
     this.#settle((p) => p.reject(new PollerClosedError('Poller')));
-    for (const reg of this.#regs.values()) this.#drop(reg);
+    abandoned.unregister(this);
+    for (const reg of this.#regs.values()) dropRegistration(reg);
     this.#regs.clear();
   }
 
@@ -251,11 +284,6 @@ export class Poller {
     const reg = this.#regs.get(target);
     if (!reg) throw invalidArgValue('target', fdOf(target), 'is not registered with this Poller');
     return reg;
-  }
-
-  #drop(reg: Registration): void {
-    unclaim(reg.source);
-    release(reg.source, reg);
   }
 
   /** Watches `reg` for the waiting poll, and ends the wait if it is ready already. */
@@ -283,6 +311,7 @@ export class Poller {
     const p = this.#pending;
     if (!p) return;
     this.#pending = null;
+    polling.delete(this);
     p.cleanup();
     for (const reg of this.#regs.values()) reg.source.unwait(reg);
     action(p);

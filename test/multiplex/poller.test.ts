@@ -1,5 +1,7 @@
 import { constants, existsSync, openSync, readSync, writeSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { expect } from 'chai';
 import {
   AbortError, EventBase, Poller, PollerClosedError, SocketClosedError, SyscallError, type PollEvent,
@@ -7,6 +9,18 @@ import {
 import { makeSocketPair } from '../../lib/sockets/index.js';
 import { cleanupEachTest, fdCount, later, makeFifo, makeFifoRdwr } from './helpers.js';
 import { loopThreadCpu } from '../helpers/cpu.js';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+/** Full collections until `predicate` holds (finalizers run after the collection). */
+async function collectUntil(predicate: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 50 && !predicate(); i++) {
+    gc();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  expect(predicate(), what).to.equal(true);
+}
 
 const quiet = { error: false, hangup: false };
 
@@ -431,6 +445,36 @@ describe('multiplex: Poller', () => {
         poller.close();
       }
       expect(fdCount()).to.equal(before);
+    });
+
+    it('a Poller dropped without close() is released by the collector: its duplicates closed, its fds free to register', async () => {
+      const { r, w } = makeFifo(cleanup);
+      const before = fdCount();
+      const abandon = async (): Promise<void> => {
+        const poller = new Poller().register(r).register(w, { write: true });
+        expect(fdCount()).to.equal(before + 2);
+        await poller.poll({ timeout: 0 });
+      };
+      for (let i = 0; i < 3; i++) {
+        await abandon();
+        await collectUntil(() => fdCount() === before, 'the abandoned poller closed its duplicates');
+      }
+      cleanup.add(new Poller()).register(r).register(w);
+    });
+
+    it('a waiting poll keeps its Poller alive when nothing else refers to it', async () => {
+      const { r, w } = makeFifo(cleanup);
+      const before = fdCount();
+      const waiting = new Poller().register(r).poll();
+      for (let i = 0; i < 3; i++) {
+        gc();
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      writeSync(w, 'x');
+      const events = await waiting;
+      expect(events).to.have.length(1);
+      expect(events[0]).to.include({ fd: r, read: true });
+      await collectUntil(() => fdCount() === before, 'the poller, once answered, was collected');
     });
 
     it('does not close the fds it watches', async () => {
