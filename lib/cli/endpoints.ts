@@ -174,10 +174,10 @@ function* messages(chunk: Buffer): Generator<Buffer> {
   for (let at = 0; at < chunk.length; at += MAX_MESSAGE) yield chunk.subarray(at, at + MAX_MESSAGE);
 }
 
-/** The data of each message read, failing on a truncated one. */
-async function* payloads(label: string, source: AsyncIterable<Message>, endOnEmpty: boolean): AsyncGenerator<Buffer> {
+/** The data of each message read, failing on a truncated one (the caller names the endpoint). */
+async function* payloads(source: AsyncIterable<Message>, endOnEmpty: boolean): AsyncGenerator<Buffer> {
   for await (const message of source) {
-    if (message.truncated) throw new Error(`${label}: a message longer than ${RECEIVE_SIZE} bytes was truncated`);
+    if (message.truncated) throw new Error(`a message longer than ${RECEIVE_SIZE} bytes was truncated`);
     if (message.data.length === 0) {
       if (endOnEmpty) return;
       continue;
@@ -191,7 +191,7 @@ function seqpacketChannel(label: string, socket: AnySocket & Readable & Writable
   const check = errorsOf(socket);
   return {
     label,
-    read: () => payloads(label, socket.iterator({ destroyOnReturn: false }) as AsyncIterable<Message>, false),
+    read: () => payloads(socket.iterator({ destroyOnReturn: false }) as AsyncIterable<Message>, false),
     async write(chunk) {
       check();
       for (const m of messages(chunk)) await writeTo(socket, m);
@@ -229,7 +229,7 @@ function datagramChannel(label: string, socket: DatagramSocket, iterator: AsyncI
   };
   return {
     label,
-    read: () => payloads(label, source, true),
+    read: () => payloads(source, true),
     async write(chunk) {
       check();
       for (const m of messages(chunk)) await writeTo(socket, m);
@@ -272,16 +272,16 @@ async function acceptOne(server: SocketStreamInternetPassive | SocketStreamLocal
   }
 }
 
-/** Waits for a datagram listener's first message and connects the socket to its sender. */
-async function firstSender(label: string, socket: DatagramSocket): Promise<{ iterator: AsyncIterator<Message>; first: Message }> {
+/** Waits for a datagram listener's first message and connects the socket to its sender (the caller names the endpoint). */
+async function firstSender(socket: DatagramSocket): Promise<{ iterator: AsyncIterator<Message>; first: Message }> {
   const iterator = socket.iterator({ destroyOnReturn: false })[Symbol.asyncIterator]() as AsyncIterator<Message>;
   const { value, done } = await iterator.next();
-  if (done) throw new Error(`${label}: the socket closed before anything arrived`);
+  if (done) throw new Error('the socket closed before anything arrived');
   const first = value as Message;
   if (first.host !== undefined) {
     await socket.connect(first.host, { port: first.port! });
   } else {
-    if (!first.filename) throw new Error(`${label}: the first datagram came from an unnamed socket, which cannot be answered`);
+    if (!first.filename) throw new Error('the first datagram came from an unnamed socket, which cannot be answered');
     await socket.connect(first.filename, { abstract: first.abstract === true });
   }
   return { iterator, first };
@@ -339,7 +339,7 @@ export async function openEndpoint(spec: EndpointSpec, options: EndpointOptions)
       const socket = (await makeSocket({ type: 'datagram', localHost: spec.host, localPort: spec.port, ...MESSAGE_OPTIONS })) as SocketDatagramInternetActive;
       socket.setOption('receiveBuffer', UDP_RECEIVE_BUFFER);
       options.announce(`listening on ${inetName(socket.localName() as InetName)}`);
-      const { iterator, first } = await closingOnError(socket, () => firstSender(label, socket));
+      const { iterator, first } = await closingOnError(socket, () => firstSender(socket));
       return datagramChannel(label, socket, iterator, first);
     }
     case 'unix':
@@ -369,7 +369,7 @@ export async function openEndpoint(spec: EndpointSpec, options: EndpointOptions)
       const socketOptions: MakeSocketOptions = { addressFamily: 'local', type: 'datagram', localFilename: spec.name, ...MESSAGE_OPTIONS };
       const socket = (await makeSocket(socketOptions)) as SocketDatagramLocalActive;
       options.announce(`listening on ${spec.name}`);
-      const { iterator, first } = await closingOnError(socket, () => firstSender(label, socket), () => removeFile(spec.name));
+      const { iterator, first } = await closingOnError(socket, () => firstSender(socket), () => removeFile(spec.name));
       return datagramChannel(label, socket, iterator, first, () => removeFile(spec.name));
     }
   }

@@ -12,7 +12,7 @@ import { setImmediate } from 'node:timers';
 import { H, C, native } from '../native.js';
 import { PollTimeoutError, SocketAlreadyConnectedError, SocketClosedError, SocketConnectionResetError, SocketError } from '../errors.js';
 import { invalidArgType, invalidArgValue, outOfRange, validateBoolean, validateInteger, validateObject, validateSignal, validateTimeout } from '../internal/validate.js';
-import { TIMER_MAX, abortError, deadlineAfter, remaining } from '../internal/wait.js';
+import { TIMER_MAX, abortError, deadlineAfter, pause, remaining } from '../internal/wait.js';
 import { InetAddress } from '../address/index.js';
 import { DEFAULT_BUFFER_SIZE, NO_PROFILE, SocketCore, extraAccessors, profileFor, validateCloseOptions, whenClosed, type BindOptions } from './core.js';
 import { atAddress, check, failure, socketErrorFor } from './syscall.js';
@@ -73,7 +73,11 @@ export interface ReceiveFromOptions {
   end?: number | undefined;
   /** Bytes to receive when no buffer is given. */
   size?: number | undefined;
-  /** MSG_OOB: out-of-band data. */
+  /**
+   * MSG_OOB: a TCP stream's urgent byte, when one has arrived. Never waits, as recv(2) with
+   * MSG_OOB does not: with none there it fails at once with EINVAL (EAGAIN while the urgent
+   * pointer is ahead of the data), whatever `timeout` says.
+   */
   outOfBand?: boolean | undefined;
   /** MSG_PEEK: leave the data in the kernel. */
   peek?: boolean | undefined;
@@ -221,6 +225,14 @@ interface WritableStateMaker {
   WritableState: new (options: undefined, stream: Duplex, isDuplex: boolean) => { onwrite: WriteCallback };
 }
 
+/** The longest pause between retries of a send whose destination's queue is full. */
+const SEND_BACKOFF_MS = 64;
+
+/** The pause before retry `tries` + 1 of such a send: 1 ms, doubling up to SEND_BACKOFF_MS. */
+export function sendBackoffMs(tries: number): number {
+  return Math.min(2 ** tries, SEND_BACKOFF_MS);
+}
+
 /**
  * Marks a stream's write callback as not made yet. Node hands `onwrite` to nothing but
  * _write and _writev (its one direct call follows one of theirs in the same loop over
@@ -351,6 +363,7 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
     if (typeof msecs !== 'number') throw invalidArgType('msecs', 'of type number', msecs);
     if (!(msecs >= 0) || msecs === Infinity) throw outOfRange('msecs', 'a finite number >= 0', msecs);
     if (callback !== undefined && typeof callback !== 'function') throw invalidArgType('callback', 'a function', callback);
+    this._timeout = msecs;
     if (msecs === 0 || this.destroyed) {
       // A disarmed timer may still fire: it finds _idleArmed false and does nothing.
       this._idleArmed = false;
@@ -373,9 +386,18 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
     return this;
   }
 
-  /** The idle timeout set by {@link setTimeout} in ms, or undefined when none is set. */
+  /** @internal See timeout (kept in `_extra`). */
+  declare _timeout: number | undefined;
+
+  /**
+   * The ms last given to {@link setTimeout} (0 once disabled), undefined before it is called.
+   * Assigning it changes the property only, as node:net's does, not the timer.
+   */
   get timeout(): number | undefined {
-    return this._idleArmed ? this._idleMs : undefined;
+    return this._timeout;
+  }
+  set timeout(msecs: number | undefined) {
+    this._timeout = msecs;
   }
 
   /** @internal Activity (a read or a write) restarts the idle timer of setTimeout. */
@@ -500,9 +522,32 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
     this.connecting = true;
     try {
       return await this._connectTo(address, options);
+    } catch (err) {
+      this.connecting = false;
+      this._connectSettled(err as Error);
+      throw err;
     } finally {
       this.connecting = false;
     }
+  }
+
+  /** @internal What waits for the connect in progress (kept in `_extra`). */
+  declare _connectWaiters: ((err: Error | null) => void)[] | null;
+
+  /**
+   * @internal Runs `then` once the connect in progress ends: with null once connected, with
+   * the connect's error when it fails, with SocketClosedError when the socket closes first.
+   */
+  _whenConnected(then: (err: Error | null) => void): void {
+    (this._connectWaiters ??= []).push(then);
+  }
+
+  /** @internal The connect in progress ended (see _whenConnected). */
+  _connectSettled(err: Error | null): void {
+    const waiters = this._connectWaiters;
+    if (waiters === null) return;
+    this._connectWaiters = null;
+    for (const then of waiters) then(err);
   }
 
   /** @internal connect() past its argument checks. */
@@ -542,6 +587,7 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
     this._touch();
     this.emit('connect');
     this.emit('ready');
+    this._connectSettled(null);
   }
 
   /** @internal See _connectRaw. */
@@ -603,10 +649,11 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
     const { start, end } = bounds(buffer, options.start, options.end);
     const flags = flagsOf(options, SEND_FLAGS);
     if (options.signal?.aborted) throw abortError(options.signal);
+    const deadline = deadlineAfter(options.timeout);
     const target = await this._sendTarget(options);
     if (options.signal?.aborted) throw abortError(options.signal);
-    await this._sendTurn('send', options.timeout, options.signal, options.dontWait === true);
-    for (;;) {
+    await this._sendTurn('send', remaining(deadline), options.signal, options.dontWait === true);
+    for (let tries = 0; ; tries++) {
       const h = this._open('send');
       const r = target
         ? H.sendto(h, buffer, start, end, flags, ...target)
@@ -617,8 +664,20 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
         const to = target ?? H.getpeername(h);
         throw typeof to === 'number' ? failure(r, 'send') : atAddress(failure(r, 'send'), to);
       }
-      await this._waitWritable('send', options.timeout, options.signal);
+      await this._sendRetryWait('send', deadline, options.signal, tries);
     }
+  }
+
+  /**
+   * @internal Waits, within a send's deadline and signal, before retrying a send that met
+   * EAGAIN. An unconnected local datagram sender whose receiver's queue is full stays writable
+   * itself (the kernel looks at the receiver's queue only when sending), so a wait for
+   * writability would answer at once: it backs off on a timer instead (see SEND_BACKOFF_MS).
+   */
+  async _sendRetryWait(event: string, deadline: number | undefined, signal: AbortSignal | undefined, tries: number): Promise<void> {
+    const h = this._open(event);
+    if (native.pollFd(H.fd(h), C.POLLOUT) & C.POLLOUT) await pause(sendBackoffMs(tries), event, remaining(deadline), signal);
+    else await this._waitWritable(event, remaining(deadline), signal);
   }
 
   /**
@@ -718,7 +777,8 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
   /**
    * Closes the socket: pending writes are flushed first unless `abort`. Resolves once the fd
    * is closed; rejects with the error that failed the flush (a peer's reset, say), since the
-   * data it left unsent is lost. Idempotent.
+   * data it left unsent is lost. A socket still connecting is closed at once: the connect
+   * rejects with SocketClosedError, and so do the writes that waited for it. Idempotent.
    */
   close(options: { abort?: boolean } = {}): Promise<void> {
     try {
@@ -747,7 +807,7 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
       };
       // `writable` is false once end() was called: writes may still be pending then, and
       // they are flushed too (end(data); close() must not drop data).
-      if (this.destroyed || options.abort || this.writableFinished || this.errored !== null || (!this.writable && !this.writableEnded)) {
+      if (this.destroyed || options.abort || this.connecting || this.writableFinished || this.errored !== null || (!this.writable && !this.writableEnded)) {
         done();
         return;
       }
@@ -784,6 +844,7 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
       this._idleTimer = null;
       this._idleArmed = false;
     }
+    if (this._connectWaiters !== null) this._connectSettled(new SocketClosedError('connect'));
     // 'close' (and close()) still come only once the fd is closed; after the stream's 'error',
     // which the callback schedules.
     whenClosed(this._closeHandle(this._closesQueued()), () => {
@@ -797,7 +858,7 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
     return false;
   }
 }
-extraAccessors(ActiveSocketBase.prototype, { _closeWithoutShutdown: 'closeWithoutShutdown', _idleTimer: 'idleTimer', _idleMs: 'idleMs', _idleArmed: 'idleArmed' });
+extraAccessors(ActiveSocketBase.prototype, { _closeWithoutShutdown: 'closeWithoutShutdown', _idleTimer: 'idleTimer', _idleMs: 'idleMs', _idleArmed: 'idleArmed', _timeout: 'timeout', _connectWaiters: 'connectWaiters' });
 
 function emitClose(socket: ActiveSocketBase, hadError: boolean): void {
   socket.emit('close', hadError);

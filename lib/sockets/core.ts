@@ -115,6 +115,12 @@ export interface SocketExtra {
   idleTimer: NodeJS.Timeout | null;
   idleMs: number;
   idleArmed: boolean;
+  /** Active sockets: the `timeout` property (setTimeout's last msecs, or what was assigned). */
+  timeout: number | undefined;
+  /** Active sockets: what waits for the connect in progress (writes and end() of byte streams). */
+  connectWaiters: ((err: Error | null) => void)[] | null;
+  /** Byte streams: the peer's name once read while connected, which outlives the close as node:net's does. */
+  peerSeen: InetName | LocalName | null;
 }
 
 /** Whether the socket's profile field holds its extra state. */
@@ -139,6 +145,9 @@ function emptyExtra(profile: SocketProfile): SocketExtra {
     idleTimer: null,
     idleMs: 0,
     idleArmed: false,
+    timeout: undefined,
+    connectWaiters: null,
+    peerSeen: null,
   };
 }
 

@@ -11,7 +11,7 @@ import { checkData, failure, socketErrorFor } from './syscall.js';
 import { decodeLocalPath, localSockaddr } from './sockaddr.js';
 import type { Sockaddr } from '../internal/sockaddr.js';
 import { spendTurn, waitedTurn } from './turns.js';
-import { abortError } from '../internal/wait.js';
+import { abortError, deadlineAfter, remaining } from '../internal/wait.js';
 import { SocketClosedError } from '../errors.js';
 import { Socket } from './kinds.js';
 import type { ActiveSocketBase } from './active.js';
@@ -114,15 +114,16 @@ export async function sendMessage(socket: ActiveSocketBase, options: SendMessage
     target = localSockaddr(options.remoteFilename, options.abstract === true, 'options.remoteFilename');
   }
   if (options.signal?.aborted) throw abortError(options.signal);
-  await socket._sendTurn('sendmsg', options.timeout, options.signal, false);
-  for (;;) {
+  const deadline = deadlineAfter(options.timeout);
+  await socket._sendTurn('sendmsg', remaining(deadline), options.signal, false);
+  for (let tries = 0; ; tries++) {
     const h = socket._open('sendmsg');
     const r = target ? H.sendmsg(h, [data], fds, 0, ...target) : H.sendmsg(h, [data], fds, 0);
     if (r >= 0) return r;
     // The socket was open a moment ago (_open): EBADF is about an fd being passed.
     if (r === -C.EBADF && fds.length > 0) throw socketErrorFor('EBADF', 'sendmsg', `(options.fds: one of ${fds.join(', ')} is not an open file descriptor)`);
     if (r !== -C.EAGAIN) throw failure(r, 'sendmsg');
-    await socket._waitWritable('sendmsg', options.timeout, options.signal);
+    await socket._sendRetryWait('sendmsg', deadline, options.signal, tries);
   }
 }
 

@@ -12,7 +12,7 @@ import type { Sockaddr } from '../internal/sockaddr.js';
 import { viewOf } from '../internal/buffers.js';
 import { InetAddress } from '../address/index.js';
 import { invalidArgType } from '../internal/validate.js';
-import { ActiveSocketBase, type ActiveStreamOptions, type ConnectOptions } from './active.js';
+import { ActiveSocketBase, sendBackoffMs, type ActiveStreamOptions, type ConnectOptions } from './active.js';
 import type { Listener } from './core.js';
 import { failure } from './syscall.js';
 import { decodeLocalPath, inetAddressFromBytes, localSockaddr, type InetName, type LocalName } from './sockaddr.js';
@@ -41,7 +41,6 @@ const READ_MESSAGES = C.READ_MESSAGES;
 const READ_RECORDS = C.READ_RECORDS;
 const STATUS_END = C.READ_STATUS_END;
 const BATCH = 64;
-const MAX_BACKOFF_MS = 64;
 /** Datagrams per UDP_SEGMENT send: UDP_MAX_SEGMENTS of the Linux versions that have it. */
 const GSO_SEGMENTS = 64;
 // The sender record's layout (native/iolib.h, kAddrRecord*): byte offsets, and word indexes
@@ -100,7 +99,7 @@ function pushRest(socket: MessageActiveBase, rest: Message[], from: number, stat
 }
 
 export class MessageActiveBase extends ActiveSocketBase {
-  /** @internal ms to wait before retrying a send the peer had no room for. */
+  /** @internal Retries so far of a send the peer had no room for (see sendBackoffMs). */
   _sendBackoff = 0;
   /** @internal The peer of a connected socket, cached for messages read. */
   _peerName: InetName | LocalName | null = null;
@@ -340,8 +339,7 @@ export class MessageActiveBase extends ActiveSocketBase {
         // An unconnected local datagram sender whose peer's queue is full stays writable
         // itself, so a wait would answer at once: back off on a timer rather than spin.
         if (native.pollFd(H.fd(h), C.POLLOUT) & C.POLLOUT) {
-          this._sendBackoff = Math.min(this._sendBackoff * 2 || 1, MAX_BACKOFF_MS);
-          setTimeout(retry, this._sendBackoff);
+          setTimeout(retry, sendBackoffMs(this._sendBackoff++));
           return;
         }
         this._waitWritable('sendmsg').then(retry, (err: Error) => callback(err));

@@ -14,7 +14,8 @@ import { ActiveSocketBase, type ActiveStreamOptions } from './active.js';
 import { extraAccessors } from './core.js';
 import { failure } from './syscall.js';
 import { StreamWriter, sendNow, taken, type WriteCallback } from './stream-writer.js';
-import { netAddressOf, nodeAddressText, type NetAddress } from './sockaddr.js';
+import { netAddressOf, nodeAddressText, type InetName, type LocalName, type NetAddress } from './sockaddr.js';
+import type { InetAddress } from '../address/index.js';
 import { codedError, invalidArgType } from '../internal/validate.js';
 
 const READ_BYTES = C.READ_BYTES;
@@ -33,6 +34,11 @@ const RING_BYTES = 65536;
  */
 const RING_CAPACITY = 1 << 20;
 const STATUS_END = C.READ_STATUS_END;
+
+/** Node's Writable's queue of writes not yet passed to _write/_writev (undocumented, as node:net reads it). */
+interface QueuedWrites {
+  writableBuffer: { chunk: Buffer | string; encoding: BufferEncoding }[];
+}
 
 /** The flags of Node's writable state that the direct write path reads. */
 interface WritableStateFlags {
@@ -62,7 +68,7 @@ export class StreamActiveBase extends ActiveSocketBase {
   declare _readDeferred: boolean;
   /** @internal See bytesRead. */
   _bytesRead = 0;
-  /** @internal See bytesWritten. */
+  /** @internal See bytesWritten: the bytes of every chunk that left the Writable's buffer. */
   _bytesWritten = 0;
 
   /** @internal */
@@ -89,9 +95,8 @@ export class StreamActiveBase extends ActiveSocketBase {
     return this._writer?.rest ?? null;
   }
 
-  /** @internal `n` bytes left the stream for the kernel (or the send ring, which keeps their order). */
-  _wrote(n: number): void {
-    this._bytesWritten += n;
+  /** @internal `n` bytes went to the kernel (or the send ring, which keeps their order). */
+  _wrote(_n: number): void {
     this._touch();
   }
 
@@ -101,11 +106,48 @@ export class StreamActiveBase extends ActiveSocketBase {
   }
 
   /**
-   * Bytes the socket has handed to the kernel: written, or copied into the send ring that
-   * hands them on in order (node:net's `bytesWritten` also counts bytes still queued).
+   * Bytes written to the socket, as node:net's `bytesWritten` counts them: those handed to the
+   * kernel (or the send ring that hands them on in order), plus those still queued.
    */
   get bytesWritten(): number {
-    return this._bytesWritten;
+    let n = this._bytesWritten;
+    for (const { chunk, encoding } of (this as unknown as QueuedWrites).writableBuffer) {
+      n += typeof chunk === 'string' ? Buffer.byteLength(chunk, encoding) : chunk.length;
+    }
+    return n;
+  }
+
+  /** The bytes queued for writing (node:net's deprecated `bufferSize`: its `writableLength`). */
+  get bufferSize(): number {
+    return this.writableLength;
+  }
+
+  /** @internal The peer's name, kept once read while connected (see `remoteAddress`). */
+  declare _peerSeen: InetName | LocalName | null;
+
+  /**
+   * @internal The peer's name for the remote members: a connection's peer does not change, so
+   * once read it is kept, and they still answer it after a reset or the close, as node:net's
+   * do (its local members do not).
+   */
+  _remoteSeen(): InetName | LocalName | null {
+    const seen = this._peerSeen;
+    if (seen !== null || this._fdHandle === null || this.connecting) return seen;
+    const peer = this._peer();
+    if (peer !== null) this._peerSeen = peer;
+    return peer;
+  }
+
+  override _inetName(which: 'local' | 'remote'): { host: InetAddress; port: number } | undefined {
+    if (which === 'local' || this._kind.addressFamily !== 'internet') return super._inetName(which);
+    const name = this._remoteSeen();
+    return name && 'host' in name ? name : undefined;
+  }
+
+  override _localFilename(which: 'local' | 'remote'): string | undefined {
+    if (which === 'local' || this._kind.addressFamily !== 'local') return super._localFilename(which);
+    const name = this._remoteSeen();
+    return name && 'filename' in name ? name.filename : undefined;
   }
 
   /** The peer's address text (node:net's `remoteAddress`); undefined for local sockets or when not connected. */
@@ -243,7 +285,10 @@ export class StreamActiveBase extends ActiveSocketBase {
       const ws = (this as unknown as { _writableState: WritableStateFlags })._writableState;
       if (ws.length === 0 && !ws.writing && !ws.corked && !ws.ending && !ws.destroyed && !ws.errored && ws.constructed && !this._ringInUse) {
         const n = H.write(this._fdHandle, chunk);
-        if (n > 0) this._wrote(n);
+        if (n > 0) {
+          this._bytesWritten += n;
+          this._touch();
+        }
         if (n === chunk.length) return true;
         // The rest takes the stream's path. So does the whole chunk after an error, which that
         // path reports as this send met it: a second send would meet another error (EPIPE
@@ -262,7 +307,24 @@ export class StreamActiveBase extends ActiveSocketBase {
     return super.write(chunk, encoding as BufferEncoding, callback);
   }
 
-  override _write(chunk: Buffer, _encoding: BufferEncoding, writeCallback: WriteCallback): void {
+  override _write(chunk: Buffer, encoding: BufferEncoding, writeCallback: WriteCallback): void {
+    this._bytesWritten += chunk.length;
+    if (this.connecting) this._whenConnected((err) => (err ? this._writeCallback(writeCallback)(err) : this._writeNow(chunk, writeCallback)));
+    else this._writeNow(chunk, writeCallback);
+  }
+
+  override _writev(chunks: { chunk: Buffer }[], writeCallback: WriteCallback): void {
+    const buffers = chunks.map((c) => c.chunk);
+    this._bytesWritten += totalLength(buffers);
+    if (this.connecting) this._whenConnected((err) => (err ? this._writeCallback(writeCallback)(err) : this._writevNow(buffers, writeCallback)));
+    else this._writevNow(buffers, writeCallback);
+  }
+
+  /**
+   * @internal Waits for a connect in progress, as node:net does: writes made meanwhile (and
+   * end()) are sent once connected, or fail with the connect's error.
+   */
+  _writeNow(chunk: Buffer, writeCallback: WriteCallback): void {
     const callback = this._writeCallback(writeCallback);
     if (this._ringInUse || (chunk.length >= RING_BYTES && chunk.length <= RING_CAPACITY)) {
       StreamWriter.of(this).ringSend([chunk], callback);
@@ -280,9 +342,9 @@ export class StreamActiveBase extends ActiveSocketBase {
     this._afterSend([chunk], n, callback);
   }
 
-  override _writev(chunks: { chunk: Buffer }[], writeCallback: WriteCallback): void {
+  /** @internal See _writeNow. */
+  _writevNow(buffers: Buffer[], writeCallback: WriteCallback): void {
     const callback = this._writeCallback(writeCallback);
-    const buffers = chunks.map((c) => c.chunk);
     if (this._ringInUse || (totalLength(buffers) >= RING_BYTES && !buffers.some((b) => b.length > RING_CAPACITY))) StreamWriter.of(this).ringSend(buffers, callback);
     else this._afterSend(buffers, sendNow(this._fdHandle, buffers), callback);
   }
@@ -335,6 +397,10 @@ export class StreamActiveBase extends ActiveSocketBase {
   }
 
   override _final(callback: WriteCallback): void {
+    if (this.connecting) {
+      this._whenConnected((err) => (err ? callback(err) : this._final(callback)));
+      return;
+    }
     const w = this._writer;
     if (w !== null && w.ringInUse) w.endWhenDrained(callback);
     else super._final(callback);
@@ -364,7 +430,7 @@ export class StreamActiveBase extends ActiveSocketBase {
     pending?.(err ?? failure(-C.EBADF, 'write'));
   }
 }
-extraAccessors(StreamActiveBase.prototype, { _writer: 'writer', _readDeferred: 'readDeferred' });
+extraAccessors(StreamActiveBase.prototype, { _writer: 'writer', _readDeferred: 'readDeferred', _peerSeen: 'peerSeen' });
 
 function totalLength(chunks: Buffer[]): number {
   let n = 0;

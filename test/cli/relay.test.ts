@@ -236,6 +236,19 @@ time.sleep(60)
     expect(existsSync(p)).to.equal(false);
   });
 
+  it('a first datagram from an unnamed socket exits 1 with one line naming the endpoint once', async () => {
+    const p = path();
+    const relay = track(startIolib(['relay', '-v', `unix-dgram-listen:${p}`, 'stdio'], { input: '' }));
+    await relay.line(/listening on/);
+    const unnamed = 'import socket, sys; socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).sendto(b"x", sys.argv[1])';
+    const client = await start('python3', ['-c', unnamed, p]).done;
+    expect(client.code, client.stderr).to.equal(0);
+    const done = await relay.done;
+    expect(done.code).to.equal(1);
+    // -v's 'listening on' line, then the error.
+    expect(done.stderr.trimEnd().split('\n').at(-1)).to.equal(`iolib relay: unix-dgram-listen:${p}: the first datagram came from an unnamed socket, which cannot be answered`);
+  });
+
   it('a refused connection exits 1 with one line naming the error', async () => {
     // A port that was just free, and a path nothing listens on.
     const server = net.createServer().listen(0, '127.0.0.1');

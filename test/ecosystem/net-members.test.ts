@@ -49,9 +49,13 @@ describe('node:net members on iolib sockets', function () {
       const cb = () => calls++;
       client.setTimeout(30, cb);
       expect(client.listenerCount('timeout')).to.equal(1);
+      expect(client.timeout).to.equal(30);
       client.setTimeout(0, cb);
       expect(client.listenerCount('timeout')).to.equal(0);
-      expect(client.timeout).to.equal(undefined);
+      expect(client.timeout).to.equal(0);
+      // As node:net's: assigning the property leaves the timer alone.
+      client.timeout = 5;
+      expect(client.timeout).to.equal(5);
       // A second timer that does fire shows the first never did.
       client.setTimeout(60);
       await once(client, 'timeout');
@@ -63,9 +67,10 @@ describe('node:net members on iolib sockets', function () {
       let fired = 0;
       client.on('timeout', () => fired++);
       const t0 = Date.now();
+      expect(client.timeout).to.equal(undefined);
       client.setTimeout(30);
       client.setTimeout(0);
-      expect(client.timeout).to.equal(undefined);
+      expect(client.timeout).to.equal(0);
       // conn's timer fires well after client's would have: client's stayed silent.
       conn.setTimeout(120);
       await once(conn, 'timeout');
@@ -145,8 +150,13 @@ describe('node:net members on iolib sockets', function () {
       const passive = cleanup.add(asInstance(await makeSocket({ connect: 'passive', localHost: '127.0.0.1', localPort: 0 }), SocketStreamInternetPassive));
       expect(passive.address()).to.deep.equal({ address: '127.0.0.1', family: 'IPv4', port: passive.localPort });
       await client.close();
+      // As node:net's: the peer read before the close is still answered, the local end is not.
       expect(client.address()).to.deep.equal({});
-      expect(client.remoteAddress).to.equal(undefined);
+      expect(client.remoteAddress).to.equal('127.0.0.1');
+      expect(client.remoteFamily).to.equal('IPv4');
+      expect(client.remotePort).to.equal(server.port);
+      expect(client.localAddress).to.equal(undefined);
+      expect(client.localPort).to.equal(undefined);
     });
 
     it('local sockets: address() of a listener is its path, of a connection {}; no remoteAddress', async function () {
@@ -172,6 +182,84 @@ describe('node:net members on iolib sockets', function () {
       expect(client.bytesWritten).to.equal(data.length);
       expect(conn.bytesRead).to.equal(data.length);
       expect(client.bytesRead).to.equal(0);
+    });
+  });
+
+  describe('writes while connecting', function () {
+    /** A node:net server that reads a connection to its end, then answers 'bye' and ends. */
+    async function collectingServer(): Promise<{ port: number; received: Promise<Buffer> }> {
+      let deliver!: (b: Buffer) => void;
+      const received = new Promise<Buffer>((resolve) => (deliver = resolve));
+      const server = cleanup.add(await netServer('127.0.0.1', (c) => {
+        const parts: Buffer[] = [];
+        c.on('data', (d: Buffer) => parts.push(d));
+        c.on('end', () => {
+          deliver(Buffer.concat(parts));
+          c.end('bye');
+        });
+      }));
+      return { port: server.port, received };
+    }
+
+    it("writes and end() made while connect() is in progress are sent once connected, as node:net's", async function () {
+      const { port, received } = await collectingServer();
+      const s = cleanup.add(asInstance(await makeSocket({}), SocketStreamInternetActive));
+      const events: string[] = [];
+      for (const e of ['connect', 'finish']) s.on(e, () => events.push(e));
+      // connect() resolves the host before its connect(2): the writes find the socket unconnected.
+      const connecting = s.connect('localhost', { port });
+      expect(s.connecting).to.equal(true);
+      const data = payload(300_000);
+      s.write(data.subarray(0, 10));
+      s.write(data.subarray(10, 100_000));
+      s.end(data.subarray(100_000));
+      expect(s.bytesWritten).to.equal(data.length);
+      await connecting;
+      expect(sha256(await received)).to.equal(sha256(data));
+      expect((await readAll(s)).toString()).to.equal('bye');
+      expect(events).to.deep.equal(['connect', 'finish']);
+    });
+
+    it('end() alone while connecting sends the end once connected', async function () {
+      const { port, received } = await collectingServer();
+      const s = cleanup.add(asInstance(await makeSocket({}), SocketStreamInternetActive));
+      const connecting = s.connect('127.0.0.1', { port });
+      s.end();
+      await connecting;
+      expect((await received).length).to.equal(0);
+      expect((await readAll(s)).toString()).to.equal('bye');
+    });
+
+    it("writes waiting for a connect that fails fail with the connect's error", async function () {
+      const port = await freePort();
+      const s = cleanup.add(asInstance(await makeSocket({}), SocketStreamInternetActive));
+      const errors: unknown[] = [];
+      s.on('error', (err) => errors.push(err));
+      const closed = new Promise((resolve) => s.once('close', resolve));
+      const connecting = s.connect('127.0.0.1', { port });
+      const written = new Promise<Error | null | undefined>((resolve) => s.write('lost', resolve));
+      const err = await rejectsWith(connecting, SocketConnectionRefusedError);
+      expect(await written).to.equal(err);
+      await closed;
+      expect(errors).to.deep.equal([err]);
+    });
+
+    it('bytesWritten counts what is still queued, and bufferSize is writableLength, as node:net', async function () {
+      const { client, conn } = await iolibPair(cleanup);
+      const big = payload(10_000_000);
+      const small = payload(1000);
+      client.write(big);
+      expect(client.bytesWritten).to.equal(big.length);
+      client.cork();
+      client.write(small);
+      expect(client.bytesWritten).to.equal(big.length + small.length);
+      expect(client.bufferSize).to.equal(client.writableLength);
+      client.uncork();
+      const reading = readAll(conn);
+      client.end();
+      expect(sha256(await reading)).to.equal(sha256(Buffer.concat([big, small])));
+      expect(client.bytesWritten).to.equal(big.length + small.length);
+      expect(client.bufferSize).to.equal(0);
     });
   });
 

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
-import { makeSocket } from '../../lib/sockets/index.js';
+import { PollTimeoutError, SocketDatagramLocalActive, makeSocket } from '../../lib/sockets/index.js';
 import { KindsCleanup, kindsPath, readMessages } from '../helpers/kinds.js';
 import { loopThreadCpu } from '../helpers/cpu.js';
+import { asInstance } from '../helpers/sockets.js';
 
 describe('local datagrams to a full peer', () => {
   const cleanup = new KindsCleanup();
@@ -29,4 +30,44 @@ describe('local datagrams to a full peer', () => {
     const got = await readMessages(receiver, count);
     expect(got.map((m) => m.data.toString())).to.deep.equal(Array.from({ length: count }, (_, i) => `message ${i}`));
   });
+
+  for (const call of ['sendTo', 'sendMessage'] as const) {
+    it(`${call} to it waits without spinning, within its timeout, and sends once the peer reads`, async () => {
+      const path = cleanup.path(kindsPath(`backoff-${call}`));
+      const receiver = cleanup.add(await makeSocket({ addressFamily: 'local', type: 'datagram', localFilename: path }));
+      const sender = cleanup.add(asInstance(await makeSocket({ addressFamily: 'local', type: 'datagram' }), SocketDatagramLocalActive));
+      const send = (i: number, options: { timeout?: number; dontWait?: boolean }) =>
+        call === 'sendTo'
+          ? sender.sendTo(Buffer.from(`message ${i}`), { remoteFilename: path, ...options })
+          : sender.sendMessage({ data: `message ${i}`, remoteFilename: path, ...(options.timeout ? { timeout: options.timeout } : {}) });
+      // Fill the receiver's queue (net.unix.max_dgram_qlen datagrams).
+      let queued = 0;
+      for (;;) {
+        try {
+          await sender.sendTo(Buffer.from(`message ${queued}`), { remoteFilename: path, dontWait: true });
+          queued++;
+        } catch (err) {
+          expect(err).to.have.property('code', 'EAGAIN');
+          break;
+        }
+      }
+      const cpu = loopThreadCpu();
+      const start = performance.now();
+      let failed: unknown;
+      try {
+        await send(queued, { timeout: 300 });
+      } catch (err) {
+        failed = err;
+      }
+      const elapsed = performance.now() - start;
+      expect(failed).to.be.instanceOf(PollTimeoutError);
+      expect(elapsed).to.be.at.least(290).and.below(2000);
+      expect(cpu.stop()).to.be.below(elapsed * 0.5, 'a sender waiting for room must not spin');
+      // Without a timeout it waits until the receiver makes room, then sends.
+      const sending = send(queued, {});
+      const got = await readMessages(receiver, queued + 1);
+      await sending;
+      expect(got.map((m) => m.data.toString())).to.deep.equal(Array.from({ length: queued + 1 }, (_, i) => `message ${i}`));
+    });
+  }
 });

@@ -374,6 +374,19 @@ describe('sockets: errors (API.md 2.2)', function () {
       expect(s.fd).to.equal(-1);
     });
 
+    it('a pending connect() with writes waiting for it: close() does not wait, and both fail with SocketClosedError', async function () {
+      const port = await hangingPort(cleanup);
+      const s = cleanup.add(await makeSocket({}));
+      const connecting = s.connect('127.0.0.1', { port });
+      await turn();
+      const written = new Promise<Error | null | undefined>((resolve) => s.write('queued', resolve));
+      s.on('error', () => {});
+      await s.close();
+      await rejectsWith(connecting, SocketClosedError);
+      expect(await written).to.be.instanceOf(SocketClosedError);
+      expect(s.fd).to.equal(-1);
+    });
+
     it('a pending connect(), on close({ abort: true })', async function () {
       const port = await hangingPort(cleanup);
       const s = cleanup.add(await makeSocket({}));
