@@ -23,16 +23,8 @@ const SKIP_SIZE = 65536;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Ctor<T = object> = new (...args: any[]) => T;
 
-/**
- * The files makeSocket's localFilename created for local active sockets: few sockets have one,
- * so none carries a field for it (nor does the extra state every kind of socket shares).
- */
-const ownFiles = new WeakMap<object, string>();
-
 /** What LocalMessaging adds to a class. */
 interface LocalMessagingMembers {
-  /** @internal The file makeSocket's localFilename created. */
-  _ownFile: string | null;
   /** Sends one fd (a number, one of our sockets, a node:net socket or a FileHandle). */
   sendFileDescriptor(fd: FdSource): Promise<void>;
   /** Receives one fd, close-on-exec; the caller owns it. */
@@ -51,18 +43,6 @@ interface LocalMessagingMembers {
  */
 function LocalMessaging<TBase extends Ctor<ActiveSocketBase>>(Base: TBase): TBase & Ctor<LocalMessagingMembers> {
   class LocalMessagingImpl extends Base {
-    /**
-     * @internal The file makeSocket's localFilename created, removed on close (as a listener's
-     * is). Kept in `ownFiles`: accepted and paired sockets have none.
-     */
-    get _ownFile(): string | null {
-      return ownFiles.get(this) ?? null;
-    }
-    set _ownFile(path: string | null) {
-      if (path === null) ownFiles.delete(this);
-      else ownFiles.set(this, path);
-    }
-
     override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {
       removeOwnFile(this);
       super._destroy(err, callback);
@@ -197,8 +177,6 @@ export class SocketStreamInternetPassive extends PassiveSocketBase<SocketStreamI
 
 /** A listening Unix stream socket (IOLib's socket-stream-local-passive). */
 export class SocketStreamLocalPassive extends PassiveSocketBase<SocketStreamLocalActive> {
-  /** @internal The file this socket created, removed on close. */
-  _ownFile: string | null = null;
   /** @internal Use makeSocket; `connections` are its connections' class and stream options. */
   constructor(fd: number, kind: SocketKind, connections: Connections<SocketStreamLocalActive>) {
     super(connections);
@@ -211,8 +189,6 @@ export class SocketStreamLocalPassive extends PassiveSocketBase<SocketStreamLoca
 
 /** A listening Unix seqpacket socket. */
 export class SocketSeqpacketLocalPassive extends PassiveSocketBase<SocketSeqpacketLocalActive> {
-  /** @internal The file this socket created, removed on close. */
-  _ownFile: string | null = null;
   /** @internal Use makeSocket; `connections` are its connections' class and stream options. */
   constructor(fd: number, kind: SocketKind, connections: Connections<SocketSeqpacketLocalActive>) {
     super(connections);
@@ -223,8 +199,19 @@ export class SocketSeqpacketLocalPassive extends PassiveSocketBase<SocketSeqpack
   }
 }
 
-/** The file each socket's bind created, by device and inode: the file its path names at close may be another's. */
-const ownFileIds = new WeakMap<object, string>();
+/** A file a socket's bind created: its path, and the file's device and inode there. */
+interface OwnFile {
+  readonly path: string;
+  readonly id: string | null;
+}
+
+/**
+ * The files makeSocket's localFilename (or a listener's bind) created, removed when their
+ * socket closes: few sockets have one, so none carries a field for it. Kept by the socket, so
+ * that a socket the collector takes (closing its fd) has its file removed too.
+ */
+const ownFiles = new WeakMap<object, OwnFile>();
+const abandonedFiles = new FinalizationRegistry<OwnFile>(removeIfOwn);
 
 function fileId(path: string): string | null {
   try {
@@ -236,25 +223,29 @@ function fileId(path: string): string | null {
 }
 
 /** Records that `socket`'s bind created the file at `path`, which its close removes. */
-export function ownFileCreated(socket: { _ownFile: string | null }, path: string): void {
-  socket._ownFile = path;
-  const id = fileId(path);
-  if (id !== null) ownFileIds.set(socket, id);
+export function ownFileCreated(socket: object, path: string): void {
+  const file: OwnFile = { path, id: fileId(path) };
+  ownFiles.set(socket, file);
+  abandonedFiles.register(socket, file, socket);
+}
+
+/** Removes the file the socket's bind created, if any (see removeIfOwn). */
+function removeOwnFile(socket: object): void {
+  const file = ownFiles.get(socket);
+  if (file === undefined) return;
+  ownFiles.delete(socket);
+  abandonedFiles.unregister(socket);
+  removeIfOwn(file);
 }
 
 /**
- * Removes the file the socket's bind created, if its path still names that file: one that was
- * unlinked and replaced (another listener bound there since) is not this socket's to remove.
+ * Removes `file` if its path still names the file the bind created: one that was unlinked
+ * and replaced (another socket bound there since) is not this socket's to remove.
  */
-function removeOwnFile(socket: { _ownFile: string | null }): void {
-  const path = socket._ownFile;
-  if (!path) return;
-  const id = ownFileIds.get(socket);
-  ownFileIds.delete(socket);
-  socket._ownFile = null;
-  if (id === undefined || fileId(path) !== id) return;
+function removeIfOwn(file: OwnFile): void {
+  if (file.id === null || fileId(file.path) !== file.id) return;
   try {
-    unlinkSync(path);
+    unlinkSync(file.path);
   } catch {
     // Already gone: someone else removed it.
   }

@@ -10,11 +10,12 @@ import dgram from 'node:dgram';
 import { createHash } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
 import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
 import { runInNewContext } from 'node:vm';
 import { C, H, native } from '../../lib/native.js';
 import { makeSocket, makeSocketPair, type SocketDatagramInternetActive } from '../../lib/sockets/index.js';
 import { start } from '../helpers/processes.js';
-import { Cleanup, fdTarget, iolibPair, payload, readExactly, sha256, until } from '../helpers/sockets.js';
+import { Cleanup, fdTarget, iolibPair, payload, readExactly, sha256, tmpSocketPath, until } from '../helpers/sockets.js';
 import { requireUdp6 } from '../helpers/kinds.js';
 
 setFlagsFromString('--expose-gc');
@@ -255,6 +256,18 @@ describe('sockets: fast paths', function () {
       })();
       expect(dropped.every(([, target]) => target.startsWith('socket:'))).to.equal(true);
       await collectUntil(() => dropped.every(([fd, target]) => fdTarget(fd) !== target), 'every dropped socket closed');
+    });
+
+    it("a local socket dropped without close() has the file its localFilename made removed when it is collected: the name binds again", async function () {
+      const paths = Array.from({ length: 20 }, (_, i) => tmpSocketPath(`gc-file-${i}`));
+      await (async () => {
+        for (const localFilename of paths) await makeSocket({ addressFamily: 'local', type: 'datagram', localFilename });
+        // An unref'd listener is collected too (a listening one holds the process, as a net.Server).
+        (await makeSocket({ addressFamily: 'local', connect: 'passive', localFilename: paths[0] + '.listen' })).unref();
+      })();
+      expect(paths.every((p) => existsSync(p))).to.equal(true);
+      await collectUntil(() => [...paths, paths[0] + '.listen'].every((p) => !existsSync(p)), 'every dropped socket removed its file');
+      cleanup.add(await makeSocket({ addressFamily: 'local', type: 'datagram', localFilename: paths[0] }));
     });
 
     it('a handle opened without an owner (a probe) stays open across collections until closed', async function () {
