@@ -307,7 +307,11 @@ export class StreamActiveBase extends ActiveSocketBase {
     return super.write(chunk, encoding as BufferEncoding, callback);
   }
 
-  override _write(chunk: Buffer, encoding: BufferEncoding, writeCallback: WriteCallback): void {
+  /**
+   * Writes made while a connect is in progress (and end()) wait for it, as node:net's do: they
+   * are sent once connected, or fail with the connect's error.
+   */
+  override _write(chunk: Buffer, _encoding: BufferEncoding, writeCallback: WriteCallback): void {
     this._bytesWritten += chunk.length;
     if (this.connecting) this._whenConnected((err) => (err ? this._writeCallback(writeCallback)(err) : this._writeNow(chunk, writeCallback)));
     else this._writeNow(chunk, writeCallback);
@@ -320,10 +324,7 @@ export class StreamActiveBase extends ActiveSocketBase {
     else this._writevNow(buffers, writeCallback);
   }
 
-  /**
-   * @internal Waits for a connect in progress, as node:net does: writes made meanwhile (and
-   * end()) are sent once connected, or fail with the connect's error.
-   */
+  /** @internal _write on a socket that is not connecting. */
   _writeNow(chunk: Buffer, writeCallback: WriteCallback): void {
     const callback = this._writeCallback(writeCallback);
     if (this._ringInUse || (chunk.length >= RING_BYTES && chunk.length <= RING_CAPACITY)) {
@@ -342,7 +343,7 @@ export class StreamActiveBase extends ActiveSocketBase {
     this._afterSend([chunk], n, callback);
   }
 
-  /** @internal See _writeNow. */
+  /** @internal _writev on a socket that is not connecting. */
   _writevNow(buffers: Buffer[], writeCallback: WriteCallback): void {
     const callback = this._writeCallback(writeCallback);
     if (this._ringInUse || (totalLength(buffers) >= RING_BYTES && !buffers.some((b) => b.length > RING_CAPACITY))) StreamWriter.of(this).ringSend(buffers, callback);

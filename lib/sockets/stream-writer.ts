@@ -32,7 +32,7 @@ export interface WriterHost {
   readonly _fdHandle: FdHandle | null;
   /** The socket's writer (kept in its `_extra`); null while idle. */
   _writer: StreamWriter | null;
-  /** Counts `n` bytes that left the stream (node:net's bytesWritten) and restarts the idle timer. */
+  /** `n` bytes went to the kernel or the send ring: restarts the idle timer. */
   _wrote(n: number): void;
   /** Recomputes the watcher's interest (writability while `wantsWritable`). */
   _updateNotify(): void;
