@@ -1,7 +1,5 @@
 import { constants, existsSync, openSync, readSync, writeSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { expect } from 'chai';
 import {
   AbortError, EventBase, Poller, PollerClosedError, SocketClosedError, SyscallError, type PollEvent,
@@ -9,18 +7,9 @@ import {
 import { makeSocketPair } from '../../lib/sockets/index.js';
 import { cleanupEachTest, fdCount, later, makeFifo, makeFifoRdwr } from './helpers.js';
 import { loopThreadCpu } from '../helpers/cpu.js';
+import { gc, collectUntil } from '../helpers/collect.js';
 
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
 
-/** Full collections until `predicate` holds (finalizers run after the collection). */
-async function collectUntil(predicate: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 50 && !predicate(); i++) {
-    gc();
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  expect(predicate(), what).to.equal(true);
-}
 
 const quiet = { error: false, hangup: false };
 

@@ -8,28 +8,17 @@ import { expect } from 'chai';
 import { once } from 'node:events';
 import dgram from 'node:dgram';
 import { createHash } from 'node:crypto';
-import { setFlagsFromString } from 'node:v8';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
-import { runInNewContext } from 'node:vm';
 import { C, H, native } from '../../lib/native.js';
 import { makeSocket, makeSocketPair, type SocketDatagramInternetActive } from '../../lib/sockets/index.js';
 import { start } from '../helpers/processes.js';
 import { Cleanup, fdTarget, iolibPair, payload, readExactly, sha256, tmpSocketPath, until } from '../helpers/sockets.js';
 import { requireUdp6 } from '../helpers/kinds.js';
+import { gc, collectUntil } from '../helpers/collect.js';
 
-setFlagsFromString('--expose-gc');
 const library = fileURLToPath(new URL('../../lib/sockets/index.js', import.meta.url));
-const gc = runInNewContext('gc') as () => void;
 
-/** Full collections until `predicate` holds (finalizers may run after the collection). */
-async function collectUntil(predicate: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 50 && !predicate(); i++) {
-    gc();
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  expect(predicate(), what).to.equal(true);
-}
 
 interface Msg {
   data: Buffer;

@@ -12,8 +12,6 @@ import type * as net from 'node:net';
 import type { Readable, Writable } from 'node:stream';
 import { closeSync, openSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { Worker } from 'node:worker_threads';
 import { tmpdir } from 'node:os';
 import { native } from '../../lib/native.js';
@@ -31,9 +29,8 @@ import {
   Cleanup, fdTarget, iolibPair, netServer, payload, readAll, sha256, socketFdCount, turn, until, writeAll,
 } from '../helpers/sockets.js';
 import { requireTools, start } from '../helpers/processes.js';
+import { gc } from '../helpers/collect.js';
 
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
