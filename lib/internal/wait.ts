@@ -104,17 +104,3 @@ export function remaining(deadline: number | undefined): number | undefined {
   return deadline === undefined ? undefined : Math.max(0, deadline - Date.now());
 }
 
-/** Resolves after `ms`, unless the bounds of the wait it is part of (see armBounds) end it first. */
-export function pause(ms: number, event: string, timeout: number | undefined, signal: AbortSignal | undefined): Promise<void> {
-  if (signal?.aborted) return Promise.reject(abortError(signal));
-  return new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      disarm();
-      resolve();
-    }, ms);
-    const disarm = armBounds(event, timeout, signal, (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-  });
-}

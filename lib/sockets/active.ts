@@ -12,14 +12,14 @@ import { setImmediate } from 'node:timers';
 import { H, C, native } from '../native.js';
 import { PollTimeoutError, SocketAlreadyConnectedError, SocketClosedError, SocketConnectionResetError, SocketError } from '../errors.js';
 import { invalidArgType, invalidArgValue, outOfRange, validateBoolean, validateInteger, validateObject, validateSignal, validateTimeout } from '../internal/validate.js';
-import { TIMER_MAX, abortError, deadlineAfter, pause, remaining } from '../internal/wait.js';
+import { TIMER_MAX, WaitQueue, abortError, armBounds, deadlineAfter, remaining } from '../internal/wait.js';
 import { InetAddress } from '../address/index.js';
 import { DEFAULT_BUFFER_SIZE, NO_PROFILE, SocketCore, extraAccessors, profileFor, validateCloseOptions, whenClosed, type BindOptions } from './core.js';
 import { atAddress, check, failure, socketErrorFor } from './syscall.js';
 import { inetAddressFromBytes, decodeLocalPath, localSockaddr } from './sockaddr.js';
 import type { Sockaddr } from '../internal/sockaddr.js';
 import { spendTurn, waitedTurn } from './turns.js';
-import { resolveEndpoint, type HostDesignator, type PortDesignator } from './resolve.js';
+import { resolveEndpoint, type HostDesignator, type PortDesignator, type ResolvedEndpoint } from './resolve.js';
 
 /** Options of `connect`. */
 export interface ConnectOptions {
@@ -650,34 +650,91 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
     const flags = flagsOf(options, SEND_FLAGS);
     if (options.signal?.aborted) throw abortError(options.signal);
     const deadline = deadlineAfter(options.timeout);
-    const target = await this._sendTarget(options);
+    // No await unless there is something to wait for: the first try is then made within the
+    // call, so direct sends made one after another (sendTo, sendMessage) try in call order.
+    const named = this._sendTarget(options);
+    const target = named instanceof Promise ? await named : named;
     if (options.signal?.aborted) throw abortError(options.signal);
-    await this._sendTurn('send', remaining(deadline), options.signal, options.dontWait === true);
-    for (let tries = 0; ; tries++) {
+    const turn = this._sendTurn('send', remaining(deadline), options.signal, options.dontWait === true);
+    if (turn) await turn;
+    const r = await this._sendInOrder('send', deadline, options.signal, options.dontWait === true, () => {
       const h = this._open('send');
-      const r = target
-        ? H.sendto(h, buffer, start, end, flags, ...target)
-        : H.sendto(h, buffer, start, end, flags);
-      if (r >= 0) return r;
-      if (r !== -C.EAGAIN || options.dontWait) {
-        // Named by where it went: the target, or a connected socket's peer.
-        const to = target ?? H.getpeername(h);
-        throw typeof to === 'number' ? failure(r, 'send') : atAddress(failure(r, 'send'), to);
-      }
-      await this._sendRetryWait('send', deadline, options.signal, tries);
+      return target ? H.sendto(h, buffer, start, end, flags, ...target) : H.sendto(h, buffer, start, end, flags);
+    });
+    if (r >= 0) return r;
+    // Named by where it went: the target, or a connected socket's peer.
+    const to = target ?? H.getpeername(this._open('send'));
+    throw typeof to === 'number' ? failure(r, 'send') : atAddress(failure(r, 'send'), to);
+  }
+
+  /** @internal See _sendInOrder (kept in `_extra`). */
+  declare _blockedSends: Promise<unknown> | null;
+
+  /**
+   * @internal Makes a direct send (sendTo, sendMessage): `attempt` tries it once and answers
+   * the call's result (bytes sent, or -errno). Answers the first result that is not EAGAIN
+   * (with `dontWait`, that one too). Sends keep their call order: while earlier ones wait for
+   * room, a later one waits behind them instead of trying; each waits within its own deadline
+   * and signal, and fails with SocketClosedError when the socket closes.
+   */
+  async _sendInOrder(event: string, deadline: number | undefined, signal: AbortSignal | undefined, dontWait: boolean, attempt: () => number): Promise<number> {
+    const before = this._blockedSends;
+    if (before === null || dontWait) {
+      const r = attempt();
+      if (r !== -C.EAGAIN || dontWait) return r;
     }
+    const mine = this._sendWhenRoom(before, event, deadline, signal, attempt);
+    const last = Promise.allSettled([before, mine]);
+    this._blockedSends = last;
+    void last.then(() => {
+      if (this._blockedSends === last) this._blockedSends = null;
+    });
+    return mine;
+  }
+
+  /** @internal _sendInOrder's wait: behind `before` (then a first try), then for room. */
+  async _sendWhenRoom(before: Promise<unknown> | null, event: string, deadline: number | undefined, signal: AbortSignal | undefined, attempt: () => number): Promise<number> {
+    let r = -C.EAGAIN;
+    if (before !== null) {
+      if (signal?.aborted) throw abortError(signal);
+      await new Promise<void>((resolve, reject) => {
+        const disarm = armBounds(event, remaining(deadline), signal, reject);
+        void before.then(() => {
+          disarm();
+          resolve();
+        });
+      });
+      r = attempt();
+    }
+    for (let tries = 0; r === -C.EAGAIN; tries++) {
+      await this._sendRetryWait(event, deadline, signal, tries);
+      r = attempt();
+    }
+    return r;
   }
 
   /**
-   * @internal Waits, within a send's deadline and signal, before retrying a send that met
-   * EAGAIN. An unconnected local datagram sender whose receiver's queue is full stays writable
-   * itself (the kernel looks at the receiver's queue only when sending), so a wait for
-   * writability would answer at once: it backs off on a timer instead (see SEND_BACKOFF_MS).
+   * @internal Waits for room before a send's next try. An unconnected local datagram sender
+   * whose receiver's queue is full stays writable itself (the kernel looks at the receiver's
+   * queue only when sending), so a wait for writability would answer at once: it pauses on a
+   * timer instead (see sendBackoffMs).
    */
   async _sendRetryWait(event: string, deadline: number | undefined, signal: AbortSignal | undefined, tries: number): Promise<void> {
     const h = this._open(event);
-    if (native.pollFd(H.fd(h), C.POLLOUT) & C.POLLOUT) await pause(sendBackoffMs(tries), event, remaining(deadline), signal);
-    else await this._waitWritable(event, remaining(deadline), signal);
+    const left = remaining(deadline);
+    if (!(native.pollFd(H.fd(h), C.POLLOUT) & C.POLLOUT)) return this._waitWritable(event, left, signal);
+    const pause = sendBackoffMs(tries);
+    const room = (this._roomWaits ??= new WaitQueue());
+    const changed = () => {
+      if (room.size === 0 && this._roomWaits === room) this._roomWaits = null;
+    };
+    // The deadline's own PollTimeoutError ends the call; a pause's only ends the pause.
+    if (left !== undefined && left <= pause) return room.wait(event, left, signal, changed);
+    try {
+      await room.wait(event, pause, signal, changed);
+    } catch (err) {
+      if (!(err instanceof PollTimeoutError)) throw err;
+    }
   }
 
   /**
@@ -686,8 +743,8 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
    */
   _sendTurn(_event: string, _timeout: number | undefined, _signal: AbortSignal | undefined, _dontWait: boolean): Promise<void> | void {}
 
-  /** @internal The explicit destination of sendTo, if any. */
-  async _sendTarget(options: SendToOptions): Promise<Sockaddr | null> {
+  /** @internal The explicit destination of sendTo, if any; a Promise only when a name is resolved. */
+  _sendTarget(options: SendToOptions): Sockaddr | null | Promise<Sockaddr> {
     if (options.remoteFilename !== undefined) {
       if (this._kind.addressFamily !== 'local') throw invalidArgType('options.remoteFilename', 'absent on an internet socket', options.remoteFilename);
       if (typeof options.remoteFilename !== 'string') throw invalidArgType('options.remoteFilename', 'of type string', options.remoteFilename);
@@ -698,8 +755,9 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
       return null;
     }
     if (this._kind.addressFamily !== 'internet') throw invalidArgType('options.remoteHost', 'absent on a local socket', options.remoteHost);
-    const { hosts: [host], port } = await resolveEndpoint(options.remoteHost, options.remotePort, this._kind.ipv6 ? undefined : false, this._kind.type === 'datagram' ? 'udp' : 'tcp', ['options.remoteHost', 'options.remotePort'], this._kind.type !== 'raw');
-    return this._inetArgs(host!, port, 'send');
+    const resolved = resolveEndpoint(options.remoteHost, options.remotePort, this._kind.ipv6 ? undefined : false, this._kind.type === 'datagram' ? 'udp' : 'tcp', ['options.remoteHost', 'options.remotePort'], this._kind.type !== 'raw');
+    const target = ({ hosts: [host], port }: ResolvedEndpoint) => this._inetArgs(host!, port, 'send');
+    return resolved instanceof Promise ? resolved.then(target) : target(resolved);
   }
 
   /**
@@ -858,7 +916,7 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
     return false;
   }
 }
-extraAccessors(ActiveSocketBase.prototype, { _closeWithoutShutdown: 'closeWithoutShutdown', _idleTimer: 'idleTimer', _idleMs: 'idleMs', _idleArmed: 'idleArmed', _timeout: 'timeout', _connectWaiters: 'connectWaiters' });
+extraAccessors(ActiveSocketBase.prototype, { _closeWithoutShutdown: 'closeWithoutShutdown', _idleTimer: 'idleTimer', _idleMs: 'idleMs', _idleArmed: 'idleArmed', _timeout: 'timeout', _connectWaiters: 'connectWaiters', _blockedSends: 'blockedSends' });
 
 function emitClose(socket: ActiveSocketBase, hadError: boolean): void {
   socket.emit('close', hadError);

@@ -103,6 +103,10 @@ export interface SocketExtra {
   profile: SocketProfile;
   readWaits: WaitQueue | null;
   writeWaits: WaitQueue | null;
+  /** Direct sends pausing between tries for room at a destination (see _sendRetryWait). */
+  roomWaits: WaitQueue | null;
+  /** Direct sends waiting for room, in call order: the last one's settling (see _sendInOrder). */
+  blockedSends: Promise<unknown> | null;
   observer: ReadinessObserver | null;
   closing: Promise<void> | null;
   /** Active sockets: close() flushes without shutdown(2). */
@@ -137,6 +141,8 @@ function emptyExtra(profile: SocketProfile): SocketExtra {
     profile,
     readWaits: null,
     writeWaits: null,
+    roomWaits: null,
+    blockedSends: null,
     observer: null,
     closing: null,
     closeWithoutShutdown: false,
@@ -238,6 +244,8 @@ export function SocketCore<TBase extends Ctor<NodeJS.EventEmitter>>(Base: TBase)
     declare _readWaits: WaitQueue | null;
     /** @internal Kept in `_extra`. */
     declare _writeWaits: WaitQueue | null;
+    /** @internal Kept in `_extra`: direct sends pausing for room (they fail on close too). */
+    declare _roomWaits: WaitQueue | null;
     /** @internal Kept in `_extra`. */
     declare _observer: ReadinessObserver | null;
     /** @internal Kept in `_extra`. */
@@ -466,10 +474,11 @@ export function SocketCore<TBase extends Ctor<NodeJS.EventEmitter>>(Base: TBase)
         this._fdHandle = null;
       }
       // Made only when someone waits: an error's stack trace costs more than the close(2).
-      if (this._readWaits?.size || this._writeWaits?.size) {
+      if (this._readWaits?.size || this._writeWaits?.size || this._roomWaits?.size) {
         const err = new SocketClosedError('close');
         this._readWaits?.failAll(err);
         this._writeWaits?.failAll(err);
+        this._roomWaits?.failAll(err);
       }
       this._observer?.onEvents(UV_DISCONNECT!);
       return ticket;
@@ -487,7 +496,7 @@ export function SocketCore<TBase extends Ctor<NodeJS.EventEmitter>>(Base: TBase)
       await (this as unknown as { close(): Promise<void> }).close();
     }
   }
-  extraAccessors(SocketCoreImpl.prototype, { _readWaits: 'readWaits', _writeWaits: 'writeWaits', _observer: 'observer', _closing: 'closing' });
+  extraAccessors(SocketCoreImpl.prototype, { _readWaits: 'readWaits', _writeWaits: 'writeWaits', _roomWaits: 'roomWaits', _observer: 'observer', _closing: 'closing' });
   return SocketCoreImpl;
 }
 

@@ -115,16 +115,17 @@ export async function sendMessage(socket: ActiveSocketBase, options: SendMessage
   }
   if (options.signal?.aborted) throw abortError(options.signal);
   const deadline = deadlineAfter(options.timeout);
-  await socket._sendTurn('sendmsg', remaining(deadline), options.signal, false);
-  for (let tries = 0; ; tries++) {
+  // No await unless the send ring holds bytes: see sendTo.
+  const turn = socket._sendTurn('sendmsg', remaining(deadline), options.signal, false);
+  if (turn) await turn;
+  const r = await socket._sendInOrder('sendmsg', deadline, options.signal, false, () => {
     const h = socket._open('sendmsg');
-    const r = target ? H.sendmsg(h, [data], fds, 0, ...target) : H.sendmsg(h, [data], fds, 0);
-    if (r >= 0) return r;
-    // The socket was open a moment ago (_open): EBADF is about an fd being passed.
-    if (r === -C.EBADF && fds.length > 0) throw socketErrorFor('EBADF', 'sendmsg', `(options.fds: one of ${fds.join(', ')} is not an open file descriptor)`);
-    if (r !== -C.EAGAIN) throw failure(r, 'sendmsg');
-    await socket._sendRetryWait('sendmsg', deadline, options.signal, tries);
-  }
+    return target ? H.sendmsg(h, [data], fds, 0, ...target) : H.sendmsg(h, [data], fds, 0);
+  });
+  if (r >= 0) return r;
+  // The socket was open at the try (_open): EBADF is about an fd being passed.
+  if (r === -C.EBADF && fds.length > 0) throw socketErrorFor('EBADF', 'sendmsg', `(options.fds: one of ${fds.join(', ')} is not an open file descriptor)`);
+  throw failure(r, 'sendmsg');
 }
 
 /** recvmsg taking fds (close-on-exec); fds beyond maxFds are closed, never leaked. */

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { PollTimeoutError, SocketDatagramLocalActive, makeSocket } from '../../lib/sockets/index.js';
+import { PollTimeoutError, SocketClosedError, SocketDatagramLocalActive, makeSocket } from '../../lib/sockets/index.js';
 import { KindsCleanup, kindsPath, readMessages } from '../helpers/kinds.js';
 import { loopThreadCpu } from '../helpers/cpu.js';
 import { asInstance } from '../helpers/sockets.js';
@@ -70,4 +70,51 @@ describe('local datagrams to a full peer', () => {
       expect(got.map((m) => m.data.toString())).to.deep.equal(Array.from({ length: queued + 1 }, (_, i) => `message ${i}`));
     });
   }
+
+  /** A receiver at `path` whose queue the sender has filled (net.unix.max_dgram_qlen datagrams): their number. */
+  async function fillQueue(sender: SocketDatagramLocalActive, path: string): Promise<number> {
+    for (let queued = 0; ; queued++) {
+      try {
+        await sender.sendTo(Buffer.from(`message ${queued}`), { remoteFilename: path, dontWait: true });
+      } catch (err) {
+        expect(err).to.have.property('code', 'EAGAIN');
+        return queued;
+      }
+    }
+  }
+
+  it('sendTo and sendMessage calls made one after another while it is full keep their call order', async () => {
+    const path = cleanup.path(kindsPath('backoff-order'));
+    const receiver = cleanup.add(await makeSocket({ addressFamily: 'local', type: 'datagram', localFilename: path }));
+    const sender = cleanup.add(asInstance(await makeSocket({ addressFamily: 'local', type: 'datagram' }), SocketDatagramLocalActive));
+    const queued = await fillQueue(sender, path);
+    const total = queued + 60;
+    const sends: Promise<number>[] = [];
+    for (let i = queued; i < total; i++) {
+      const data = `message ${i}`;
+      sends.push(i % 3 === 0 ? sender.sendMessage({ data, remoteFilename: path }) : sender.sendTo(Buffer.from(data), { remoteFilename: path }));
+    }
+    const got = await readMessages(receiver, total);
+    await Promise.all(sends);
+    expect(got.map((m) => m.data.toString())).to.deep.equal(Array.from({ length: total }, (_, i) => `message ${i}`));
+  });
+
+  it('close() fails the sends waiting for room with SocketClosedError at once, not at their next try', async () => {
+    const path = cleanup.path(kindsPath('backoff-close'));
+    cleanup.add(await makeSocket({ addressFamily: 'local', type: 'datagram', localFilename: path }));
+    const sender = asInstance(await makeSocket({ addressFamily: 'local', type: 'datagram' }), SocketDatagramLocalActive);
+    await fillQueue(sender, path);
+    const settled: unknown[] = [];
+    const sends = [
+      sender.sendTo(Buffer.from('waits'), { remoteFilename: path }),
+      sender.sendMessage({ data: 'waits behind it', remoteFilename: path }),
+    ].map((p) => p.then((v) => settled.push(v), (err) => settled.push(err)));
+    // Long enough for the first to back off to its longest pause.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await sender.close();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(settled).to.have.length(2);
+    for (const err of settled) expect(err).to.be.instanceOf(SocketClosedError);
+    await Promise.all(sends);
+  });
 });
