@@ -560,12 +560,8 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
     }
     const { hosts, port } = await resolveEndpoint(address, options.port, this._kind.ipv6 ? undefined : false, this._kind.type === 'datagram' ? 'udp' : 'tcp', ['address', 'options.port'], this._kind.type !== 'raw', options.signal);
     if (options.signal?.aborted) throw abortError(options.signal);
-    // Each address is tried on this same socket. A TCP socket whose connect(2) failed is left
-    // half-way (Linux answers its next connect ECONNABORTED): connect(AF_UNSPEC) resets it first.
-    let tried = false;
+    // Each address is tried on this same socket (a failed attempt leaves it ready for the next).
     await connectToEach(hosts, async (host) => {
-      if (tried && this._kind.type === 'stream') check(H.connect(this._open('connect'), 0, new Uint8Array(0), 0, 0), 'connect');
-      tried = true;
       await this._connectRaw(this._inetArgs(host, port, 'connect'), deadline, options);
     });
     return this;
@@ -580,6 +576,11 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
     try {
       await this._connectOnce(sa, deadline, options);
     } catch (err) {
+      // A TCP socket whose connect failed is left half-way: Linux answers its next connect
+      // ECONNABORTED, and one that timed out or was aborted goes on with the handshake and may
+      // connect later. connect(AF_UNSPEC) resets it, ready for another connect().
+      const h = this._fdHandle;
+      if (h !== null && this._kind.type === 'stream' && this._kind.addressFamily === 'internet') H.connect(h, 0, new Uint8Array(0), 0, 0);
       throw atAddress(err, sa);
     } finally {
       this.connecting = false;
@@ -592,10 +593,18 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
 
   /** @internal See _connectRaw. */
   async _connectOnce(sa: Sockaddr, deadline: number | undefined, options: ConnectOptions): Promise<void> {
-    const h = this._open('connect');
-    const r = H.connect(h, ...sa);
+    let h = this._open('connect');
+    let r = H.connect(h, ...sa);
+    // A local listener whose backlog is full answers EAGAIN, and nothing is in progress: a
+    // blocking connect(2) would wait for room, so this tries again after a pause (within the
+    // same bounds), as a send to a full local datagram peer does.
+    for (let tries = 0; r === -C.EAGAIN && this._kind.addressFamily === 'local'; tries++) {
+      await this._pauseForRoom('connect', deadline ?? deadlineAfter(options.timeout), options.signal, tries);
+      h = this._open('connect');
+      r = H.connect(h, ...sa);
+    }
     if (r !== 0) {
-      if (r !== -C.EINPROGRESS && r !== -C.EAGAIN) throw failure(r, 'connect');
+      if (r !== -C.EINPROGRESS) throw failure(r, 'connect');
       // On loopback the handshake is usually over when connect(2) returns: a zero-timeout
       // poll(2) saves registering with epoll and waiting for its answer. SO_ERROR says how it
       // ended either way.
@@ -721,8 +730,17 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
    */
   async _sendRetryWait(event: string, deadline: number | undefined, signal: AbortSignal | undefined, tries: number): Promise<void> {
     const h = this._open(event);
+    if (!(native.pollFd(H.fd(h), C.POLLOUT) & C.POLLOUT)) return this._waitWritable(event, remaining(deadline), signal);
+    return this._pauseForRoom(event, deadline, signal, tries);
+  }
+
+  /**
+   * @internal The pause before try `tries` + 1 of a call that found no room where it sends or
+   * connects (see sendBackoffMs), within its deadline and signal; fails with
+   * SocketClosedError when the socket closes meanwhile.
+   */
+  async _pauseForRoom(event: string, deadline: number | undefined, signal: AbortSignal | undefined, tries: number): Promise<void> {
     const left = remaining(deadline);
-    if (!(native.pollFd(H.fd(h), C.POLLOUT) & C.POLLOUT)) return this._waitWritable(event, left, signal);
     const pause = sendBackoffMs(tries);
     const room = (this._roomWaits ??= new WaitQueue());
     const changed = () => {

@@ -77,7 +77,9 @@ export class StreamActiveBase extends ActiveSocketBase {
   }
 
   override _read(): void {
-    this._startReading(READ_BYTES, 0, false, 'read');
+    // A read while connecting would take the connect's error (a refusal) from the socket.
+    if (this.connecting) this._readDeferred = true;
+    else this._startReading(READ_BYTES, 0, false, 'read');
   }
 
   /** @internal The send ring holds bytes, so every write goes through it (in order). */
@@ -272,7 +274,8 @@ export class StreamActiveBase extends ActiveSocketBase {
   override _onConnected(): void {
     if (this._readDeferred) {
       this._readDeferred = false;
-      this._read();
+      // `connecting` is still set here: _read would defer again.
+      this._startReading(READ_BYTES, 0, false, 'read');
     }
   }
 
@@ -281,7 +284,8 @@ export class StreamActiveBase extends ActiveSocketBase {
    * kernel does not take goes through the Writable machinery (which costs a nextTick per write).
    */
   override write(chunk: unknown, encoding?: BufferEncoding | WriteCallback, callback?: WriteCallback): boolean {
-    if (encoding === undefined && callback === undefined && chunk instanceof Buffer && chunk.length < RING_BYTES && this._fdHandle !== null) {
+    // Not while connecting: a send would take the connect's error (a refusal) from the socket.
+    if (encoding === undefined && callback === undefined && chunk instanceof Buffer && chunk.length < RING_BYTES && this._fdHandle !== null && !this.connecting) {
       const ws = (this as unknown as { _writableState: WritableStateFlags })._writableState;
       if (ws.length === 0 && !ws.writing && !ws.corked && !ws.ending && !ws.destroyed && !ws.errored && ws.constructed && !this._ringInUse) {
         const n = H.write(this._fdHandle, chunk);

@@ -12,9 +12,9 @@ import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import {
   makeSocket, SocketStreamInternetActive, SocketStreamInternetPassive, SocketStreamLocalActive, SocketStreamLocalPassive,
-  SocketDatagramInternetActive, SocketConnectionRefusedError, SocketAddressInUseError, SocketError,
+  SocketDatagramInternetActive, SocketConnectionRefusedError, SocketAddressInUseError, SocketError, PollTimeoutError,
 } from '../../lib/sockets/index.js';
-import { asInstance, Cleanup, freePort, iolibPair, netServer, payload, readAll, rejectsWith, sha256, skipFor, tmpSocketPath } from '../helpers/sockets.js';
+import { asInstance, Cleanup, freePort, hangingPort, iolibPair, netServer, payload, readAll, rejectsWith, sha256, skipFor, tmpSocketPath } from '../helpers/sockets.js';
 
 const run = promisify(execFile);
 const libIndex = fileURLToPath(new URL('../../lib/index.js', import.meta.url));
@@ -201,7 +201,7 @@ describe('node:net members on iolib sockets', function () {
       return { port: server.port, received };
     }
 
-    it("writes and end() made while connect() is in progress are sent once connected, as node:net's", async function () {
+    it("writes and end() made while connect() is in progress are sent once connected, and a read started then reads, as node:net's", async function () {
       const { port, received } = await collectingServer();
       const s = cleanup.add(asInstance(await makeSocket({}), SocketStreamInternetActive));
       const events: string[] = [];
@@ -209,6 +209,7 @@ describe('node:net members on iolib sockets', function () {
       // connect() resolves the host before its connect(2): the writes find the socket unconnected.
       const connecting = s.connect('localhost', { port });
       expect(s.connecting).to.equal(true);
+      const reply = readAll(s);
       const data = payload(300_000);
       s.write(data.subarray(0, 10));
       s.write(data.subarray(10, 100_000));
@@ -216,7 +217,7 @@ describe('node:net members on iolib sockets', function () {
       expect(s.bytesWritten).to.equal(data.length);
       await connecting;
       expect(sha256(await received)).to.equal(sha256(data));
-      expect((await readAll(s)).toString()).to.equal('bye');
+      expect((await reply).toString()).to.equal('bye');
       expect(events).to.deep.equal(['connect', 'finish']);
     });
 
@@ -242,6 +243,66 @@ describe('node:net members on iolib sockets', function () {
       expect(await written).to.equal(err);
       await closed;
       expect(errors).to.deep.equal([err]);
+    });
+
+    it("a write made while a connect is refused leaves the refusal to connect(), as node:net's", async function () {
+      const port = await freePort();
+      const s = cleanup.add(asInstance(await makeSocket({}), SocketStreamInternetActive));
+      const errors: unknown[] = [];
+      s.on('error', (err) => errors.push(err));
+      const connecting = s.connect('127.0.0.1', { port });
+      // A later turn, when the refusal may already wait in the socket as its pending error.
+      await new Promise((resolve) => setImmediate(resolve));
+      s.write(Buffer.from('hello'));
+      const err = await rejectsWith(connecting, SocketConnectionRefusedError);
+      expect(s.isConnected()).to.equal(false);
+      await new Promise((resolve) => s.once('close', resolve));
+      expect(errors).to.deep.equal([err]);
+    });
+
+    it('connect() again after a refused one connects the same socket (the failed attempt is reset), as node:net', async function () {
+      const port = await freePort();
+      const s = cleanup.add(asInstance(await makeSocket({}), SocketStreamInternetActive));
+      await rejectsWith(s.connect('127.0.0.1', { port }), SocketConnectionRefusedError);
+      const server = cleanup.add(net.createServer((c) => c.end('hi')).listen(port, '127.0.0.1'));
+      await once(server, 'listening');
+      await s.connect('127.0.0.1', { port });
+      expect(s.isConnected()).to.equal(true);
+      expect((await readAll(s)).toString()).to.equal('hi');
+      await s.close();
+    });
+
+    it('a connect that timed out is reset: it never completes later, and the socket connects elsewhere', async function () {
+      const hanging = await hangingPort(cleanup);
+      const s = cleanup.add(asInstance(await makeSocket({}), SocketStreamInternetActive));
+      await rejectsWith(s.connect('127.0.0.1', { port: hanging, timeout: 100 }), PollTimeoutError);
+      expect(s.isConnected()).to.equal(false);
+      const { port, received } = await collectingServer();
+      await s.connect('127.0.0.1', { port });
+      s.end('after the timeout');
+      expect((await received).toString()).to.equal('after the timeout');
+    });
+
+    it("a local connect to a listener whose backlog is full waits for room, within its timeout (it resolved unconnected)", async function () {
+      const path = tmpSocketPath('full-backlog');
+      const listener = cleanup.add(asInstance(await makeSocket({ addressFamily: 'local', connect: 'passive', localFilename: path, backlog: 0 }), SocketStreamLocalPassive));
+      // Connect until the backlog is full: the next connect waits, and times out.
+      let timedOut = false;
+      for (let i = 0; i < 64 && !timedOut; i++) {
+        try {
+          const c = cleanup.add(asInstance(await makeSocket({ addressFamily: 'local', remoteFilename: path, timeout: 200 }), SocketStreamLocalActive));
+          expect(c.isConnected()).to.equal(true);
+        } catch (err) {
+          expect(err).to.be.instanceOf(PollTimeoutError);
+          timedOut = true;
+        }
+      }
+      expect(timedOut, 'the backlog filled up').to.equal(true);
+      // Without a timeout it waits until the listener accepts one, then connects.
+      const waiting = makeSocket({ addressFamily: 'local', remoteFilename: path });
+      cleanup.add((await listener.acceptConnection())!);
+      const c = cleanup.add(asInstance(await waiting, SocketStreamLocalActive));
+      expect(c.isConnected()).to.equal(true);
     });
 
     it('bytesWritten counts what is still queued, and bufferSize is writableLength, as node:net', async function () {
