@@ -396,6 +396,7 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
   get timeout(): number | undefined {
     return this._timeout;
   }
+  /** Sets the property only, as node:net's assignment does: the timer stays as it is. */
   set timeout(msecs: number | undefined) {
     this._timeout = msecs;
   }
