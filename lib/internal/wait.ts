@@ -103,4 +103,3 @@ export class WaitQueue {
 export function remaining(deadline: number | undefined): number | undefined {
   return deadline === undefined ? undefined : Math.max(0, deadline - Date.now());
 }
-

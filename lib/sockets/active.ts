@@ -265,11 +265,11 @@ export interface ActiveSocketBase {
   setMaxListeners(n: number): this;
 }
 
-/** The base of every active socket: a Duplex over one fd. */
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 /** The error a gathering receive (waitAll) met after it had bytes to answer: the next receive's. */
 const gatheredThenFailed = new WeakMap<object, Error>();
 
+/** The base of every active socket: a Duplex over one fd. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class ActiveSocketBase extends SocketCore(Duplex) {
   /**
    * @internal Set by close(): flush pending writes but do not shutdown(2) the write side, so a
@@ -599,8 +599,9 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
     // A local listener whose backlog is full answers EAGAIN, and nothing is in progress: a
     // blocking connect(2) would wait for room, so this tries again after a pause (within the
     // same bounds), as a send to a full local datagram peer does.
+    const until = deadline ?? deadlineAfter(options.timeout);
     for (let tries = 0; r === -C.EAGAIN && this._kind.addressFamily === 'local'; tries++) {
-      await this._pauseForRoom('connect', deadline ?? deadlineAfter(options.timeout), options.signal, tries);
+      await this._pauseForRoom('connect', until, options.signal, tries);
       h = this._open('connect');
       r = H.connect(h, ...sa);
     }

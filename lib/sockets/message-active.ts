@@ -84,8 +84,6 @@ export interface MessageActiveBase {
   prependListener(event: string | symbol, listener: Listener): this;
 }
 
-/** Message-mode active sockets. */
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 /** Pushes `rest[from..]` (what a throwing handler left of a batch), again past any throw. */
 function pushRest(socket: MessageActiveBase, rest: Message[], from: number, status: number): void {
   let more = true;
@@ -98,6 +96,8 @@ function pushRest(socket: MessageActiveBase, rest: Message[], from: number, stat
   socket._afterMessages(more, status);
 }
 
+/** Message-mode active sockets. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class MessageActiveBase extends ActiveSocketBase {
   /** @internal Retries so far of a send the peer had no room for (see sendBackoffMs). */
   _sendBackoff = 0;

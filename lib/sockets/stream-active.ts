@@ -51,13 +51,13 @@ interface WritableStateFlags {
   constructed: boolean;
 }
 
-/** Byte-stream active sockets. */
 /**
  * The error write()'s own send met, for the _write its stream path runs at once (nothing is
  * queued then) to report instead of sending again; 0 otherwise.
  */
 let failedFastWrite = 0;
 
+/** Byte-stream active sockets. */
 export class StreamActiveBase extends ActiveSocketBase {
   /**
    * @internal The write side while it holds a remainder or send-ring bytes (kept in `_extra`);
@@ -95,11 +95,6 @@ export class StreamActiveBase extends ActiveSocketBase {
   /** @internal Chunks of a write not yet taken by the kernel or the send ring. */
   get _pending(): Buffer[] | null {
     return this._writer?.rest ?? null;
-  }
-
-  /** @internal `n` bytes went to the kernel (or the send ring, which keeps their order). */
-  _wrote(_n: number): void {
-    this._touch();
   }
 
   /** Bytes read from the socket by its stream (node:net's `bytesRead`). */
@@ -340,7 +335,7 @@ export class StreamActiveBase extends ActiveSocketBase {
     // write() resets failedFastWrite after the one _write it runs: no store here per write.
     const n = failedFastWrite !== 0 ? failedFastWrite : h === null ? -C.EBADF : H.write(h, chunk);
     if (n === chunk.length) {
-      this._wrote(n);
+      this._touch();
       callback();
       return;
     }

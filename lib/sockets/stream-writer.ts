@@ -32,8 +32,8 @@ export interface WriterHost {
   readonly _fdHandle: FdHandle | null;
   /** The socket's writer (kept in its `_extra`); null while idle. */
   _writer: StreamWriter | null;
-  /** `n` bytes went to the kernel or the send ring: restarts the idle timer. */
-  _wrote(n: number): void;
+  /** Bytes went to the kernel or the send ring: restarts the idle timer. */
+  _touch(): void;
   /** Recomputes the watcher's interest (writability while `wantsWritable`). */
   _updateNotify(): void;
   /** end()'s own step (the shutdown of the write side), once the ring is drained. */
@@ -107,7 +107,7 @@ export class StreamWriter {
       callback(failure(n, 'write'));
       return;
     }
-    if (n > 0) this.host._wrote(n);
+    if (n > 0) this.host._touch();
     if (this.current === 'idle') this.current = 'ring';
     const rest = advance(chunks, n);
     if (rest.length === 0) {
@@ -248,7 +248,7 @@ export function sendNow(h: FdHandle | null, chunks: Buffer[]): number {
  */
 export function taken(host: WriterHost, chunks: Buffer[], n: number): Buffer[] | Error {
   if (n < 0 && n !== -C.EAGAIN) return failure(n, 'write');
-  if (n > 0) host._wrote(n);
+  if (n > 0) host._touch();
   return advance(chunks, n < 0 ? 0 : n);
 }
 
