@@ -23,9 +23,10 @@ export type FdHandle = number;
 export interface HandleCalls {
   /**
    * A handle for `fd` whose callbacks go to `owner`; closed if `owner` is collected first. With
-   * a null owner (a probe used synchronously): no callbacks, open until closed.
+   * a null owner (a probe used synchronously): no callbacks, open until closed. `nonblocking`:
+   * the fd is known to have O_NONBLOCK (the watcher otherwise sets it).
    */
-  open(fd: number, owner: object | null, owned?: boolean): FdHandle;
+  open(fd: number, owner: object | null, owned?: boolean, nonblocking?: boolean): FdHandle;
   fd(h: FdHandle): number;
   /** Events (UV_READABLE | UV_WRITABLE | UV_DISCONNECT) reported to onEvent. */
   setNotify(h: FdHandle, mask: number): number;

@@ -2,7 +2,9 @@
 #include <cerrno>
 #include <cstddef>
 #include <cstdlib>
+#include <cstring>
 #include <new>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 namespace iolib {
@@ -14,6 +16,9 @@ static_assert(offsetof(FdHandle, poll) == 0, "libuv's close callback frees the h
 static constexpr int kReadBudget = 16;
 static constexpr unsigned kMessageBudget = 64;
 static constexpr uint32_t kSlotBits = 24;  // ids: slot + generation * 2^24
+// Watchers kept for reuse (Park) only for fd numbers below this: at most this many handles
+// (~250 bytes each) stay allocated after their sockets closed.
+static constexpr int kParkFds = 4096;
 
 FdHandle* LookupHandle(EnvData* d, Napi::Value id) {
   double v;
@@ -39,27 +44,51 @@ static void Finalize(napi_env env, void* data, void*) {
   h->CloseNow();
 }
 
-// open(fd, owner, owned = true) -> id. The handle calls back with `this` = owner. A null owner
-// makes a handle for synchronous use (a probe): no callbacks, and it lives until closed.
+// A handle for `fd`: the one parked for that fd number, its watcher kept (everything else
+// starts afresh), or a new one. uv_poll_init sets O_NONBLOCK, which a parked watcher skips: an
+// fd not known to be non-blocking gets the ioctl here.
+static FdHandle* NewHandle(EnvData* d, int fd, bool nonblocking) {
+  if (fd >= 0 && static_cast<size_t>(fd) < d->parked.size() && d->parked[fd] != nullptr) {
+    int on = 1;
+    if (nonblocking || ioctl(fd, FIONBIO, &on) == 0) {
+      FdHandle* h = d->parked[fd];
+      d->parked[fd] = nullptr;
+      // The watcher keeps its bytes in place: libuv's handle queue links to it.
+      uv_poll_t watcher;
+      memcpy(&watcher, &h->poll, sizeof watcher);
+      new (h) FdHandle();
+      memcpy(&h->poll, &watcher, sizeof watcher);
+      h->polling = true;
+      return h;
+    }
+  }
+  void* memory = malloc(sizeof(FdHandle));
+  return memory ? new (memory) FdHandle() : nullptr;
+}
+
+// open(fd, owner, owned = true, nonblocking = false) -> id. The handle calls back with `this` =
+// owner. A null owner makes a handle for synchronous use (a probe): no callbacks, and it lives
+// until closed. `nonblocking`: the fd is known to have O_NONBLOCK (iolib's own sockets).
 static Napi::Value Open(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   EnvData* d = GetEnvData(env);
   int fd = info[0].As<Napi::Number>().Int32Value();
   bool owned = info.Length() < 3 || !info[2].IsBoolean() || info[2].As<Napi::Boolean>().Value();
+  bool nonblocking = info.Length() > 3 && info[3].IsBoolean() && info[3].As<Napi::Boolean>().Value();
   // When JS cannot take the error (a worker terminating), nobody would close the fd: close it.
   auto fail = [&](const char* message) {
     if (!ThrowError(env, message) && owned) close(fd);
     return Napi::Value(env, nullptr);
   };
-  void* memory = malloc(sizeof(FdHandle));
-  if (!memory) return fail("out of memory");
-  auto* h = new (memory) FdHandle();
+  FdHandle* h = NewHandle(d, fd, nonblocking);
+  if (!h) return fail("out of memory");
   h->fd = fd;
   h->owned = owned;
   h->env = env;
   h->envData = d;
   if (info[1].IsObject() && napi_add_finalizer(env, info[1], h, Finalize, nullptr, &h->owner) != napi_ok) {
-    free(h);
+    if (h->polling) uv_close(reinterpret_cast<uv_handle_t*>(&h->poll), reinterpret_cast<uv_close_cb>(free));
+    else free(h);
     return fail("cannot watch the owner of a handle");
   }
   uint32_t slot;
@@ -90,11 +119,11 @@ double FdHandle::CloseNow(bool queued) {
     napi_delete_reference(env, owner);  // the finalizer will not run
     owner = nullptr;
   }
-  // uv_close stops the watcher at once (dropping the fd from epoll and from the pending batch),
-  // so the fd is closed after it; its callback frees the handle. No uv_poll_stop first: each
-  // stop costs an epoll_ctl.
+  // The watcher stops at once (dropping the fd from epoll and from the pending batch), so the
+  // fd is closed after it. A parked handle waits for the next handle of its fd number; any
+  // other is freed by uv_close's callback. Either way one epoll_ctl.
   bool freeNow = !polling;
-  if (polling) uv_close(reinterpret_cast<uv_handle_t*>(&poll), reinterpret_cast<uv_close_cb>(free));
+  if (polling && !Park(closing)) uv_close(reinterpret_cast<uv_handle_t*>(&poll), reinterpret_cast<uv_close_cb>(free));
   bool closedByRing = ring != nullptr && DetachRing(owned);  // a pool thread may be sending on it
   double ticket = 0;
   if (owned && !closedByRing) {
@@ -103,6 +132,26 @@ double FdHandle::CloseNow(bool queued) {
   }
   if (freeNow) free(this);
   return ticket;
+}
+
+static void PlaceParked(EnvData* d, FdHandle* h, int number) {
+  if (static_cast<size_t>(number) >= d->parked.size()) d->parked.resize(static_cast<size_t>(number) + 1, nullptr);
+  FdHandle*& place = d->parked[number];
+  if (place != nullptr) uv_close(reinterpret_cast<uv_handle_t*>(&place->poll), reinterpret_cast<uv_close_cb>(free));
+  place = h;
+}
+
+// Opening a watcher costs uv_poll_init's probe (an epoll_ctl ADD and DEL) and an ioctl; a
+// connection's fd number is usually one a closed socket just had, so its watcher, stopped, is
+// kept for it. During a batch a Serve frame below may still use the closed handle (its fd < 0
+// ends that frame), so the handle is only parked for reuse once the batch has ended.
+bool FdHandle::Park(int number) {
+  EnvData* d = envData;
+  if (d->closing || number < 0 || number >= kParkFds) return false;
+  uv_poll_stop(&poll);
+  if (d->inBatch) d->parking.emplace_back(this, number);
+  else PlaceParked(d, this, number);
+  return true;
 }
 
 // While the watcher works for someone it keeps the owner alive and the loop running;
@@ -287,6 +336,7 @@ static void ServeBatch(uv_check_t* check) {
   napi_callback_scope scope;
   napi_value resource;
   if (napi_open_handle_scope(env, &outer) != napi_ok) return;
+  d->inBatch = true;
   if (d->serving.size() == 1) {
     ServeNoted(d, d->serving.front());
   } else if (napi_get_reference_value(env, d->dispatchResource, &resource) == napi_ok &&
@@ -305,6 +355,9 @@ static void ServeBatch(uv_check_t* check) {
   }
   napi_close_handle_scope(env, outer);
   d->serving.clear();
+  d->inBatch = false;
+  for (auto& [h, number] : d->parking) PlaceParked(d, h, number);
+  d->parking.clear();
 }
 
 // The check handle never keeps the loop alive: the watchers do.
@@ -446,6 +499,13 @@ static void CleanupEnv(void* arg) {
   for (FdHandle* h : data->slots) {
     if (h) h->CloseNow();
   }
+  auto closeWatcher = [](FdHandle* h) { uv_close(reinterpret_cast<uv_handle_t*>(&h->poll), reinterpret_cast<uv_close_cb>(free)); };
+  for (auto& [h, number] : data->parking) closeWatcher(h);
+  for (FdHandle* h : data->parked) {
+    if (h) closeWatcher(h);
+  }
+  data->parking.clear();
+  data->parked.clear();
   EndDrains(data);
   DetachCloseQueue(data);
   if (data->slabs != nullptr) data->slabs->Detach();

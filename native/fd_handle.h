@@ -73,6 +73,9 @@ struct FdHandle {
   // on the thread pool: the ticket is returned, 0 when closed at once), drop the owner. The
   // handle may be freed on return.
   double CloseNow(bool queued = false);
+  // CloseNow's end for a handle whose watcher was initialized: stops the watcher and keeps
+  // the handle for the next one opened on fd `number`; false when it cannot be kept.
+  bool Park(int number);
 
   // fd_handle.cc: watcher and lifetime.
   int Update();

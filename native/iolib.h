@@ -97,6 +97,12 @@ struct EnvData {
   std::vector<FdHandle*> slots;
   std::vector<uint32_t> generations;
   std::vector<uint32_t> freeSlots;
+  // Stopped watchers of closed handles, by fd number (fd_handle.cc, FdHandle::Park): the next
+  // handle for that number takes one instead of initializing a watcher. Those closed during a
+  // batch wait in `parking` until it ends.
+  std::vector<FdHandle*> parked;
+  std::vector<std::pair<FdHandle*, int>> parking;
+  bool inBatch = false;                  // ServeBatch is running
   // Batched dispatch (fd_handle.cc): the ids of handles whose watchers fired this loop turn,
   // served from one check-phase callback inside one callback scope (a lone one without).
   napi_env env = nullptr;

@@ -9,6 +9,7 @@ import type { EventEmitter } from 'node:events';
 import { Buffer } from 'node:buffer';
 import { Duplex, Writable } from 'node:stream';
 import { setImmediate } from 'node:timers';
+import { constants as osConstants } from 'node:os';
 import { H, C, native } from '../native.js';
 import { PollTimeoutError, SocketAlreadyConnectedError, SocketClosedError, SocketConnectionResetError, SocketError } from '../errors.js';
 import { invalidArgType, invalidArgValue, outOfRange, validateBoolean, validateInteger, validateObject, validateSignal, validateTimeout } from '../internal/validate.js';
@@ -150,6 +151,8 @@ function flagsOf<T extends object>(options: T, table: [keyof T, string][]): numb
   return flags;
 }
 
+/** connect(2)'s answers when asked again about a connect in progress (see _connectOnce). */
+const { EALREADY, ECONNRESET, EISCONN } = osConstants.errno;
 /**
  * Largest inputBufferSize: the native core reads (or receives each message) into that many
  * bytes, and caps its own allocations there too (kMaxChunk in native/iolib.h).
@@ -605,24 +608,28 @@ export class ActiveSocketBase extends SocketCore(Duplex) {
       h = this._open('connect');
       r = H.connect(h, ...sa);
     }
-    if (r !== 0) {
-      if (r !== -C.EINPROGRESS) throw failure(r, 'connect');
-      // On loopback the handshake is usually over when connect(2) returns: a zero-timeout
-      // poll(2) saves registering with epoll and waiting for its answer. SO_ERROR says how it
-      // ended either way.
-      if (!(native.pollFd(H.fd(h), C.POLLOUT) & (C.POLLOUT | C.POLLERR | C.POLLHUP))) {
+    let waited = false;
+    const inProgress = r === -C.EINPROGRESS;
+    if (inProgress) {
+      // On loopback the handshake is usually over when connect(2) returns. Asking again
+      // answers how it stands in one system call, without registering with epoll: 0 once
+      // connected, EALREADY while in progress, or the error that ended the attempt (taken from
+      // the socket, as SO_ERROR would).
+      r = H.connect(h, ...sa);
+      if (r === -EALREADY) {
         await this._waitWritable('connect', remaining(deadline) ?? options.timeout, options.signal);
-      } else if (this._kind.type !== 'datagram') {
-        await this._ioTurn();
+        waited = true;
+        r = this._pendingErrno('connect');
       }
-      const err = this._pendingError('connect');
       // A reset can only follow a completed handshake (a refused one is ECONNREFUSED): the
-      // connect succeeded, and the first read reports the reset SO_ERROR just consumed.
-      if (err instanceof SocketConnectionResetError && this._kind.type === 'stream') this._resetAtConnect = new SocketConnectionResetError('ECONNRESET', 'read');
-      else if (err) throw err;
-    } else if (this._kind.type === 'stream' || this._kind.type === 'seqpacket') {
-      await this._ioTurn();
+      // connect succeeded, and the first read reports the reset the check just consumed.
+      if (r === -ECONNRESET && this._kind.type === 'stream') {
+        this._resetAtConnect = new SocketConnectionResetError('ECONNRESET', 'read');
+        r = 0;
+      }
     }
+    if (!waited && (r === 0 || inProgress) && (this._kind.type === 'stream' || this._kind.type === 'seqpacket')) await this._ioTurn();
+    if (r !== 0 && r !== -EISCONN) throw failure(r, 'connect');
     this._onConnected();
   }
 

@@ -15,7 +15,6 @@ import { invalidArgType, validateBoolean, validateObject } from '../internal/val
 import { WaitQueue } from '../internal/wait.js';
 import type { InetAddress } from '../address/index.js';
 import { checkAt, checkData, failure, socketErrorFor } from './syscall.js';
-import { errnoCode } from '../internal/errno.js';
 import { decodeSockaddr, inetSockaddr, localSockaddr, type InetName, type LocalName } from './sockaddr.js';
 import { getRawSocketOption, getSocketOption, setRawSocketOption, setSocketOption, type RawSocketOption, type SocketOptionValue, type SocketTypeName } from './options.js';
 import { literalHost, resolvePort, type HostDesignator, type PortDesignator } from './resolve.js';
@@ -484,11 +483,10 @@ export function SocketCore<TBase extends Ctor<NodeJS.EventEmitter>>(Base: TBase)
       return ticket;
     }
 
-    /** @internal Reads SO_ERROR after a non-blocking connect. */
-    _pendingError(syscall: string): Error | null {
+    /** @internal Reads (and clears) SO_ERROR after a non-blocking connect: 0 or -errno. */
+    _pendingErrno(syscall: string): number {
       const buf = checkData<Buffer>(H.getsockopt(this._open(syscall), C.SOL_SOCKET, C.SO_ERROR, 4), 'getsockopt');
-      const errno = buf.readInt32LE(0);
-      return errno === 0 ? null : socketErrorFor(errnoCode(-errno), syscall);
+      return -buf.readInt32LE(0);
     }
 
     /** Closes the socket (same as {@link close}), for `await using`. */
@@ -500,10 +498,13 @@ export function SocketCore<TBase extends Ctor<NodeJS.EventEmitter>>(Base: TBase)
   return SocketCoreImpl;
 }
 
-/** Adopts a new fd into a handle owned by `owner`; the fd is closed if that fails. */
+/**
+ * Adopts a new fd into a handle owned by `owner`; the fd is closed if that fails. Every socket
+ * fd is non-blocking by then (made so, accepted so, or adopted by makeSocketFromFd).
+ */
 export function handleFor(fd: number, owner: object): FdHandle {
   try {
-    return H.open(fd, owner, true);
+    return H.open(fd, owner, true, true);
   } catch (err) {
     native.closeFd(fd);
     throw err;
