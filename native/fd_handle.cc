@@ -121,7 +121,7 @@ double FdHandle::CloseNow(bool queued) {
   }
   // The watcher stops at once (dropping the fd from epoll and from the pending batch), so the
   // fd is closed after it. A parked handle waits for the next handle of its fd number; any
-  // other is freed by uv_close's callback. Either way one epoll_ctl.
+  // other is freed by uv_close's callback.
   bool freeNow = !polling;
   if (polling && !Park(closing)) uv_close(reinterpret_cast<uv_handle_t*>(&poll), reinterpret_cast<uv_close_cb>(free));
   bool closedByRing = ring != nullptr && DetachRing(owned);  // a pool thread may be sending on it
@@ -148,7 +148,10 @@ static void PlaceParked(EnvData* d, FdHandle* h, int number) {
 bool FdHandle::Park(int number) {
   EnvData* d = envData;
   if (d->closing || number < 0 || number >= kParkFds) return false;
-  uv_poll_stop(&poll);
+  // Stopping removes the fd from the epoll set (a stopped or failed watcher may have left it
+  // there, for a dup elsewhere to keep alive); a watcher never started on this fd has nothing
+  // to remove.
+  if (started) uv_poll_stop(&poll);
   if (d->inBatch) d->parking.emplace_back(this, number);
   else PlaceParked(d, this, number);
   return true;
@@ -177,6 +180,7 @@ void FdHandle::Release() {
 
 void FdHandle::StopWatcher() {
   if (polling) uv_poll_stop(&poll);
+  started = false;  // the stop removed the fd from the epoll set
   active = 0;
   lingering = false;
 }
@@ -203,6 +207,7 @@ int FdHandle::Update() {
     int err = uv_poll_start(&poll, want, OnPoll);
     if (err) return err;
     active = want;
+    started = true;
   }
   lingering = false;
   Hold();

@@ -43,6 +43,7 @@ struct FdHandle {
   int fd = -1;
   bool owned = true;
   bool polling = false;     // poll initialized: freed by uv_close, not at once
+  bool started = false;     // poll started on this fd and not stopped by us since
   bool strong = false;      // owner held strongly while the watcher works for it
   bool lingering = false;   // started, but nobody wants events: stops at the next one
   bool unrefd = false;      // unref(): the watcher never keeps the event loop alive
