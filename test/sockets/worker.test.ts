@@ -31,6 +31,38 @@ describe('worker threads', () => {
     expect(socketFdCount()).to.equal(before);
   });
 
+  it('a worker with closed sockets\' watchers kept for reuse, some closed during a batch, terminates cleanly', async () => {
+    const before = socketFdCount();
+    // Each round: a pair reads (its watchers start), one end closes inside its data handler
+    // (its watcher waits for the batch to end), the other after; the next round's pair gets
+    // their fd numbers. The last round's closes leave watchers kept at termination.
+    const code = `
+      const { parentPort } = require('node:worker_threads');
+      import(${JSON.stringify(library)}).then(async ({ makeSocketPair }) => {
+        for (let i = 0; i < 20; i++) {
+          const [a, b] = makeSocketPair({ type: 'datagram' });
+          await new Promise((resolve) => {
+            b.once('data', () => {
+              b.destroy();
+              resolve();
+            });
+            a.write(Buffer.from('round ' + i));
+          });
+          a.destroy();
+        }
+        const [c, d] = makeSocketPair();
+        d.on('data', (chunk) => parentPort.postMessage(String(chunk)));
+        c.write('after 20 rounds');
+      });`;
+    const worker = new Worker(code, { eval: true });
+    const [message] = await once(worker, 'message');
+    expect(message).to.equal('after 20 rounds');
+    const exited = once(worker, 'exit');
+    await worker.terminate();
+    await exited;
+    expect(socketFdCount()).to.equal(before);
+  });
+
   it('a worker that recycled read pools (slabs cached, trim timer running) terminates cleanly', async () => {
     const before = socketFdCount();
     const code = `
