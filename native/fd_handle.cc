@@ -44,11 +44,12 @@ static void Finalize(napi_env env, void* data, void*) {
   h->CloseNow();
 }
 
-// A handle for `fd`: the one parked for that fd number, its watcher kept (everything else
-// starts afresh), or a new one. uv_poll_init sets O_NONBLOCK, which a parked watcher skips: an
-// fd not known to be non-blocking gets the ioctl here.
-static FdHandle* NewHandle(EnvData* d, int fd, bool nonblocking) {
-  if (fd >= 0 && static_cast<size_t>(fd) < d->parked.size() && d->parked[fd] != nullptr) {
+// A handle for `fd`: for one that will watch, the one parked for that fd number, its watcher
+// kept (everything else starts afresh); otherwise a new one. uv_poll_init sets O_NONBLOCK,
+// which a parked watcher skips: an fd not known to be non-blocking gets the ioctl here. A probe
+// (no owner) never watches, so it takes a new handle and leaves the fd's flags alone.
+static FdHandle* NewHandle(EnvData* d, int fd, bool watches, bool nonblocking) {
+  if (watches && fd >= 0 && static_cast<size_t>(fd) < d->parked.size() && d->parked[fd] != nullptr) {
     int on = 1;
     if (nonblocking || ioctl(fd, FIONBIO, &on) == 0) {
       FdHandle* h = d->parked[fd];
@@ -80,7 +81,7 @@ static Napi::Value Open(const Napi::CallbackInfo& info) {
     if (!ThrowError(env, message) && owned) close(fd);
     return Napi::Value(env, nullptr);
   };
-  FdHandle* h = NewHandle(d, fd, nonblocking);
+  FdHandle* h = NewHandle(d, fd, info[1].IsObject(), nonblocking);
   if (!h) return fail("out of memory");
   h->fd = fd;
   h->owned = owned;

@@ -77,11 +77,13 @@ describe('multiplex: EventBase', () => {
       const fd = makeFifoRdwr(cleanup);
       const base = cleanup.add(new EventBase());
       const calls: string[] = [];
-      base.addTimer(() => calls.push('timer 2'), 2);
+      // Expiries far apart: each timer's deadline counts from its own addTimer call, and under
+      // a sanitizer the calls can be over a millisecond apart.
+      base.addTimer(() => calls.push('timer 2'), 60);
       base.addTimer(() => calls.push('timer 1'), 1);
-      base.addTimer(() => calls.push('timer 2b'), 2);
+      base.addTimer(() => calls.push('timer 2b'), 60);
       base.setIoHandler(fd, 'write', () => calls.push('write'), { oneShot: true });
-      await new Promise((resolve) => setTimeout(resolve, 10)); // all three timers are due now
+      await new Promise((resolve) => setTimeout(resolve, 100)); // all three timers are due now
       await base.eventDispatch({ oneShot: true });
       expect(calls).to.deep.equal(['write', 'timer 1', 'timer 2', 'timer 2b']);
     });

@@ -14,9 +14,10 @@ import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
-import { makeSocket, makeSocketPair, SocketStreamInternetActive, SocketStreamLocalActive } from '../../lib/sockets/index.js';
+import { makeSocket, makeSocketFromFd, makeSocketPair, SocketStreamInternetActive, SocketStreamLocalActive } from '../../lib/sockets/index.js';
+import { SocketError } from '../../lib/errors.js';
 import { Poller } from '../../lib/multiplex/index.js';
-import { Cleanup, asInstance, fdTarget, iolibPair, payload, readExactly, sha256 } from '../helpers/sockets.js';
+import { Cleanup, asInstance, fdTarget, iolibPair, payload, readExactly, sha256, throwsWith } from '../helpers/sockets.js';
 
 /** The fd numbers open in this process. */
 function openFds(): Set<number> {
@@ -79,15 +80,18 @@ describe('sockets: a closed socket\'s watcher reused by the next socket on its f
     expect(await exchange(asInstance(e, SocketStreamLocalActive), asInstance(f, SocketStreamLocalActive), 300_000)).to.equal(true);
   });
 
-  it('the multiplexer\'s watch makes a blocking fd non-blocking also when it reuses a kept watcher', async function () {
+  /**
+   * Runs `use` with a blocking FIFO fd whose number a closed socket's kept watcher has, and the
+   * numbers of the two kept watchers: every hole below the highest open fd is filled first, so
+   * the next numbers handed out are the ones the closed pair gave back.
+   */
+  async function onKeptNumbers(use: (fifo: number, numbers: number[], path: string) => Promise<void>): Promise<void> {
     const dir = mkdtempSync(join(tmpdir(), 'iolib-reuse-'));
     const fillers: number[] = [];
     try {
       // Made first: running mkfifo opens (and closes) pipes of its own.
       const path = join(dir, 'fifo');
       execFileSync('mkfifo', [path]);
-      // Fill every hole below the highest open fd, so the next numbers handed out are the
-      // ones the sockets below have and give back.
       const highest = Math.max(...openFds());
       for (let fd = openSync('/dev/null', 'r'); ; fd = openSync('/dev/null', 'r')) {
         fillers.push(fd);
@@ -99,23 +103,40 @@ describe('sockets: a closed socket\'s watcher reused by the next socket on its f
       await new Promise((resolve) => setImmediate(resolve));
       const numbers = sockets.map((s) => s.fd);
       await Promise.all(sockets.map((s) => s.close()));
-      // A FIFO opened without O_NONBLOCK takes the lower number; the poller's duplicate of it
-      // the other, whose watcher was kept.
       const fifo = openSync(path, constants.O_RDWR);
       fillers.push(fifo);
       expect(numbers).to.include(fifo);
+      await use(fifo, numbers, path);
+    } finally {
+      for (const fd of fillers) closeSync(fd);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  /** fd's open-file status flags, from /proc. */
+  function statusFlags(fd: number): number {
+    return Number.parseInt(/^flags:\s+([0-7]+)$/m.exec(readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8'))![1]!, 8);
+  }
+
+  it('the multiplexer\'s watch makes a blocking fd non-blocking also when it reuses a kept watcher', async function () {
+    await onKeptNumbers(async (fifo, numbers, path) => {
+      expect(statusFlags(fifo) & constants.O_NONBLOCK).to.equal(0);
+      // The poller's duplicate of the FIFO takes the other kept number.
       const poller = cleanup.add(new Poller()).register(fifo, { read: true });
       const dups = [...openFds()].filter((fd) => fd !== fifo && fdTarget(fd) === path);
       expect(dups.length).to.equal(1);
       expect(numbers).to.include(dups[0]);
       expect(await poller.poll({ timeout: 0 })).to.deep.equal([]);
-      const flags = Number.parseInt(/^flags:\s+([0-7]+)$/m.exec(readFileSync(`/proc/self/fdinfo/${fifo}`, 'utf8'))![1]!, 8);
-      expect(flags & constants.O_NONBLOCK).to.equal(constants.O_NONBLOCK);
+      expect(statusFlags(fifo) & constants.O_NONBLOCK).to.equal(constants.O_NONBLOCK);
       poller.close();
-    } finally {
-      for (const fd of fillers) closeSync(fd);
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
+  });
+
+  it('makeSocketFromFd refusing an fd on a kept watcher\'s number leaves the fd\'s flags as they were', async function () {
+    await onKeptNumbers(async (fifo) => {
+      throwsWith(() => makeSocketFromFd(fifo), SocketError);
+      expect(statusFlags(fifo) & constants.O_NONBLOCK).to.equal(0);
+    });
   });
 });
 
