@@ -23,10 +23,11 @@ export type FdHandle = number;
 export interface HandleCalls {
   /**
    * A handle for `fd` whose callbacks go to `owner`; closed if `owner` is collected first. With
-   * a null owner (a probe used synchronously): no callbacks, open until closed. `nonblocking`:
-   * the fd is known to have O_NONBLOCK (the watcher otherwise sets it).
+   * a null owner (a probe used synchronously): no callbacks, open until closed. `ownSocket`:
+   * the fd is one of iolib's sockets (non-blocking, and taken by epoll), so the handle may take
+   * the watcher a closed socket kept for its fd number.
    */
-  open(fd: number, owner: object | null, owned?: boolean, nonblocking?: boolean): FdHandle;
+  open(fd: number, owner: object | null, owned?: boolean, ownSocket?: boolean): FdHandle;
   fd(h: FdHandle): number;
   /** Events (UV_READABLE | UV_WRITABLE | UV_DISCONNECT) reported to onEvent. */
   setNotify(h: FdHandle, mask: number): number;

@@ -4,7 +4,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <new>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 namespace iolib {
@@ -44,44 +43,43 @@ static void Finalize(napi_env env, void* data, void*) {
   h->CloseNow();
 }
 
-// A handle for `fd`: for one that will watch, the one parked for that fd number, its watcher
-// kept (everything else starts afresh); otherwise a new one. uv_poll_init sets O_NONBLOCK,
-// which a parked watcher skips: an fd not known to be non-blocking gets the ioctl here. A probe
-// (no owner) never watches, so it takes a new handle and leaves the fd's flags alone.
-static FdHandle* NewHandle(EnvData* d, int fd, bool watches, bool nonblocking) {
-  if (watches && fd >= 0 && static_cast<size_t>(fd) < d->parked.size() && d->parked[fd] != nullptr) {
-    int on = 1;
-    if (nonblocking || ioctl(fd, FIONBIO, &on) == 0) {
-      FdHandle* h = d->parked[fd];
-      d->parked[fd] = nullptr;
-      // The watcher keeps its bytes in place: libuv's handle queue links to it.
-      uv_poll_t watcher;
-      memcpy(&watcher, &h->poll, sizeof watcher);
-      new (h) FdHandle();
-      memcpy(&h->poll, &watcher, sizeof watcher);
-      h->polling = true;
-      return h;
-    }
+// A handle for `fd`: the one kept for that fd number when `reuse`, its watcher in place
+// (everything else starts afresh); otherwise a new one.
+static FdHandle* NewHandle(EnvData* d, int fd, bool reuse) {
+  if (reuse && fd >= 0 && static_cast<size_t>(fd) < d->parked.size() && d->parked[fd] != nullptr) {
+    FdHandle* h = d->parked[fd];
+    d->parked[fd] = nullptr;
+    // The watcher keeps its bytes in place: libuv's handle queue links to it.
+    uv_poll_t watcher;
+    memcpy(&watcher, &h->poll, sizeof watcher);
+    new (h) FdHandle();
+    memcpy(&h->poll, &watcher, sizeof watcher);
+    h->polling = true;
+    return h;
   }
   void* memory = malloc(sizeof(FdHandle));
   return memory ? new (memory) FdHandle() : nullptr;
 }
 
-// open(fd, owner, owned = true, nonblocking = false) -> id. The handle calls back with `this` =
+// open(fd, owner, owned = true, ownSocket = false) -> id. The handle calls back with `this` =
 // owner. A null owner makes a handle for synchronous use (a probe): no callbacks, and it lives
-// until closed. `nonblocking`: the fd is known to have O_NONBLOCK (iolib's own sockets).
+// until closed. `ownSocket`: the fd is one of iolib's sockets, so a handle with an owner may
+// take the watcher a closed socket kept for its number. uv_poll_init checks that epoll takes
+// the fd and makes it non-blocking, which a kept watcher skips: iolib's sockets are both from
+// birth, but a user's fd (the multiplexer's duplicate) may be neither, and a probe's fd is
+// never watched.
 static Napi::Value Open(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   EnvData* d = GetEnvData(env);
   int fd = info[0].As<Napi::Number>().Int32Value();
   bool owned = info.Length() < 3 || !info[2].IsBoolean() || info[2].As<Napi::Boolean>().Value();
-  bool nonblocking = info.Length() > 3 && info[3].IsBoolean() && info[3].As<Napi::Boolean>().Value();
+  bool ownSocket = info.Length() > 3 && info[3].IsBoolean() && info[3].As<Napi::Boolean>().Value();
   // When JS cannot take the error (a worker terminating), nobody would close the fd: close it.
   auto fail = [&](const char* message) {
     if (!ThrowError(env, message) && owned) close(fd);
     return Napi::Value(env, nullptr);
   };
-  FdHandle* h = NewHandle(d, fd, info[1].IsObject(), nonblocking);
+  FdHandle* h = NewHandle(d, fd, ownSocket && info[1].IsObject());
   if (!h) return fail("out of memory");
   h->fd = fd;
   h->owned = owned;
@@ -144,7 +142,7 @@ static void PlaceParked(EnvData* d, FdHandle* h, int number) {
 
 // Opening a watcher costs uv_poll_init's probe (an epoll_ctl ADD and DEL) and an ioctl; a
 // connection's fd number is usually one a closed socket just had, so its watcher, stopped, is
-// kept for it. During a batch a Serve frame below may still use the closed handle (its fd < 0
+// kept for the next of iolib's sockets on that number (see Open). During a batch a Serve frame below may still use the closed handle (its fd < 0
 // ends that frame), so the handle is only parked for reuse once the batch has ended.
 bool FdHandle::Park(int number) {
   EnvData* d = envData;

@@ -500,7 +500,8 @@ export function SocketCore<TBase extends Ctor<NodeJS.EventEmitter>>(Base: TBase)
 
 /**
  * Adopts a new fd into a handle owned by `owner`; the fd is closed if that fails. Every socket
- * fd is non-blocking by then (made so, accepted so, or adopted by makeSocketFromFd).
+ * fd is non-blocking by then (made so, accepted so, or adopted by makeSocketFromFd), so its
+ * handle may take a closed socket's kept watcher.
  */
 export function handleFor(fd: number, owner: object): FdHandle {
   try {

@@ -2,14 +2,15 @@
  * A closed socket's watcher is kept for the next socket that gets the same fd number (native
  * FdHandle::Park): that socket skips uv_poll_init. The kept watcher must serve its new socket
  * exactly as a new one would, wherever the close and the new socket happen: in a plain turn,
- * or inside the batch that is serving the socket being closed. And an fd the multiplexer
- * watches still becomes non-blocking, as with a new watcher.
+ * or inside the batch that is serving the socket being closed. Only iolib's own sockets take a
+ * kept watcher: a user's fd (the multiplexer's duplicate, makeSocketFromFd's probe) on a kept
+ * number is handled as before, its flags changed only once it is watched.
  *
  * Also here: a connect in progress asked again (connect(2) a second time), which completes a
  * loopback connect without epoll; a connect that has to wait still ends the same way.
  */
 import { expect } from 'chai';
-import { closeSync, constants, openSync, readFileSync, readdirSync, rmSync, mkdtempSync } from 'node:fs';
+import { closeSync, constants, openSync, readFileSync, readSync, readdirSync, rmSync, mkdtempSync, writeSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -118,15 +119,20 @@ describe('sockets: a closed socket\'s watcher reused by the next socket on its f
     return Number.parseInt(/^flags:\s+([0-7]+)$/m.exec(readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8'))![1]!, 8);
   }
 
-  it('the multiplexer\'s watch makes a blocking fd non-blocking also when it reuses a kept watcher', async function () {
+  it('the multiplexer\'s duplicate on a kept watcher\'s number is watched as a new one: flags untouched until it waits, non-blocking once it does', async function () {
     await onKeptNumbers(async (fifo, numbers, path) => {
-      expect(statusFlags(fifo) & constants.O_NONBLOCK).to.equal(0);
+      writeSync(fifo, 'ready');
       // The poller's duplicate of the FIFO takes the other kept number.
       const poller = cleanup.add(new Poller()).register(fifo, { read: true });
       const dups = [...openFds()].filter((fd) => fd !== fifo && fdTarget(fd) === path);
       expect(dups.length).to.equal(1);
       expect(numbers).to.include(dups[0]);
-      expect(await poller.poll({ timeout: 0 })).to.deep.equal([]);
+      // Ready already: answered without a watcher, so nothing is watched and nothing changes.
+      expect((await poller.poll({ timeout: 0 })).map((e) => e.read)).to.deep.equal([true]);
+      expect(statusFlags(fifo) & constants.O_NONBLOCK).to.equal(0);
+      expect(readSync(fifo, Buffer.alloc(16))).to.equal(5);
+      // Nothing ready: the poll waits on a watcher, which makes the open file non-blocking.
+      expect(await poller.poll({ timeout: 20 })).to.deep.equal([]);
       expect(statusFlags(fifo) & constants.O_NONBLOCK).to.equal(constants.O_NONBLOCK);
       poller.close();
     });
