@@ -43,6 +43,9 @@ static void Finalize(napi_env env, void* data, void*) {
   h->CloseNow();
 }
 
+// Closes a handle's initialized watcher; libuv's close callback then frees the whole handle.
+static void CloseWatcher(FdHandle* h) { uv_close(reinterpret_cast<uv_handle_t*>(&h->poll), reinterpret_cast<uv_close_cb>(free)); }
+
 // A handle for `fd`: the one kept for that fd number when `reuse`, its watcher in place
 // (everything else starts afresh); otherwise a new one.
 static FdHandle* NewHandle(EnvData* d, int fd, bool reuse) {
@@ -86,7 +89,7 @@ static Napi::Value Open(const Napi::CallbackInfo& info) {
   h->env = env;
   h->envData = d;
   if (info[1].IsObject() && napi_add_finalizer(env, info[1], h, Finalize, nullptr, &h->owner) != napi_ok) {
-    if (h->polling) uv_close(reinterpret_cast<uv_handle_t*>(&h->poll), reinterpret_cast<uv_close_cb>(free));
+    if (h->polling) CloseWatcher(h);
     else free(h);
     return fail("cannot watch the owner of a handle");
   }
@@ -122,7 +125,7 @@ double FdHandle::CloseNow(bool queued) {
   // fd is closed after it. A parked handle waits for the next handle of its fd number; any
   // other is freed by uv_close's callback.
   bool freeNow = !polling;
-  if (polling && !Park(closing)) uv_close(reinterpret_cast<uv_handle_t*>(&poll), reinterpret_cast<uv_close_cb>(free));
+  if (polling && !Park(closing)) CloseWatcher(this);
   bool closedByRing = ring != nullptr && DetachRing(owned);  // a pool thread may be sending on it
   double ticket = 0;
   if (owned && !closedByRing) {
@@ -136,14 +139,15 @@ double FdHandle::CloseNow(bool queued) {
 static void PlaceParked(EnvData* d, FdHandle* h, int number) {
   if (static_cast<size_t>(number) >= d->parked.size()) d->parked.resize(static_cast<size_t>(number) + 1, nullptr);
   FdHandle*& place = d->parked[number];
-  if (place != nullptr) uv_close(reinterpret_cast<uv_handle_t*>(&place->poll), reinterpret_cast<uv_close_cb>(free));
+  if (place != nullptr) CloseWatcher(place);
   place = h;
 }
 
 // Opening a watcher costs uv_poll_init's probe (an epoll_ctl ADD and DEL) and an ioctl; a
 // connection's fd number is usually one a closed socket just had, so its watcher, stopped, is
-// kept for the next of iolib's sockets on that number (see Open). During a batch a Serve frame below may still use the closed handle (its fd < 0
-// ends that frame), so the handle is only parked for reuse once the batch has ended.
+// kept for the next of iolib's sockets on that number (see Open). During a batch a Serve frame
+// below may still use the closed handle (its fd < 0 ends that frame), so the handle is only
+// parked for reuse once the batch has ended.
 bool FdHandle::Park(int number) {
   EnvData* d = envData;
   if (d->closing || number < 0 || number >= kParkFds) return false;
@@ -503,10 +507,9 @@ static void CleanupEnv(void* arg) {
   for (FdHandle* h : data->slots) {
     if (h) h->CloseNow();
   }
-  auto closeWatcher = [](FdHandle* h) { uv_close(reinterpret_cast<uv_handle_t*>(&h->poll), reinterpret_cast<uv_close_cb>(free)); };
-  for (auto& [h, number] : data->parking) closeWatcher(h);
+  for (auto& [h, number] : data->parking) CloseWatcher(h);
   for (FdHandle* h : data->parked) {
-    if (h) closeWatcher(h);
+    if (h) CloseWatcher(h);
   }
   data->parking.clear();
   data->parked.clear();
